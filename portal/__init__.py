@@ -1,0 +1,58 @@
+"""Familieportalen: one contact person, one plan, goals in the family's own words."""
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as config_module
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config=None):
+    """Create the portal: defaults, then environment, then test overrides."""
+    app = Flask(__name__)
+    config = config_module.from_environment()
+    if test_config:
+        config.update(test_config)
+    app.config.update(config_module.finish(config))
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
+        )
+
+    from . import auth, db, i18n, security, templating
+
+    db.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    csrf.init_app(app)
+    templating.init_app(app)
+    security.install_log_filters()
+
+    from . import parent, sign_in, staff
+
+    app.register_blueprint(sign_in.bp)
+    app.register_blueprint(parent.bp)
+    app.register_blueprint(staff.bp)
+
+    @app.after_request
+    def headers(response):
+        return security.set_headers(response, app.config["PRODUCTION"])
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_template("errors/csrf.html", kept_text=request.form.get("text")), 400
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return render_template("errors/429.html"), 429
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_template("errors/500.html"), 500
+
+    return app

@@ -1,0 +1,110 @@
+"""Server-side sessions: who is signed in, for how long, and how they leave.
+
+Flask's signed cookie carries only a random session id (and the CSRF token);
+the session itself is a database row, so ending it there ends it everywhere.
+"""
+import functools
+import secrets
+from datetime import timedelta
+
+from flask import current_app, g, redirect, render_template, request, session, url_for
+
+from .db import from_db_time, get_db, now_text, to_db_time, utcnow
+from .tokens import hash_id
+
+# Writing last_seen_at on every request would make every page a write; once a
+# minute is precise enough for a 30-minute idle timeout.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def start_session(user_kind, user_id):
+    """Sign in: forget the old cookie state and begin a new session id."""
+    session.clear()  # also drops the old CSRF token: a fresh one follows
+    sid = secrets.token_urlsafe(32)
+    now = now_text()
+    get_db()["sessions"].insert(
+        {
+            "id_hash": hash_id(sid),
+            "user_kind": user_kind,
+            "user_id": user_id,
+            "created_at": now,
+            "last_seen_at": now,
+        }
+    )
+    session["sid"] = sid
+    session.permanent = True
+
+
+def end_session():
+    """Sign out: end the session server-side and clear the cookie."""
+    sid = session.get("sid")
+    if sid:
+        get_db().execute(
+            "UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
+            [now_text(), hash_id(sid)],
+        )
+    session.clear()
+
+
+def end_all_sessions(user_kind, user_id):
+    get_db().execute(
+        "UPDATE sessions SET ended_at = ? WHERE user_kind = ? AND user_id = ? AND ended_at IS NULL",
+        [now_text(), user_kind, user_id],
+    )
+
+
+def load_user():
+    """Before each request: set g.user_kind and g.user_id from a live session."""
+    g.user_kind = g.user_id = None
+    sid = session.get("sid")
+    if not sid:
+        return
+    db = get_db()
+    id_hash = hash_id(sid)
+    row = db.execute(
+        "SELECT user_kind, user_id, created_at, last_seen_at, ended_at FROM sessions WHERE id_hash = ?",
+        [id_hash],
+    ).fetchone()
+    now = utcnow()
+    config = current_app.config
+    if (
+        row is None
+        or row[4] is not None
+        or now - from_db_time(row[3]) > timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+        or now - from_db_time(row[2]) > timedelta(hours=config["SESSION_MAX_HOURS"])
+    ):
+        if row is not None and row[4] is None:
+            db.execute("UPDATE sessions SET ended_at = ? WHERE id_hash = ?", [to_db_time(now), id_hash])
+        session.clear()
+        g.session_expired = True
+        return
+    if now - from_db_time(row[3]) > TOUCH_INTERVAL:
+        db.execute("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", [to_db_time(now), id_hash])
+    g.user_kind, g.user_id = row[0], row[1]
+
+
+def _require(kind):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(**kwargs):
+            if g.user_kind != kind:
+                if request.method == "POST" and request.form.get("text"):
+                    # Never lose what a parent typed because their session ended.
+                    return render_template(
+                        "sign_in/signed_out.html", reason="expired", kept_text=request.form["text"], form=None
+                    ), 401
+                return redirect(url_for("sign_in.signed_out", reason="expired" if g.get("session_expired") else "required"))
+            g.signed_in_page = True  # responses get Cache-Control: no-store
+            return view(**kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+parent_required = _require("parent")
+staff_required = _require("staff")
+
+
+def init_app(app):
+    app.before_request(load_user)

@@ -1,0 +1,98 @@
+"""The `familieportal` command: init-db, demo, link, serve, build-site."""
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import create_app, delivery, demo, links
+from .db import get_db, migrate
+from .sign_in import normalise_phone
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
+def main():
+    """Familieportalen: the portal for families and their coordinators."""
+
+
+@main.command("demo")
+@with_appcontext
+def demo_command():
+    """Load the fictional demo families (safe to run twice)."""
+    migrate(get_db())
+    if demo.load():
+        click.echo("Loaded the demo municipality: Familien Holm and Familien Nielsen.")
+    else:
+        click.echo("The demo data is already there.")
+
+
+def find_person(contact, staff):
+    """A parent (or, with staff=True, a staff member) by e-mail or phone."""
+    db = get_db()
+    table = "staff" if staff else "parents"
+    if "@" in contact:
+        rows = db[table].rows_where("lower(email) = lower(?)", [contact.strip()])
+    else:
+        phone = normalise_phone(contact)
+        if phone is None:
+            raise click.BadParameter(f"{contact!r} is neither an e-mail address nor a phone number.")
+        rows = db.query(
+            f"SELECT * FROM [{table}] WHERE replace(phone, ' ', '') = ?", [phone]
+        ) if staff else db[table].rows_where("phone = ?", [phone])
+    found = list(rows)
+    if not found:
+        raise click.ClickException(f"No {'staff member' if staff else 'parent'} has {contact!r} on file.")
+    return found[0]
+
+
+@main.command("link")
+@click.argument("contact")
+@click.option("--staff", is_flag=True, help="Sign-in link for a staff member instead of a parent.")
+@click.option("--send", type=click.Choice(["email", "sms"]), help="Also send the link by e-mail or SMS.")
+@with_appcontext
+def link_command(contact, staff, send):
+    """Issue a sign-in link for the person with e-mail or phone CONTACT and print it."""
+    person = find_person(contact, staff)
+    kind = "staff" if staff else "parent"
+    url = links.issue(kind, person["id"], origin="sent", channel=send or "shown")
+    if send:
+        recipient = person["email"] if send == "email" else person["phone"]
+        delivery.send(send, recipient, url, int(links.lifetime("sent").total_seconds() // 60))
+    click.echo(url)
+
+
+def _demo_links():
+    parent = find_person(demo.PARENT_EMAIL, staff=False)
+    coordinator = find_person(demo.COORDINATOR_EMAIL, staff=True)
+    return (
+        ("parent Sara Holm", links.issue("parent", parent["id"])),
+        ("coordinator Mette Lund", links.issue("staff", coordinator["id"])),
+    )
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--print-links", is_flag=True, help="Print fresh sign-in links for the demo parent and coordinator.")
+@with_appcontext
+def serve_command(host, port, print_links):
+    """Run the development server (use gunicorn in production, see README)."""
+    app = current_app._get_current_object()
+    if app.config["PRODUCTION"]:
+        raise click.ClickException("Use gunicorn in production: see README, 'Production'.")
+    if print_links:
+        click.echo("")
+        click.echo(f"  Familieportalen:  {app.config['BASE_URL']}/")
+        click.echo(f"  Info site:        {app.config['BASE_URL']}/info/")
+        for who, url in _demo_links():
+            click.echo(f"  Sign in as {who}:")
+            click.echo(f"    {url}")
+        click.echo("")
+    get_db().conn.close()
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@main.command("build-site")
+def build_site_command():
+    """Build the info site from content/ into site/public/."""
+    from .info_site import build_site
+
+    build_site()

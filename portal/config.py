@@ -1,0 +1,96 @@
+"""Read the portal's configuration from environment variables."""
+import os
+from urllib.parse import urlsplit
+
+# A key that only ever works outside production: production refuses it.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+
+MINUTE = 60
+HOUR = 60 * MINUTE
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the portal must not start."""
+
+
+def _env(name, default=None):
+    return os.environ.get(f"FAMILIEPORTAL_{name}", default)
+
+
+def _env_int(name, default):
+    value = _env(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _env_bool(name, default=False):
+    value = _env(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment():
+    """Return a config dict built from FAMILIEPORTAL_* environment variables."""
+    production = _env_bool("PRODUCTION")
+    base_url = _env("BASE_URL", "http://localhost:5000").rstrip("/")
+    return {
+        "PRODUCTION": production,
+        "SECRET_KEY": _env("SECRET_KEY", None if production else DEVELOPMENT_SECRET_KEY),
+        "DATABASE": _env("DATABASE", "instance/familieportal.db"),
+        "BASE_URL": base_url,
+        "EXTRA_HOSTS": [h for h in (_env("EXTRA_HOSTS", "") or "").split(",") if h],
+        # Number of proxies in front of the portal whose X-Forwarded-For we trust.
+        "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
+        # Sign-in links: one a parent asks for lives 15 minutes; one a
+        # coordinator sends lives at most 72 hours.
+        "REQUESTED_LINK_MINUTES": _env_int("REQUESTED_LINK_MINUTES", 15),
+        "SENT_LINK_HOURS": min(_env_int("SENT_LINK_HOURS", 72), 72),
+        # Sessions: idle and absolute timeouts.
+        "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
+        # Requests for a new link, per hour.
+        "LINK_REQUESTS_PER_IDENTIFIER": _env_int("LINK_REQUESTS_PER_IDENTIFIER", 3),
+        "LINK_REQUESTS_PER_IP": _env_int("LINK_REQUESTS_PER_IP", 20),
+        # Delivery of sign-in links.
+        "SMTP_HOST": _env("SMTP_HOST", "localhost"),
+        "SMTP_PORT": _env_int("SMTP_PORT", 25),
+        "SMTP_USERNAME": _env("SMTP_USERNAME"),
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _env_bool("SMTP_STARTTLS", production),
+        "MAIL_SENDER": _env("MAIL_SENDER", "Familieportalen <noreply@localhost>"),
+        "EMAIL_BACKEND": _env("EMAIL_BACKEND", "smtp" if production else "outbox"),
+        "SMS_BACKEND": _env("SMS_BACKEND", "outbox"),
+        "OUTBOX_DIR": _env("OUTBOX_DIR", "instance/outbox"),
+    }
+
+
+def finish(config):
+    """Derive dependent settings and refuse unsafe production configuration."""
+    base = urlsplit(config["BASE_URL"])
+    if base.scheme not in {"http", "https"} or not base.hostname:
+        raise ConfigError(f"FAMILIEPORTAL_BASE_URL is not an http(s) address: {config['BASE_URL']!r}")
+    if config["PRODUCTION"]:
+        key = config.get("SECRET_KEY")
+        if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
+            raise ConfigError(
+                "Production mode needs FAMILIEPORTAL_SECRET_KEY: a random value of at "
+                "least 32 characters, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        if base.scheme != "https":
+            raise ConfigError("Production mode needs an https FAMILIEPORTAL_BASE_URL.")
+        # Wrong Host header -> 400 (Flask/Werkzeug trusted hosts).
+        config["TRUSTED_HOSTS"] = [base.netloc, *config["EXTRA_HOSTS"]]
+        config["SESSION_COOKIE_SECURE"] = True
+        # __Host- cookies are only accepted when Secure, path=/ and host-only.
+        config["SESSION_COOKIE_NAME"] = "__Host-familieportal"
+    else:
+        config.setdefault("SESSION_COOKIE_NAME", "familieportal")
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["SESSION_COOKIE_PATH"] = "/"
+    config["SESSION_COOKIE_DOMAIN"] = None
+    # Flask's signed cookie holds only the session id and CSRF token; the
+    # session itself lives in the database and ends when that row does.
+    config["PERMANENT_SESSION_LIFETIME"] = config["SESSION_MAX_HOURS"] * HOUR
+    config["WTF_CSRF_TIME_LIMIT"] = config["SESSION_MAX_HOURS"] * HOUR
+    return config

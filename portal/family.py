@@ -1,0 +1,119 @@
+"""Read a family's overview: contact person, meetings, goals, people involved."""
+from datetime import date
+
+from .db import get_db, now_text
+
+MEETING_KINDS = {
+    "network": "Netværksmøde",
+    "follow_up": "Opfølgningsmøde",
+    "conversation": "Samtale",
+    "home_visit": "Hjemmebesøg",
+}
+
+GOAL_STATUSES = {"active": "I gang", "reached": "Nået", "paused": "Sat på pause"}
+
+
+def contact_person(family_id):
+    """The family's one coordinator, and who covers while they are away."""
+    db = get_db()
+    person = next(
+        db.query(
+            "SELECT staff.* FROM staff JOIN families ON families.coordinator_id = staff.id"
+            " WHERE families.id = ?",
+            [family_id],
+        )
+    )
+    person["cover"] = db["staff"].get(person["covered_by_id"]) if person["covered_by_id"] else None
+    person["is_away"] = bool(person["away_until"]) and person["away_until"] >= date.today().isoformat()
+    return person
+
+
+def upcoming_meetings(family_id, limit=10):
+    """Planned and cancelled meetings from now on, soonest first, with who is coming."""
+    meetings = list(
+        get_db().query(
+            "SELECT * FROM meetings WHERE family_id = ? AND starts_at >= ? AND status != 'held'"
+            " ORDER BY starts_at LIMIT ?",
+            [family_id, now_text(), limit],
+        )
+    )
+    _attach_participants(meetings)
+    return meetings
+
+
+def past_meetings(family_id, limit=5):
+    meetings = list(
+        get_db().query(
+            "SELECT * FROM meetings WHERE family_id = ? AND (starts_at < ? OR status = 'held')"
+            " ORDER BY starts_at DESC LIMIT ?",
+            [family_id, now_text(), limit],
+        )
+    )
+    _attach_participants(meetings)
+    return meetings
+
+
+def _attach_participants(meetings):
+    if not meetings:
+        return
+    by_id = {m["id"]: m for m in meetings}
+    for m in meetings:
+        m["participants"] = []
+    placeholders = ", ".join("?" for _ in by_id)
+    rows = get_db().query(
+        f"""
+        SELECT p.meeting_id,
+               coalesce(pi.name, pa.name, st.name) AS name,
+               coalesce(pi.role, pa.relation, st.title) AS role,
+               coalesce(pi.organisation, st.department) AS organisation,
+               CASE WHEN pa.id IS NOT NULL THEN 'family'
+                    WHEN st.id IS NOT NULL THEN 'coordinator'
+                    ELSE 'professional' END AS kind
+        FROM meeting_participants p
+        LEFT JOIN people_involved pi ON pi.id = p.person_involved_id
+        LEFT JOIN parents pa ON pa.id = p.parent_id
+        LEFT JOIN staff st ON st.id = p.staff_id
+        WHERE p.meeting_id IN ({placeholders})
+        ORDER BY p.meeting_id,
+                 CASE WHEN pa.id IS NOT NULL THEN 0 WHEN st.id IS NOT NULL THEN 1 ELSE 2 END,
+                 p.id
+        """,
+        list(by_id),
+    )
+    for row in rows:
+        by_id[row.pop("meeting_id")]["participants"].append(row)
+
+
+def goals(family_id):
+    """The family's goals, newest first, with who wrote each and for whom."""
+    return list(
+        get_db().query(
+            """
+            SELECT g.id, g.text, g.status, g.created_at,
+                   wp.name AS written_by_parent, ws.name AS written_by_staff,
+                   c.first_name AS for_child, fp.name AS for_parent
+            FROM goals g
+            LEFT JOIN parents wp ON wp.id = g.written_by_parent_id
+            LEFT JOIN staff ws ON ws.id = g.written_by_staff_id
+            LEFT JOIN children c ON c.id = g.for_child_id
+            LEFT JOIN parents fp ON fp.id = g.for_parent_id
+            WHERE g.family_id = ?
+            ORDER BY g.created_at DESC, g.id DESC
+            """,
+            [family_id],
+        )
+    )
+
+
+def members(family_id):
+    """Children and parents, for the 'for whom' choice of a goal."""
+    db = get_db()
+    children = list(db.query("SELECT id, first_name FROM children WHERE family_id = ? ORDER BY birth_year", [family_id]))
+    parents = list(db.query("SELECT id, name FROM parents WHERE family_id = ? ORDER BY id", [family_id]))
+    return children, parents
+
+
+def people_involved(family_id):
+    return list(
+        get_db().query("SELECT * FROM people_involved WHERE family_id = ? ORDER BY organisation, name", [family_id])
+    )

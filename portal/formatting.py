@@ -1,0 +1,34 @@
+"""Show times and names the way a Danish parent reads them."""
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+
+from .db import from_db_time
+
+LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
+
+
+def local(moment_text):
+    return from_db_time(moment_text).astimezone(LOCAL_ZONE)
+
+
+def meeting_time(moment_text, locale="da"):
+    """'torsdag 3. december kl. 10.00' in Copenhagen time, across DST changes."""
+    moment = local(moment_text)
+    if locale == "da":
+        return format_datetime(moment, "EEEE d. MMMM 'kl.' H.mm", locale="da")
+    return format_datetime(moment, "EEEE d MMMM 'at' HH:mm", locale=locale)
+
+
+def clock(moment_text, locale="da"):
+    moment = local(moment_text)
+    return format_time(moment, "H.mm" if locale == "da" else "HH:mm", locale=locale)
+
+
+def day(moment_text, locale="da"):
+    return format_date(local(moment_text), "d. MMMM y" if locale == "da" else "d MMMM y", locale=locale)
+
+
+def mask_name(name):
+    """'Sara Holm' -> 'S*** H***': enough to recognise, too little to disclose."""
+    return " ".join(f"{part[0]}***" for part in name.split() if part)

@@ -1,0 +1,122 @@
+"""Issue, check, use and revoke sign-in links."""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+
+from . import audit
+from .db import from_db_time, get_db, now_text, to_db_time, utcnow
+from .tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, verify
+
+PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in"}
+PATH = {"parent": "/login/", "staff": "/staff/login/"}
+MAX_LIFETIME = timedelta(hours=72)
+
+
+def lifetime(origin):
+    config = current_app.config
+    if origin == "requested":
+        return timedelta(minutes=config["REQUESTED_LINK_MINUTES"])
+    return min(timedelta(hours=config["SENT_LINK_HOURS"]), MAX_LIFETIME)
+
+
+def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by_staff_id=None):
+    """Create a link for a parent or staff member and return its full URL.
+
+    A newer link for the same person makes their older unused links invalid.
+    """
+    db = get_db()
+    random_id = new_random_id()
+    now = utcnow()
+    with db.atomic():
+        db.execute(
+            "UPDATE sign_in_links SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ?"
+            " AND used_at IS NULL AND revoked_at IS NULL",
+            [to_db_time(now), subject_kind, subject_id],
+        )
+        link_id = db["sign_in_links"].insert(
+            {
+                "token_hash": hash_id(random_id),
+                "subject_kind": subject_kind,
+                "subject_id": subject_id,
+                "origin": origin,
+                "channel": channel,
+                "issued_by_staff_id": issued_by_staff_id,
+                "created_at": to_db_time(now),
+                "expires_at": to_db_time(now + lifetime(origin)),
+            }
+        ).last_pk
+    audit.record(
+        "sign_in.link_issued",
+        actor_kind="staff" if issued_by_staff_id else "system",
+        actor_id=issued_by_staff_id,
+        family_id=_family_of(subject_kind, subject_id),
+        link_id=link_id,
+        subject=f"{subject_kind}:{subject_id}",
+        origin=origin,
+        channel=channel,
+    )
+    base = current_app.config["BASE_URL"]
+    return f"{base}{PATH[subject_kind]}{sign(PURPOSE[subject_kind], random_id)}"
+
+
+@dataclass
+class Check:
+    """What a token turned out to be."""
+
+    problem: str | None  # None | invalid | expired | used | revoked
+    link: dict | None = None
+
+
+def check(subject_kind, token):
+    """Look a token up without using it (safe for GET)."""
+    try:
+        random_id = verify(PURPOSE[subject_kind], token, max_age=MAX_LIFETIME.total_seconds())
+    except TokenExpired:
+        return Check("expired")
+    except TokenInvalid:
+        return Check("invalid")
+    rows = list(get_db()["sign_in_links"].rows_where("token_hash = ?", [hash_id(random_id)]))
+    if not rows or rows[0]["subject_kind"] != subject_kind:
+        return Check("invalid")
+    link = rows[0]
+    if link["used_at"]:
+        return Check("used", link)
+    if link["revoked_at"]:
+        return Check("revoked", link)
+    if from_db_time(link["expires_at"]) <= utcnow():
+        return Check("expired", link)
+    return Check(None, link)
+
+
+def consume(link):
+    """Use a link once: True for exactly one caller, however many race."""
+    cursor = get_db().execute(
+        "UPDATE sign_in_links SET used_at = ? WHERE id = ? AND used_at IS NULL"
+        " AND revoked_at IS NULL AND expires_at > ?",
+        [now_text(), link["id"], now_text()],
+    )
+    return cursor.rowcount == 1
+
+
+def revoke(link_id):
+    get_db().execute(
+        "UPDATE sign_in_links SET revoked_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+        [now_text(), link_id],
+    )
+
+
+def subject_name(link):
+    table = "parents" if link["subject_kind"] == "parent" else "staff"
+    return get_db()[table].get(link["subject_id"])["name"]
+
+
+def _family_of(subject_kind, subject_id):
+    if subject_kind != "parent":
+        return None
+    row = get_db().execute("SELECT family_id FROM parents WHERE id = ?", [subject_id]).fetchone()
+    return row[0] if row else None
+
+
+def family_of(link):
+    return _family_of(link["subject_kind"], link["subject_id"])

@@ -1,0 +1,204 @@
+"""Ordered schema migrations, recorded in the database by sqlite-utils."""
+from sqlite_utils import Migrations
+
+migrations = Migrations("familieportal")
+
+
+@migrations()
+def m001_core(db):
+    """Staff, families, parents, children, people involved, meetings, goals."""
+    db["staff"].create(
+        {
+            "id": int,
+            "name": str,
+            "title": str,
+            "department": str,
+            "email": str,
+            "phone": str,
+            "reachable": str,  # when they can be reached, in their own words
+            "role": str,  # coordinator | admin
+            "covered_by_id": int,  # who covers while they are away
+            "away_until": str,  # date (YYYY-MM-DD) while away, else null
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"name", "email", "role", "created_at"},
+        defaults={"role": "coordinator"},
+        foreign_keys=[("covered_by_id", "staff", "id")],
+    )
+    db["staff"].create_index(["email"], unique=True)
+
+    db["families"].create(
+        {"id": int, "name": str, "coordinator_id": int, "created_at": str},
+        pk="id",
+        not_null={"name", "coordinator_id", "created_at"},
+        foreign_keys=[("coordinator_id", "staff", "id")],
+    )
+    db["families"].create_index(["coordinator_id"])
+
+    db["parents"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "name": str,
+            "relation": str,  # mor, far, værge ...
+            "email": str,
+            "phone": str,  # normalised: digits with country code, e.g. +4512345678
+            "can_sign_in": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "name", "can_sign_in", "created_at"},
+        defaults={"can_sign_in": 1},
+        foreign_keys=[("family_id", "families", "id")],
+    )
+    db["parents"].create_index(["family_id"])
+    db["parents"].create_index(["email"])
+    db["parents"].create_index(["phone"])
+
+    db["children"].create(
+        {"id": int, "family_id": int, "first_name": str, "birth_year": int},
+        pk="id",
+        not_null={"family_id", "first_name"},
+        foreign_keys=[("family_id", "families", "id")],
+    )
+    db["children"].create_index(["family_id"])
+
+    db["people_involved"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "name": str,
+            "role": str,
+            "organisation": str,
+            "phone": str,
+            "email": str,
+        },
+        pk="id",
+        not_null={"family_id", "name", "role"},
+        foreign_keys=[("family_id", "families", "id")],
+    )
+    db["people_involved"].create_index(["family_id"])
+
+    db["meetings"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "kind": str,  # network | follow_up | conversation | home_visit
+            "starts_at": str,  # UTC, 2026-12-03T09:00:00Z
+            "ends_at": str,
+            "place": str,
+            "purpose": str,
+            "status": str,  # planned | cancelled | held
+            "cancelled_reason": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "kind", "starts_at", "status", "created_at"},
+        defaults={"status": "planned"},
+        foreign_keys=[("family_id", "families", "id")],
+    )
+    db["meetings"].create_index(["family_id", "starts_at"])
+
+    # Exactly one of person_involved_id, parent_id, staff_id is set.
+    db["meeting_participants"].create(
+        {
+            "id": int,
+            "meeting_id": int,
+            "person_involved_id": int,
+            "parent_id": int,
+            "staff_id": int,
+        },
+        pk="id",
+        not_null={"meeting_id"},
+        foreign_keys=[
+            ("meeting_id", "meetings", "id"),
+            ("person_involved_id", "people_involved", "id"),
+            ("parent_id", "parents", "id"),
+            ("staff_id", "staff", "id"),
+        ],
+    )
+    db["meeting_participants"].create_index(["meeting_id"])
+
+    db["goals"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "text": str,  # the family's own words, stored exactly as written
+            "written_by_parent_id": int,
+            "written_by_staff_id": int,  # with the family, e.g. at a meeting
+            "for_child_id": int,
+            "for_parent_id": int,  # neither set: the whole family
+            "status": str,  # active | reached | paused
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "text", "status", "created_at"},
+        defaults={"status": "active"},
+        foreign_keys=[
+            ("family_id", "families", "id"),
+            ("written_by_parent_id", "parents", "id"),
+            ("written_by_staff_id", "staff", "id"),
+            ("for_child_id", "children", "id"),
+            ("for_parent_id", "parents", "id"),
+        ],
+    )
+    db["goals"].create_index(["family_id", "created_at"])
+
+
+@migrations()
+def m002_sign_in(db):
+    """Sign-in links, sessions, rate limits and the audit log."""
+    db["sign_in_links"].create(
+        {
+            "id": int,
+            "token_hash": str,  # sha256 of the random id in the token; never the token
+            "subject_kind": str,  # parent | staff
+            "subject_id": int,
+            "origin": str,  # requested (by the parent) | sent (by staff)
+            "channel": str,  # email | sms | shown
+            "issued_by_staff_id": int,
+            "created_at": str,
+            "expires_at": str,
+            "used_at": str,
+            "revoked_at": str,
+        },
+        pk="id",
+        not_null={"token_hash", "subject_kind", "subject_id", "origin", "created_at", "expires_at"},
+        foreign_keys=[("issued_by_staff_id", "staff", "id")],
+    )
+    db["sign_in_links"].create_index(["token_hash"], unique=True)
+    db["sign_in_links"].create_index(["subject_kind", "subject_id"])
+
+    db["sessions"].create(
+        {
+            "id_hash": str,  # sha256 of the session id in the signed cookie
+            "user_kind": str,  # parent | staff
+            "user_id": int,
+            "created_at": str,
+            "last_seen_at": str,
+            "ended_at": str,
+        },
+        pk="id_hash",
+        not_null={"user_kind", "user_id", "created_at", "last_seen_at"},
+    )
+    db["sessions"].create_index(["user_kind", "user_id"])
+
+    db["rate_limit_hits"].create({"bucket": str, "at": str}, not_null={"bucket", "at"})
+    db["rate_limit_hits"].create_index(["bucket", "at"])
+
+    db["audit_log"].create(
+        {
+            "id": int,
+            "at": str,
+            "actor_kind": str,  # parent | staff | system | anonymous
+            "actor_id": int,
+            "action": str,
+            "family_id": int,
+            "detail": str,
+        },
+        pk="id",
+        not_null={"at", "action"},
+    )
+    db["audit_log"].create_index(["family_id", "at"])
+    db["audit_log"].create_index(["action", "at"])

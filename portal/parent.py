@@ -1,0 +1,152 @@
+"""The parent's pages: contact person, meetings, goals in their own words."""
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from urllib.parse import urlsplit
+
+from . import access, audit, calendar, family
+from .db import get_db, now_text
+from .i18n import COOKIE, LANGUAGES
+from .i18n import gettext as _
+from .settings import municipality
+from .auth import parent_required
+
+bp = Blueprint("parent", __name__)
+
+GOAL_MAX_LENGTH = 2000
+
+
+class GoalForm(FlaskForm):
+    # No validators that strip or change the text: the parent's words are kept exactly.
+    text = TextAreaField()
+    for_whom = SelectField(validate_choice=False)
+
+
+def _goal_form(family_id):
+    form = GoalForm()
+    children, parents = family.members(family_id)
+    form.for_whom.choices = (
+        [("family", _("Hele familien"))]
+        + [(f"child:{c['id']}", c["first_name"]) for c in children]
+        + [(f"parent:{p['id']}", p["name"]) for p in parents]
+    )
+    return form
+
+
+def _render_home(form, error=None, status=200):
+    family_id = access.current_family_id()
+    return (
+        render_template(
+            "parent/home.html",
+            parent=access.current_parent(),
+            contact=family.contact_person(family_id),
+            meetings=family.upcoming_meetings(family_id),
+            past_meetings=family.past_meetings(family_id, limit=3),
+            goals=family.goals(family_id),
+            form=form,
+            error=error,
+            kinds=family.MEETING_KINDS,
+            statuses=family.GOAL_STATUSES,
+        ),
+        status,
+    )
+
+
+@bp.route("/")
+def home():
+    if g.user_kind == "staff":
+        return redirect(url_for("staff.home"))
+    if g.user_kind != "parent":
+        return render_template("parent/welcome.html")
+    g.signed_in_page = True
+    return _render_home(_goal_form(access.current_family_id()))
+
+
+@bp.route("/goals", methods=["POST"])
+@parent_required
+def add_goal():
+    family_id = access.current_family_id()
+    form = _goal_form(family_id)
+    if not form.validate_on_submit():
+        return _render_home(form, _("Noget gik galt. Prøv igen."), 400)
+    text = form.text.data or ""
+    if not text.strip():
+        return _render_home(form, _("Skriv dit mål med dine egne ord."), 400)
+    if len(text) > GOAL_MAX_LENGTH:
+        return _render_home(
+            form,
+            _(
+                "Dit mål er for langt. Der er plads til %(max)s tegn, og du har skrevet %(count)s. Gør det lidt kortere.",
+                max="2.000",
+                count=f"{len(text):,}".replace(",", "."),
+            ),
+            400,
+        )
+    for_child_id = for_parent_id = None
+    kind, _sep, member_id = (form.for_whom.data or "family").partition(":")
+    valid = {c for c, _label in form.for_whom.choices}
+    if form.for_whom.data not in valid:
+        return _render_home(form, _("Vælg, hvem målet er for."), 400)
+    if kind == "child":
+        for_child_id = int(member_id)
+    elif kind == "parent":
+        for_parent_id = int(member_id)
+    goal_id = get_db()["goals"].insert(
+        {
+            "family_id": family_id,
+            "text": text,
+            "written_by_parent_id": g.user_id,
+            "for_child_id": for_child_id,
+            "for_parent_id": for_parent_id,
+            "status": "active",
+            "created_at": now_text(),
+        }
+    ).last_pk
+    audit.record("goal.added", actor_kind="parent", actor_id=g.user_id, family_id=family_id, goal_id=goal_id)
+    return redirect(url_for("parent.home", _anchor="maal", added=1))
+
+
+@bp.route("/meetings/<int:meeting_id>/calendar.ics")
+@parent_required
+def meeting_calendar(meeting_id):
+    meeting = access.meeting_for_parent(meeting_id)
+    base = current_app.config["BASE_URL"]
+    body = calendar.meeting_ics(
+        meeting,
+        title=_(family.MEETING_KINDS.get(meeting["kind"], "Møde")),
+        municipality_name=municipality().get("name", ""),
+        url=f"{base}/#meeting-{meeting_id}",
+        host=urlsplit(base).hostname,
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="moede-{meeting_id}.ics"'},
+    )
+
+
+class LanguageForm(FlaskForm):
+    lang = SelectField(choices=list(LANGUAGES.items()))
+
+
+@bp.route("/language", methods=["POST"])
+def choose_language():
+    form = LanguageForm()
+    response = redirect(_safe_next(request.form.get("next")))
+    if form.validate_on_submit():
+        response.set_cookie(
+            COOKIE,
+            form.lang.data,
+            max_age=365 * 24 * 3600,
+            secure=current_app.config["PRODUCTION"],
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _safe_next(target):
+    """Only ever go back to a path on this site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("parent.home")

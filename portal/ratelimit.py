@@ -1,0 +1,20 @@
+"""Count requests per bucket in the database, so limits hold across workers."""
+from datetime import timedelta
+
+from .db import get_db, to_db_time, utcnow
+
+
+def hit(bucket, limit, window=timedelta(hours=1)):
+    """Record one request in `bucket`; return False if it is over `limit` per `window`."""
+    db = get_db()
+    now = utcnow()
+    since = to_db_time(now - window)
+    with db.atomic():
+        db.execute("DELETE FROM rate_limit_hits WHERE bucket = ? AND at < ?", [bucket, since])
+        count = db.execute(
+            "SELECT count(*) FROM rate_limit_hits WHERE bucket = ? AND at >= ?", [bucket, since]
+        ).fetchone()[0]
+        if count >= limit:
+            return False
+        db["rate_limit_hits"].insert({"bucket": bucket, "at": to_db_time(now)})
+    return True

@@ -1,0 +1,33 @@
+"""Read the municipality's settings (content/settings.yml), shared with the info site."""
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def content_dir():
+    return Path(os.environ.get("FAMILIEPORTAL_CONTENT", REPO_ROOT / "content"))
+
+
+@lru_cache(maxsize=4)
+def _load(path):
+    with open(path, encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    return data.get("extra", {}).get("municipality", {})
+
+
+def municipality():
+    """Return the municipality's settings as a dict (name, phone, info_url …)."""
+    return _load(str(content_dir() / "settings.yml"))
+
+
+def info_page_url(slug, language="da"):
+    """Address of a page on the info site, e.g. info_page_url('netvaerksmoeder/')."""
+    base = municipality().get("info_url", "/info/")
+    if not base.endswith("/"):
+        base += "/"
+    prefix = "" if language == "da" else f"{language}/"
+    return f"{base}{prefix}{slug}"

@@ -1,0 +1,147 @@
+"""Sign in with a link, ask for a new link, sign out."""
+import re
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length
+
+from . import audit, auth, delivery, links, ratelimit
+from .db import get_db
+from .formatting import mask_name
+from .i18n import gettext as _
+
+bp = Blueprint("sign_in", __name__)
+
+HOME = {"parent": "parent.home", "staff": "staff.home"}
+
+
+class ContinueForm(FlaskForm):
+    """Only a CSRF token: the button that uses a link."""
+
+
+class RequestLinkForm(FlaskForm):
+    contact = StringField(validators=[InputRequired(), Length(max=254)])
+
+
+class SignOutForm(FlaskForm):
+    """Only a CSRF token."""
+
+
+def normalise_phone(text):
+    """'12 34 56 78', '+45 1234 5678' and '0045…' all become '+4512345678'."""
+    digits = re.sub(r"[\s\-().]", "", text)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if re.fullmatch(r"\d{8}", digits):
+        digits = "+45" + digits
+    return digits if re.fullmatch(r"\+\d{8,15}", digits) else None
+
+
+def find_parent(contact):
+    """A parent who may sign in, by e-mail or mobile number; (parent, channel) or (None, channel)."""
+    db = get_db()
+    if "@" in contact:
+        rows = db.query(
+            "SELECT * FROM parents WHERE lower(email) = lower(?) AND can_sign_in = 1", [contact.strip()]
+        )
+        return next(rows, None), "email"
+    phone = normalise_phone(contact)
+    if phone is None:
+        return None, None
+    return next(db.query("SELECT * FROM parents WHERE phone = ? AND can_sign_in = 1", [phone]), None), "sms"
+
+
+@bp.route("/login/<token>", methods=["GET", "POST"], endpoint="parent_link")
+@bp.route("/staff/login/<token>", methods=["GET", "POST"], endpoint="staff_link")
+def use_link(token):
+    """GET shows who the link is for; only the POST (with CSRF token) signs in."""
+    kind = "staff" if request.endpoint == "sign_in.staff_link" else "parent"
+    checked = links.check(kind, token)
+    form = ContinueForm()
+    if checked.problem:
+        if request.method == "POST":
+            _audit_rejected(kind, checked)
+        return _link_problem(checked.problem, kind)
+    if request.method == "POST" and form.validate_on_submit():
+        if not links.consume(checked.link):
+            # Another request used it a moment ago.
+            _audit_rejected(kind, links.Check("used", checked.link))
+            return _link_problem("used", kind)
+        auth.start_session(kind, checked.link["subject_id"])
+        audit.record(
+            "sign_in.link_used",
+            actor_kind=kind,
+            actor_id=checked.link["subject_id"],
+            family_id=links.family_of(checked.link),
+            link_id=checked.link["id"],
+        )
+        return redirect(url_for(HOME[kind]))
+    return render_template(
+        "sign_in/confirm.html", form=form, masked_name=mask_name(links.subject_name(checked.link))
+    )
+
+
+def _audit_rejected(kind, checked):
+    audit.record(
+        "sign_in.link_expired" if checked.problem == "expired" else "sign_in.link_rejected",
+        actor_kind="anonymous",
+        family_id=links.family_of(checked.link) if checked.link else None,
+        link_id=checked.link["id"] if checked.link else None,
+        reason=checked.problem,
+        kind=kind,
+    )
+
+
+def _link_problem(problem, kind):
+    status = 400 if problem == "invalid" else 410
+    return render_template("sign_in/problem.html", problem=problem, kind=kind, form=RequestLinkForm()), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def request_link():
+    """A parent asks for a new link by e-mail or mobile number."""
+    form = RequestLinkForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template("sign_in/request.html", form=form, error=_(
+                "Skriv din e-mail eller dit mobilnummer."
+            )), 400
+        contact = form.contact.data.strip()
+        config = current_app.config
+        if not ratelimit.hit(f"ip:{request.remote_addr}", config["LINK_REQUESTS_PER_IP"]):
+            abort(429)
+        parent, channel = find_parent(contact)
+        if channel is None:
+            return render_template("sign_in/request.html", form=form, error=_(
+                "Det ligner ikke en e-mail eller et mobilnummer. Prøv igen."
+            )), 400
+        identifier = contact.lower() if channel == "email" else normalise_phone(contact)
+        if not ratelimit.hit(f"id:{identifier}", config["LINK_REQUESTS_PER_IDENTIFIER"]):
+            abort(429)
+        if parent is not None:
+            url = links.issue("parent", parent["id"], origin="requested", channel=channel)
+            recipient = parent["email"] if channel == "email" else parent["phone"]
+            delivery.send(channel, recipient, url, config["REQUESTED_LINK_MINUTES"])
+        else:
+            audit.record("sign_in.link_requested_unknown", actor_kind="anonymous", channel=channel)
+        # The same answer whether or not we know the address.
+        return render_template("sign_in/requested.html", channel=channel)
+    return render_template("sign_in/request.html", form=form, error=None)
+
+
+@bp.route("/logout", methods=["POST"])
+def sign_out():
+    form = SignOutForm()
+    if form.validate_on_submit() and g.user_kind:
+        audit.record("sign_in.signed_out", actor_kind=g.user_kind, actor_id=g.user_id)
+        auth.end_session()
+    return redirect(url_for("sign_in.signed_out", reason="signed_out"))
+
+
+@bp.route("/logged-out")
+def signed_out():
+    reason = request.args.get("reason")
+    if reason not in {"signed_out", "expired", "required"}:
+        reason = "required"
+    return render_template("sign_in/signed_out.html", reason=reason, form=RequestLinkForm())
