@@ -103,11 +103,11 @@ def request_link():
     """A parent asks for a new link by e-mail or mobile number."""
     form = RequestLinkForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
+        contact = (form.contact.data or "").strip()
+        if not form.validate_on_submit() or not contact:
             return render_template("sign_in/request.html", form=form, error=_(
                 "Skriv din e-mail eller dit mobilnummer."
             )), 400
-        contact = form.contact.data.strip()
         config = current_app.config
         if not ratelimit.hit(f"ip:{request.remote_addr}", config["LINK_REQUESTS_PER_IP"]):
             abort(429)

@@ -1,0 +1,103 @@
+"""A parent who has no working link can ask for a new one."""
+import json
+import multiprocessing
+
+from portal import create_app
+
+from conftest import csrf_from
+
+
+def ask(client, contact, **environ):
+    token = csrf_from(client.get("/login").text)
+    return client.post("/login", data={"csrf_token": token, "contact": contact}, **environ)
+
+
+def outbox(app):
+    from pathlib import Path
+
+    return [json.loads(p.read_text()) for p in sorted(Path(app.config["OUTBOX_DIR"]).glob("*.json"))]
+
+
+def test_a_known_email_gets_a_link_that_lasts_15_minutes(app, client, db):
+    page = ask(client, "Sara.Holm@example.dk")
+    assert page.status_code == 200
+    assert "Se din e-mail" in page.text
+    messages = outbox(app)
+    assert len(messages) == 1 and messages[0]["to"] == "sara.holm@example.dk"
+    assert "http://localhost/login/" in messages[0]["text"]
+    assert "15 minutter" in messages[0]["text"]
+    link = next(db.query("SELECT * FROM sign_in_links"))
+    assert link["origin"] == "requested"
+
+
+def test_a_known_mobile_number_in_any_format_gets_an_sms(app, client):
+    ask(client, "20 30 40 50")
+    ask(client, "+45 2030 4050")
+    messages = outbox(app)
+    assert [m["channel"] for m in messages] == ["sms", "sms"]
+    assert all(m["to"] == "+4520304050" for m in messages)
+
+
+def test_the_answer_is_the_same_whether_or_not_we_know_the_address(app, client):
+    known = ask(client, "sara.holm@example.dk")
+    unknown = ask(client, "nobody@example.dk")
+    assert known.status_code == unknown.status_code == 200
+    strip = lambda html: html.split('<main id="indhold">')[1].split("</main>")[0]
+    assert strip(known.text) == strip(unknown.text)
+    assert len(outbox(app)) == 1
+
+
+def test_messages_hold_the_link_and_sender_but_nothing_about_the_case(app, client):
+    ask(client, "sara.holm@example.dk")
+    text = outbox(app)[0]["text"]
+    assert "Demo Kommune" in text
+    for private in ("Emil", "Alma", "Holm", "Sara", "netværksmøde", "Mette"):
+        assert private not in text
+
+
+def test_blank_or_nonsense_input_gets_a_clear_danish_message(client):
+    blank = ask(client, "   ")
+    assert blank.status_code == 400 and "Skriv din e-mail eller dit mobilnummer" in blank.text
+    nonsense = ask(client, "hej med dig")
+    assert nonsense.status_code == 400 and "Det ligner ikke" in nonsense.text
+    assert 'value="hej med dig"' in nonsense.text
+
+
+def test_requests_are_limited_per_identifier(app, client):
+    statuses = [ask(client, "sara.holm@example.dk").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert "Vent lidt" in ask(client, "sara.holm@example.dk").text
+    assert len(outbox(app)) == 3
+    # Another address from the same place still works.
+    assert ask(client, "thomas.holm@example.dk").status_code == 200
+
+
+def test_requests_are_limited_per_ip(app, client):
+    app.config["LINK_REQUESTS_PER_IP"] = 4
+    statuses = [ask(client, f"person{i}@example.dk").status_code for i in range(6)]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+    other = app.test_client()
+    assert ask(other, "x@example.dk", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+
+
+def _worker_requests(database, outbox_dir, count, queue):
+    app = create_app({"TESTING": True, "DATABASE": database, "OUTBOX_DIR": outbox_dir, "BASE_URL": "http://localhost"})
+    client = app.test_client()
+    queue.put([ask(client, "sara.holm@example.dk").status_code for _ in range(count)])
+
+
+def test_the_limit_holds_across_worker_processes(app):
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [
+        context.Process(target=_worker_requests, args=(app.config["DATABASE"], app.config["OUTBOX_DIR"], 3, queue))
+        for _ in range(3)
+    ]
+    for w in workers:
+        w.start()
+    results = [queue.get(timeout=60) for _ in workers]
+    for w in workers:
+        w.join(timeout=60)
+    statuses = [s for r in results for s in r]
+    assert statuses.count(200) == 3
+    assert statuses.count(429) == 6

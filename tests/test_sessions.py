@@ -1,0 +1,124 @@
+"""Sessions: new at sign-in, end on time or on sign-out, cookies locked down."""
+import pytest
+
+from portal import create_app
+from portal.config import ConfigError
+from portal.db import get_db, migrate
+from portal import demo as demo_data
+
+from conftest import Auth, csrf_from
+
+
+def cookie(client, name="familieportal"):
+    found = client.get_cookie(name)
+    return found.value if found else None
+
+
+def test_signing_in_gives_a_new_session_id(auth, client):
+    client.get(auth.link())  # an anonymous cookie with a CSRF token
+    before = cookie(client)
+    auth.sign_in()
+    after = cookie(client)
+    assert before and after and before != after
+
+
+def test_signing_out_ends_the_session_on_the_server(auth, client, db):
+    auth.sign_in()
+    stolen = cookie(client)
+    auth.sign_out()
+    assert db.execute("SELECT count(*) FROM sessions WHERE ended_at IS NULL").fetchone()[0] == 0
+    client.set_cookie("familieportal", stolen)
+    response = client.get("/")
+    assert "Din kontaktperson" not in response.text
+
+
+def test_an_idle_session_ends_after_30_minutes(auth, client, db):
+    auth.sign_in()
+    db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-31 minutes')")
+    response = client.get("/")
+    assert "Din kontaktperson" not in response.text
+    assert client.get("/goals").status_code in (302, 405)
+
+
+def test_a_session_ends_after_12_hours_however_active(auth, client, db):
+    auth.sign_in()
+    db.execute("UPDATE sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-13 hours')")
+    assert "Din kontaktperson" not in client.get("/").text
+
+
+def test_an_active_session_stays_signed_in(auth, client, db):
+    auth.sign_in()
+    db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-20 minutes')")
+    assert "Din kontaktperson" in client.get("/").text
+
+
+def test_typing_is_kept_when_the_session_ended_before_saving(auth, client, db):
+    auth.sign_in()
+    token = csrf_from(client.get("/").text)
+    db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-31 minutes')")
+    response = client.post("/goals", data={"csrf_token": token, "text": "Mit mål 🙂", "for_whom": "family"})
+    assert "Mit mål 🙂" in response.text
+
+
+def production_app(tmp_path, **extra):
+    config = {
+        "PRODUCTION": True,
+        "SECRET_KEY": "x" * 48,
+        "DATABASE": str(tmp_path / "prod.db"),
+        "BASE_URL": "https://familie.example.dk",
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
+    }
+    config.update(extra)
+    return create_app(config)
+
+
+def test_production_refuses_to_start_without_a_real_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("FAMILIEPORTAL_PRODUCTION", "1")
+    monkeypatch.delenv("FAMILIEPORTAL_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app()
+    monkeypatch.setenv("FAMILIEPORTAL_SECRET_KEY", "development-only-not-secret")
+    with pytest.raises(ConfigError):
+        create_app()
+    monkeypatch.setenv("FAMILIEPORTAL_SECRET_KEY", "short")
+    with pytest.raises(ConfigError):
+        create_app()
+    monkeypatch.setenv("FAMILIEPORTAL_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("FAMILIEPORTAL_BASE_URL", "https://familie.example.dk")
+    assert create_app().config["PRODUCTION"] is True
+
+
+def test_production_cookies_are_host_only_secure_httponly_lax(tmp_path):
+    app = production_app(tmp_path)
+    with app.app_context():
+        migrate(get_db())
+        demo_data.load()
+    client = app.test_client()
+    page = client.get(Auth(app, client).link(), base_url="https://familie.example.dk")
+    assert page.status_code == 200
+    set_cookie = page.headers["Set-Cookie"]
+    assert set_cookie.startswith("__Host-familieportal=")
+    for attribute in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert attribute in set_cookie
+    assert "Domain" not in set_cookie
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_production_rejects_a_wrong_host_header(tmp_path):
+    app = production_app(tmp_path)
+    client = app.test_client()
+    assert client.get("/", base_url="https://evil.example.com").status_code == 400
+    assert client.get("/", base_url="https://familie.example.dk").status_code == 200
+
+
+def test_links_use_the_configured_base_url_not_the_host_header(app, client):
+    evil = "http://evil.example.com"
+    token = csrf_from(client.get("/login", base_url=evil).text)
+    answer = client.post("/login", data={"csrf_token": token, "contact": "sara.holm@example.dk"}, base_url=evil)
+    assert answer.status_code == 200
+    import json
+    from pathlib import Path
+
+    message = json.loads(next(Path(app.config["OUTBOX_DIR"]).glob("*.json")).read_text())
+    assert "http://localhost/login/" in message["text"]
+    assert "evil" not in message["text"]
