@@ -20,9 +20,10 @@ def create_app(test_config=None):
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
 
-    from . import auth, db, i18n, security, templating
+    from . import auth, cli, db, i18n, security, templating
 
     db.init_app(app)
+    cli.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)

@@ -3,17 +3,27 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import create_app, delivery, demo, links
+from . import delivery, demo, links
 from .db import get_db, migrate
 from .sign_in import normalise_phone
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
 def main():
-    """Familieportalen: the portal for families and their coordinators."""
+    """Entry point of the `familieportal` console command."""
+    from . import create_app
+
+    group = FlaskGroup(
+        name="familieportal",
+        help="Familieportalen: the portal for families and their coordinators.",
+        create_app=create_app,
+        add_default_commands=False,
+        add_version_option=False,
+        load_dotenv=False,
+    )
+    group()
 
 
-@main.command("demo")
+@click.command("demo")
 @with_appcontext
 def demo_command():
     """Load the fictional demo families (safe to run twice)."""
@@ -43,7 +53,7 @@ def find_person(contact, staff):
     return found[0]
 
 
-@main.command("link")
+@click.command("link")
 @click.argument("contact")
 @click.option("--staff", is_flag=True, help="Sign-in link for a staff member instead of a parent.")
 @click.option("--send", type=click.Choice(["email", "sms"]), help="Also send the link by e-mail or SMS.")
@@ -68,7 +78,7 @@ def _demo_links():
     )
 
 
-@main.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--print-links", is_flag=True, help="Print fresh sign-in links for the demo parent and coordinator.")
@@ -90,9 +100,14 @@ def serve_command(host, port, print_links):
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
 
-@main.command("build-site")
+@click.command("build-site")
 def build_site_command():
     """Build the info site from content/ into site/public/."""
     from .info_site import build_site
 
     build_site()
+
+
+def init_app(app):
+    for command in (demo_command, link_command, serve_command, build_site_command):
+        app.cli.add_command(command)

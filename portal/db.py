@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from flask import current_app, g
 from sqlite_utils import Database
 
@@ -68,6 +69,7 @@ def now_text():
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create the database or bring it up to date (safe to run twice)."""
     db = get_db()

@@ -1,8 +1,10 @@
 """The parent's pages: contact person, meetings, goals in their own words."""
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
 from urllib.parse import urlsplit
+
+from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from . import access, audit, calendar, family
 from .db import get_db, now_text
@@ -126,7 +128,7 @@ def meeting_calendar(meeting_id):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(choices=list(LANGUAGES.items()))
+    lang = SelectField(choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()])
 
 
 @bp.route("/language", methods=["POST"])

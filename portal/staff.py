@@ -1,7 +1,8 @@
 """The coordinator's first pages: their families, and sending sign-in links."""
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from . import access, delivery, family, links
 from .auth import staff_required
@@ -11,7 +12,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 class SendLinkForm(FlaskForm):
-    channel = SelectField(choices=[("email", "E-mail"), ("sms", "SMS"), ("shown", "Vis link her")])
+    channel = SelectField(choices=[SelectChoice("email", "E-mail"), SelectChoice("sms", "SMS"), SelectChoice("shown", "Vis link her")])
 
 
 @bp.route("/")

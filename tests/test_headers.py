@@ -1,0 +1,43 @@
+"""Security headers on every response, and tokens kept out of logs."""
+import logging
+
+import pytest
+
+from portal.security import RedactTokens, redact
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/logged-out", "/static/portal.css", "/nowhere"])
+def test_every_response_has_the_security_headers(client, path):
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert "Strict-Transport-Security" not in headers  # only in production (HTTPS)
+
+
+def test_parent_pages_have_no_inline_script_or_style(auth, client):
+    auth.sign_in()
+    html = client.get("/").text
+    assert "<script" not in html
+    assert "style=" not in html and "<style" not in html
+
+
+def test_tokens_are_redacted_from_log_lines():
+    line = '127.0.0.1 - - "GET /login/InNLZDRMZlE3.awRnLg.dNahy58va5As HTTP/1.1" 200 -'
+    assert "InNLZDRM" not in redact(line)
+    record = logging.LogRecord("werkzeug", logging.INFO, "", 0, '%s "%s" %s', ("127.0.0.1", "POST /staff/login/abcdefghijkl.xyz HTTP/1.1", 302), None)
+    RedactTokens().filter(record)
+    assert "abcdefghijkl" not in record.getMessage() and "/staff/login/[redacted]" in record.getMessage()
+
+
+def test_the_application_never_logs_a_token(auth, client, caplog):
+    caplog.set_level(logging.DEBUG)
+    path = auth.link()
+    auth.use(path)
+    client.get(path)
+    token = path.rsplit("/", 1)[1]
+    assert token not in caplog.text

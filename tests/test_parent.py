@@ -1,0 +1,184 @@
+"""The parent's home page: contact person, meetings, goals in their own words."""
+import re
+
+from portal.db import to_db_time
+from portal.formatting import meeting_time
+
+from conftest import csrf_from
+
+
+def add_goal(client, text, for_whom="family"):
+    token = csrf_from(client.get("/").text)
+    return client.post("/goals", data={"csrf_token": token, "text": text, "for_whom": for_whom})
+
+
+def main_part(html):
+    return html.split('<main id="indhold">')[1].split("</main>")[0]
+
+
+def test_home_shows_contact_person_with_phone_and_email_links(auth, client):
+    auth.sign_in()
+    page = main_part(client.get("/").text)
+    assert "Din kontaktperson" in page
+    assert "Mette Lund" in page and "Familiekoordinator" in page and "Børn og Familie" in page
+    assert 'href="tel:+4570101011"' in page
+    assert 'href="mailto:mette.lund@demo-kommune.dk"' in page
+    assert "Mandag–torsdag kl. 8.30–10" in page
+    assert "Jonas Berg" in page  # who covers while Mette is away
+
+
+def test_home_shows_next_meetings_in_danish_with_who_is_coming(auth, client):
+    auth.sign_in()
+    page = main_part(client.get("/").text)
+    assert "Dine næste møder" in page
+    assert re.search(r"(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag) \d+\. \w+ kl\. \d+\.\d\d", page)
+    assert "Netværksmøde" in page
+    assert "Hanne Bech, Klasselærer, 3.b (Demoby Skole)" in page
+    assert "Hvad er et netværksmøde?" in page
+
+
+def test_next_meetings_are_soonest_first_without_past_ones_and_cancelled_marked(auth, client):
+    auth.sign_in()
+    page = client.get("/").text
+    upcoming = main_part(page).split("Tidligere møder")[0]
+    assert "Første netværksmøde" not in upcoming  # the past meeting
+    assert "Aflyst" in upcoming
+    assert upcoming.index("Opfølgningsmøde") < upcoming.index("Netværksmøde")
+
+
+def test_meeting_times_are_copenhagen_time_across_daylight_saving():
+    assert meeting_time("2026-12-03T09:00:00Z") == "torsdag 3. december kl. 10.00"
+    assert meeting_time("2026-07-02T08:00:00Z") == "torsdag 2. juli kl. 10.00"
+    # The night summer time ends (25 October 2026): 01:30 UTC is 02:30 winter time.
+    assert meeting_time("2026-10-25T00:30:00Z") == "søndag 25. oktober kl. 2.30"
+    assert meeting_time("2026-10-25T01:30:00Z") == "søndag 25. oktober kl. 2.30"
+
+
+def test_home_shows_goals_with_author_and_for_whom(auth, client):
+    auth.sign_in()
+    page = main_part(client.get("/").text)
+    assert "Vores mål" in page
+    assert "Emil skal have det godt i skolen" in page
+    assert "For Emil" in page and "Skrevet af Sara Holm" in page
+    assert "Skrevet sammen med Mette Lund" in page
+    assert "For hele familien" in page
+    assert "I gang" in page
+
+
+def test_a_parent_can_add_a_goal_in_their_own_words_exactly_as_written(auth, client, db):
+    auth.sign_in()
+    text = "Vi vil spise morgenmad sammen 🍞\r\nOgså om søndagen – æøå ÆØÅ <b>vigtigt</b> & \"citat\"  "
+    response = add_goal(client, text, for_whom="child:1")
+    assert response.status_code == 302
+    stored = db.execute("SELECT text, for_child_id, written_by_parent_id FROM goals ORDER BY id DESC").fetchone()
+    assert stored == (text, 1, 1)
+    page = client.get(response.headers["Location"]).text
+    assert "Tak. Dit mål er gemt." in page
+    assert "&lt;b&gt;vigtigt&lt;/b&gt;" in page and "<b>vigtigt</b>" not in page
+    assert "🍞" in page
+
+
+def test_a_blank_goal_gets_a_clear_message(auth, client, db):
+    auth.sign_in()
+    before = db["goals"].count
+    response = add_goal(client, "   \r\n ")
+    assert response.status_code == 400
+    assert "Skriv dit mål med dine egne ord." in response.text
+    assert db["goals"].count == before
+
+
+def test_an_over_long_goal_gets_a_message_and_the_typing_is_kept(auth, client, db):
+    auth.sign_in()
+    before = db["goals"].count
+    text = "Vi vil " + "rigtig " * 300 + "🙂"
+    response = add_goal(client, text)
+    assert response.status_code == 400
+    assert "Dit mål er for langt" in response.text and "2.000 tegn" in response.text
+    assert text in response.text  # the parent's typing is still in the form
+    assert db["goals"].count == before
+    assert add_goal(client, "x" * 2000).status_code == 302
+
+
+def test_a_goal_for_someone_outside_the_family_is_refused(auth, client, db):
+    auth.sign_in()
+    before = db["goals"].count
+    response = add_goal(client, "Et mål", for_whom="child:3")  # Noah, Familien Nielsen
+    assert response.status_code == 400
+    assert db["goals"].count == before
+
+
+def test_a_parent_sees_only_their_own_family(auth, client):
+    auth.sign_in("lene.nielsen@example.dk")
+    page = client.get("/").text
+    assert "Noah" in page or "Aflastning" in page
+    for other in ("Holm", "Emil", "Mette Lund", "Demoby Skole"):
+        assert other not in page
+
+
+def test_a_parent_cannot_open_another_familys_meeting(auth, client):
+    auth.sign_in("lene.nielsen@example.dk")
+    own = client.get("/meetings/6/calendar.ics")
+    assert own.status_code == 200
+    for meeting_id in (1, 2, 3, 999999):
+        response = client.get(f"/meetings/{meeting_id}/calendar.ics")
+        assert response.status_code == 404
+        assert "Siden findes ikke" in response.text
+
+
+def test_a_parent_can_put_a_meeting_in_their_calendar(auth, client):
+    auth.sign_in()
+    response = client.get("/meetings/1/calendar.ics")
+    assert response.mimetype == "text/calendar"
+    body = response.text
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "DTSTART:" in body and body.split("DTSTART:")[1][15] == "Z"
+    assert "SUMMARY:Netværksmøde (Demo Kommune)" in body
+    assert "LOCATION:Familiehuset\\, Skolevej 4\\, 9999 Demoby" in body
+    for private in ("Emil", "Sara", "Holm"):
+        assert private not in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+def test_signed_out_visitors_cannot_see_parent_pages(client):
+    assert "Velkommen" in client.get("/").text
+    assert client.get("/meetings/1/calendar.ics").status_code == 302
+    assert client.post("/goals", data={"text": "x"}).status_code == 400  # no CSRF token
+
+
+def test_no_get_request_changes_data(auth, client, db):
+    auth.sign_in()
+    def snapshot():
+        return {t: list(db.query(f"SELECT * FROM [{t}]")) for t in ("goals", "meetings", "families", "parents", "sign_in_links")}
+    before = snapshot()
+    for path in ("/", "/goals", "/meetings/1/calendar.ics", "/login", "/logged-out", "/language", "/logout"):
+        client.get(path)
+    assert snapshot() == before
+
+
+def test_a_staff_member_sees_only_their_own_families_and_each_view_is_audited(auth, client, db):
+    auth.sign_in("peter.friis@demo-kommune.dk", kind="staff")
+    assert client.get("/staff/families/1").status_code == 404
+    assert client.get("/staff/families/2").status_code == 200
+    views = list(db.query("SELECT actor_id, family_id FROM audit_log WHERE action = 'family.viewed'"))
+    assert views == [{"actor_id": 4, "family_id": 2}]
+
+
+def test_a_coordinator_can_send_a_parent_a_sign_in_link_by_sms(app, auth, client):
+    auth.sign_in("mette.lund@demo-kommune.dk", kind="staff")
+    page = client.get("/staff/families/1")
+    response = client.post("/staff/families/1/parents/1/link",
+                           data={"csrf_token": csrf_from(page.text), "channel": "sms"})
+    assert response.status_code == 200 and "Linket er sendt" in response.text
+    import json
+    from pathlib import Path
+
+    message = json.loads(next(Path(app.config["OUTBOX_DIR"]).glob("*.json")).read_text())
+    assert message["to"] == "+4520304050" and "72 timer" in message["text"]
+    # A coordinator cannot send links for another coordinator's family.
+    assert client.post("/staff/families/2/parents/3/link",
+                       data={"csrf_token": csrf_from(page.text), "channel": "sms"}).status_code == 404
+
+
+def test_unknown_pages_get_a_danish_404(client):
+    response = client.get("/does-not-exist")
+    assert response.status_code == 404 and "Siden findes ikke" in response.text
