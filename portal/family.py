@@ -2,15 +2,16 @@
 from datetime import date
 
 from .db import get_db, now_text
+from .i18n import N_
 
 MEETING_KINDS = {
-    "network": "Netværksmøde",
-    "follow_up": "Opfølgningsmøde",
-    "conversation": "Samtale",
-    "home_visit": "Hjemmebesøg",
+    "network": N_("Netværksmøde"),
+    "follow_up": N_("Opfølgningsmøde"),
+    "conversation": N_("Samtale"),
+    "home_visit": N_("Hjemmebesøg"),
 }
 
-GOAL_STATUSES = {"active": "I gang", "reached": "Nået", "paused": "Sat på pause"}
+GOAL_STATUSES = {"active": N_("I gang"), "reached": N_("Nået"), "paused": N_("Sat på pause")}
 
 
 def contact_person(family_id):

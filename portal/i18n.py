@@ -37,6 +37,11 @@ def current_language():
     return g.get("lang", DEFAULT)
 
 
+def N_(message):
+    """Mark a Danish text for translation where it is defined; translate it where shown."""
+    return message
+
+
 def gettext(message, **variables):
     text = _catalogues.get(current_language(), _catalogues[DEFAULT]).gettext(message)
     return text % variables if variables else text

@@ -7,12 +7,13 @@ from wtforms.fields.choices import SelectChoice
 from . import access, delivery, family, links
 from .auth import staff_required
 from .db import get_db, now_text
+from .i18n import N_
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 class SendLinkForm(FlaskForm):
-    channel = SelectField(choices=[SelectChoice("email", "E-mail"), SelectChoice("sms", "SMS"), SelectChoice("shown", "Vis link her")])
+    channel = SelectField(choices=[SelectChoice("email", N_("E-mail")), SelectChoice("sms", N_("SMS")), SelectChoice("shown", N_("Vis link her"))])
 
 
 @bp.route("/")

@@ -1,0 +1,50 @@
+"""Danish first, English second, from one translation catalogue."""
+import importlib.util
+from pathlib import Path
+
+from conftest import csrf_from
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("update_translations", ROOT / "scripts" / "update_translations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_danish_text_has_an_english_translation():
+    from babel.messages.pofile import read_po
+
+    script = load_script()
+    wanted = {m.id for m in script.extract() if m.id}
+    with open(script.CATALOGUE, "rb") as f:
+        translated = {m.id: m.string for m in read_po(f, locale="en") if m.id}
+    missing = sorted(i for i in wanted if not translated.get(i))
+    assert missing == [], f"run scripts/update_translations.py and translate: {missing}"
+
+
+def choose(client, lang):
+    token = csrf_from(client.get("/").text)
+    return client.post("/language", data={"csrf_token": token, "lang": lang, "next": "/"})
+
+
+def test_a_parent_can_read_their_page_in_english(auth, client):
+    auth.sign_in()
+    choose(client, "en")
+    page = client.get("/").text
+    assert '<html lang="en">' in page
+    for text in ("Your contact person", "Your next meetings", "Our goals", "Add a goal", "Network meeting", "Sign out"):
+        assert text in page
+    assert "Dine næste møder" not in page
+    assert "/info/en/netvaerksmoeder/" in page
+    choose(client, "da")
+    assert "Dine næste møder" in client.get("/").text
+
+
+def test_the_language_switch_only_redirects_within_the_site(client):
+    token = csrf_from(client.get("/").text)
+    for target in ("https://evil.example.com/", "//evil.example.com/", "/\\evil.example.com"):
+        response = client.post("/language", data={"csrf_token": token, "lang": "en", "next": target})
+        assert response.headers["Location"] == "/"
