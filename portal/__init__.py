@@ -30,8 +30,9 @@ def create_app(test_config=None):
     templating.init_app(app)
     security.install_log_filters()
 
-    from . import parent, sign_in, staff
+    from . import info_site, parent, sign_in, staff
 
+    app.register_blueprint(info_site.bp)
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(parent.bp)
     app.register_blueprint(staff.bp)

@@ -1,0 +1,115 @@
+"""The documented production setup: gunicorn with threaded workers, production mode."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import http.client
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "familie.example.dk"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(port, method, path, host=HOST, body=None, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request(method, path, body=body, headers={"Host": host, **(headers or {})})
+    response = connection.getresponse()
+    return response.status, dict(response.getheaders()), response.read().decode()
+
+
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("prod")
+    port = free_port()
+    env = {
+        **os.environ,
+        "FAMILIEPORTAL_PRODUCTION": "1",
+        "FAMILIEPORTAL_SECRET_KEY": "p" * 48,
+        "FAMILIEPORTAL_BASE_URL": f"https://{HOST}",
+        "FAMILIEPORTAL_DATABASE": str(folder / "prod.db"),
+        "FAMILIEPORTAL_OUTBOX_DIR": str(folder / "outbox"),
+        "FAMILIEPORTAL_EMAIL_BACKEND": "outbox",
+        "FAMILIEPORTAL_BIND": f"127.0.0.1:{port}",
+        "FAMILIEPORTAL_WORKERS": "2",
+    }
+    cli = [sys.executable, "-c", "from portal.cli import main; main()"]
+    subprocess.run([*cli, "init-db"], env=env, check=True, capture_output=True)
+    subprocess.run([*cli, "demo"], env=env, check=True, capture_output=True)
+    link = subprocess.run([*cli, "link", "sara.holm@example.dk"], env=env, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    log = open(folder / "gunicorn.log", "w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "python:portal.gunicorn_conf", "portal:create_app()"],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            request(port, "GET", "/")
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("gunicorn did not start: " + (folder / "gunicorn.log").read_text())
+    yield port, link, folder / "gunicorn.log"
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    log.close()
+
+
+def test_gunicorn_config_uses_threaded_workers_and_no_preload():
+    from portal import gunicorn_conf
+
+    assert gunicorn_conf.worker_class == "gthread" and gunicorn_conf.threads >= 4
+    assert gunicorn_conf.preload_app is False
+
+
+def test_production_serves_the_right_host_with_hsts_and_rejects_others(gunicorn):
+    port, _link, _log = gunicorn
+    status, headers, body = request(port, "GET", "/")
+    assert status == 200 and "Velkommen" in body
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
+    assert request(port, "GET", "/", host="evil.example.com")[0] == 400
+
+
+def test_production_sign_in_page_sets_a_host_only_secure_cookie_and_logs_no_token(gunicorn):
+    port, link, log = gunicorn
+    path = link.removeprefix(f"https://{HOST}")
+    status, headers, body = request(port, "GET", path)
+    assert status == 200 and "Log ind som S*** H***" in body
+    cookie = headers["Set-Cookie"]
+    assert cookie.startswith("__Host-familieportal=") and "Secure" in cookie and "HttpOnly" in cookie
+    time.sleep(0.5)  # let the access log flush
+    text = log.read_text()
+    token = path.rsplit("/", 1)[1]
+    assert token not in text
+    assert '"GET /login/[redacted]" 200' in text
+
+
+def test_many_slow_clients_do_not_block_a_parent(gunicorn):
+    """Connections that send nothing (a phone on a bad line) must not starve others."""
+    port, _link, _log = gunicorn
+    idle = []
+    for _ in range(6):  # more than workers: sync workers would all be stuck
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(b"GET / HTTP/1.1\r\nHost: " + HOST.encode() + b"\r\n")  # never finishes
+        idle.append(s)
+    try:
+        started = time.monotonic()
+        status, _headers, _body = request(port, "GET", "/")
+        assert status == 200
+        assert time.monotonic() - started < 5
+    finally:
+        for s in idle:
+            s.close()
