@@ -3,6 +3,9 @@
    Loaded in <head> before Material's bundle, which expects these globals. */
 (function () {
   var script = document.currentScript;
+  // Material shows its script-only controls (search) when "no-js" is gone.
+  document.documentElement.classList.remove("no-js");
+  document.documentElement.classList.add("js");
   // This file sits at <site root>/assets/site/site.js.
   window.__md_scope = new URL("../../", script.src);
   window.__md_hash = function (value) {
@@ -29,6 +32,47 @@
     var target = document.getElementById(location.hash.slice(1));
     if (target && target.name) {
       target.checked = target.name.indexOf("__tabbed_") === 0;
+    }
+  });
+
+  // Material's bundle is only needed for search. main.html writes its
+  // <script> tags as data-fp-src; load them the first time search is used.
+  var loading = false;
+  function loadMaterial() {
+    if (loading) {
+      return;
+    }
+    loading = true;
+    var scripts = Array.prototype.slice.call(
+      document.querySelectorAll("script[data-fp-src]")
+    );
+    (function next() {
+      var pending = scripts.shift();
+      if (!pending) {
+        // Material starts on DOMContentLoaded, which has already happened.
+        document.dispatchEvent(new Event("DOMContentLoaded"));
+        var input = document.querySelector(".md-search__input");
+        var toggle = document.getElementById("__search");
+        if (input && toggle && toggle.checked) {
+          input.focus();
+        }
+        return;
+      }
+      var script = document.createElement("script");
+      script.src = pending.getAttribute("data-fp-src");
+      script.onload = next;
+      document.body.appendChild(script);
+    })();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.getElementById("__search");
+    var input = document.querySelector(".md-search__input");
+    if (toggle) {
+      toggle.addEventListener("change", loadMaterial);
+    }
+    if (input) {
+      input.addEventListener("focus", loadMaterial);
+      input.addEventListener("input", loadMaterial);
     }
   });
 })();
