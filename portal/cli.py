@@ -1,5 +1,8 @@
 """The `familieportal` command: init-db, demo, link, serve, build-site."""
+import os
+
 import click
+from werkzeug.serving import run_simple
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
@@ -88,6 +91,10 @@ def serve_command(host, port, print_links):
     app = current_app._get_current_object()
     if app.config["PRODUCTION"]:
         raise click.ClickException("Use gunicorn in production: see README, 'Production'.")
+    if not os.environ.get("FAMILIEPORTAL_BASE_URL"):
+        # Links must open where this server listens.
+        shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+        app.config["BASE_URL"] = f"http://{shown_host}:{port}"
     if print_links:
         click.echo("")
         click.echo(f"  Familieportalen:  {app.config['BASE_URL']}/")
@@ -97,7 +104,7 @@ def serve_command(host, port, print_links):
             click.echo(f"    {url}")
         click.echo("")
     get_db().conn.close()
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    run_simple(host, port, app, threaded=True)
 
 
 @click.command("build-site")
