@@ -225,12 +225,19 @@ def sign_in_over_http(port, link_url):
     return browser
 
 
+def bench_app(db_path, secret_key, base_url):
+    """The portal in this process, configured like the served one whatever the shell exports."""
+    from portal import create_app
+
+    return create_app({"DATABASE": str(db_path), "SECRET_KEY": secret_key, "BASE_URL": base_url,
+                       "PRODUCTION": False, "PROXY_COUNT": 0, "OUTBOX_DIR": str(OUT / "outbox")})
+
+
 def issue_links(db_path, parent_ids, base_url, secret_key):
     """Sign-in URLs for these parents, made by the portal's own link code."""
-    from portal import create_app, links
+    from portal import links
 
-    app = create_app({"DATABASE": str(db_path), "SECRET_KEY": secret_key, "BASE_URL": base_url,
-                      "OUTBOX_DIR": str(OUT / "outbox")})
+    app = bench_app(db_path, secret_key, base_url)
     with app.app_context():
         return [links.issue("parent", parent_id) for parent_id in parent_ids]
 
@@ -329,10 +336,9 @@ def throughput(args, db_path, secret_key):
 
 def signed_in_clients(db_path, parent_ids, secret_key):
     """One Flask test client per parent, signed in the way a parent signs in."""
-    from portal import create_app, links
+    from portal import links
 
-    app = create_app({"DATABASE": str(db_path), "SECRET_KEY": secret_key, "BASE_URL": "http://127.0.0.1",
-                      "OUTBOX_DIR": str(OUT / "outbox")})
+    app = bench_app(db_path, secret_key, f"http://{HOST}")
     clients = []
     for parent_id in parent_ids:
         with app.app_context():
