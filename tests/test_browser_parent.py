@@ -147,13 +147,40 @@ def test_a_parent_with_a_used_link_can_ask_for_a_new_one_on_a_phone(live_server,
 
 
 def test_english_is_one_tap_away(live_server, browser):
-    phone = Phone(browser, live_server, javascript=False)
-    phone.context_has_js = False
+    phone = Phone(browser, live_server, javascript=True)
+    phone.context_has_js = True
     page = phone.page
     page.goto(live_server.config["BASE_URL"] + "/")
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Welcome to Familieportalen"
+    phone.check_accessibility()
+    page.goto(new_link(live_server))
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("heading", name="Your contact person").is_visible()
+    assert "Network meeting" in page.inner_text("main")
+    phone.check_accessibility()
     page.get_by_role("button", name="Dansk").click()
-    assert page.locator("h1").inner_text() == "Velkommen til Familieportalen"
+    assert page.get_by_role("heading", name="Din kontaktperson").is_visible()
+    page.get_by_role("button", name="Log ud").click()
+    assert phone.foreign_requests() == []
+    phone.context.close()
+
+
+def test_a_coordinator_can_show_a_parent_a_sign_in_link(live_server, browser):
+    phone = Phone(browser, live_server, javascript=True)
+    phone.context_has_js = True
+    page = phone.page
+    with live_server.app_context():
+        page.goto(links.issue("staff", 2))  # Mette Lund
+    page.get_by_role("button", name="Fortsæt").click()
+    assert page.locator("h1").inner_text() == "Dine familier"
+    phone.check_accessibility()
+    page.get_by_role("link", name="Familien Holm").click()
+    phone.check_accessibility()
+    page.get_by_label("Send login-link til Sara Holm").select_option("shown")
+    page.get_by_role("button", name="Send link").first.click()
+    shown = page.locator(".link-box").inner_text()
+    assert shown.startswith(live_server.config["BASE_URL"] + "/login/")
+    phone.check_accessibility()
     phone.context.close()
