@@ -31,23 +31,20 @@ def contact_person(family_id):
 
 def upcoming_meetings(family_id, limit=10):
     """Planned and cancelled meetings from now on, soonest first, with who is coming."""
-    meetings = list(
-        get_db().query(
-            "SELECT * FROM meetings WHERE family_id = ? AND starts_at >= ? AND status != 'held'"
-            " ORDER BY starts_at LIMIT ?",
-            [family_id, now_text(), limit],
-        )
-    )
-    _attach_participants(meetings)
-    return meetings
+    return _meetings(family_id, "starts_at >= :now AND status != 'held'", "starts_at", limit)
 
 
 def past_meetings(family_id, limit=5):
+    """Meetings that have been held or whose time has passed, newest first."""
+    return _meetings(family_id, "(starts_at < :now OR status = 'held')", "starts_at DESC", limit)
+
+
+def _meetings(family_id, condition, order, limit):
+    # condition and order are fixed strings from this module, never user input.
     meetings = list(
         get_db().query(
-            "SELECT * FROM meetings WHERE family_id = ? AND (starts_at < ? OR status = 'held')"
-            " ORDER BY starts_at DESC LIMIT ?",
-            [family_id, now_text(), limit],
+            f"SELECT * FROM meetings WHERE family_id = :family AND {condition} ORDER BY {order} LIMIT :limit",
+            {"family": family_id, "now": now_text(), "limit": limit},
         )
     )
     _attach_participants(meetings)

@@ -52,6 +52,7 @@ class Phone:
     """A browser tab at phone size that records every request it makes."""
 
     def __init__(self, browser, app, javascript):
+        self.context_has_js = javascript
         self.context = browser.new_context(viewport=PHONE, java_script_enabled=javascript, locale="da-DK")
         self.page = self.context.new_page()
         self.origin = app.config["BASE_URL"]
@@ -73,7 +74,6 @@ class Phone:
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_a_parent_signs_in_adds_a_goal_and_signs_out_on_a_phone(live_server, browser, javascript, tmp_path):
     phone = Phone(browser, live_server, javascript)
-    phone.context_has_js = javascript
     page = phone.page
 
     page.goto(new_link(live_server))
@@ -123,7 +123,6 @@ def test_a_parent_signs_in_adds_a_goal_and_signs_out_on_a_phone(live_server, bro
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_a_parent_with_a_used_link_can_ask_for_a_new_one_on_a_phone(live_server, browser, javascript):
     phone = Phone(browser, live_server, javascript)
-    phone.context_has_js = javascript
     page = phone.page
     link = new_link(live_server, "thomas.holm@example.dk")
     page.goto(link)
@@ -148,7 +147,6 @@ def test_a_parent_with_a_used_link_can_ask_for_a_new_one_on_a_phone(live_server,
 
 def test_english_is_one_tap_away(live_server, browser):
     phone = Phone(browser, live_server, javascript=True)
-    phone.context_has_js = True
     page = phone.page
     page.goto(live_server.config["BASE_URL"] + "/")
     page.get_by_role("button", name="English").click()
@@ -169,7 +167,6 @@ def test_english_is_one_tap_away(live_server, browser):
 
 def test_a_coordinator_can_show_a_parent_a_sign_in_link(live_server, browser):
     phone = Phone(browser, live_server, javascript=True)
-    phone.context_has_js = True
     page = phone.page
     with live_server.app_context():
         page.goto(links.issue("staff", 2))  # Mette Lund
