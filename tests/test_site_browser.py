@@ -196,3 +196,19 @@ def test_missing_page_shows_the_not_found_page_without_errors(visit):
     assert "Siden findes ikke" in opened.page.inner_text("h1")
     assert opened.csp_violations() == []
     assert opened.foreign_requests == []
+
+
+def test_menu_and_search_open_with_the_keyboard_on_a_phone(visit):
+    opened = visit("plan/")
+    page = opened.page
+    page.focus(".md-header label[for=__drawer]")
+    page.keyboard.press("Enter")
+    assert page.is_checked("#__drawer")
+    page.keyboard.press("Enter")
+    page.focus(".md-header label[for=__search]")
+    page.keyboard.press("Enter")
+    page.locator(".md-search__input").wait_for(state="visible")
+    page.wait_for_function("document.activeElement.matches('.md-search__input')")
+    page.keyboard.type("samtykke")
+    opened.page.locator(".md-search-result__list li").first.wait_for()
+    assert opened.console_errors == []

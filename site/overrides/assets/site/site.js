@@ -65,6 +65,19 @@
     })();
   }
   document.addEventListener("DOMContentLoaded", function () {
+    // The header's menu and search icons are <label>s for hidden checkboxes;
+    // make them reachable and usable with a keyboard too.
+    var buttons = document.querySelectorAll(".md-header label.md-header__button[for]");
+    Array.prototype.forEach.call(buttons, function (label) {
+      label.setAttribute("tabindex", "0");
+      label.setAttribute("role", "button");
+      label.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          label.click();
+        }
+      });
+    });
     var toggle = document.getElementById("__search");
     var input = document.querySelector(".md-search__input");
     if (toggle) {
