@@ -355,6 +355,12 @@ def ensure(path, families, **options):
     """Reuse the database at `path` if it was generated with the same parameters."""
     wanted = params_for(families, **options)
     if read_params(path) == wanted:
+        # Same data; bring the schema up to date with migrations added since.
+        db = connect(path)
+        try:
+            migrate(db)
+        finally:
+            db.conn.close()
         return False
     generate(path, families, **options)
     return True

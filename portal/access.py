@@ -6,8 +6,16 @@ from .db import get_db
 
 
 def current_parent():
-    """The signed-in parent's row (the parent_required decorator ran first)."""
-    return get_db()["parents"].get(g.user_id)
+    """The signed-in parent's row, read once a request (after parent_required)."""
+    if "parent" not in g:
+        g.parent = next(
+            get_db().query(
+                "SELECT parents.*, families.data_version FROM parents"
+                " JOIN families ON families.id = parents.family_id WHERE parents.id = ?",
+                [g.user_id],
+            )
+        )
+    return g.parent
 
 
 def current_family_id():

@@ -110,9 +110,12 @@ def serve_command(host, port, print_links):
 @click.command("build-site")
 def build_site_command():
     """Build the info site from content/ into site/public/."""
-    from .info_site import build_site
+    from .info_site import SiteBuildError, build_site
 
-    build_site()
+    try:
+        build_site()
+    except SiteBuildError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def init_app(app):

@@ -61,6 +61,8 @@ def from_environment():
         "EMAIL_BACKEND": _env("EMAIL_BACKEND", "smtp" if production else "outbox"),
         "SMS_BACKEND": _env("SMS_BACKEND", "outbox"),
         "OUTBOX_DIR": _env("OUTBOX_DIR", "instance/outbox"),
+        # Keep rendered family overviews in memory until the family's data changes.
+        "PAGE_CACHE": _env_bool("PAGE_CACHE", True),
     }
 
 
@@ -92,5 +94,8 @@ def finish(config):
     # Flask's signed cookie holds only the session id and CSRF token; the
     # session itself lives in the database and ends when that row does.
     config["PERMANENT_SESSION_LIFETIME"] = config["SESSION_MAX_HOURS"] * HOUR
+    # The idle timeout lives in the database; re-signing the cookie on every
+    # response would only cost time.
+    config["SESSION_REFRESH_EACH_REQUEST"] = False
     config["WTF_CSRF_TIME_LIMIT"] = config["SESSION_MAX_HOURS"] * HOUR
     return config

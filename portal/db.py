@@ -1,5 +1,7 @@
 """Open the SQLite database through sqlite-utils, one connection per request."""
+import os
 import sqlite3
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,20 +25,36 @@ def connect(path):
     return db
 
 
-def get_db():
-    """Return this request's database, opening it on first use.
+# One connection per thread and database file, reused across requests: opening
+# a connection costs more than most pages' queries. Connections are opened
+# lazily inside a request or command, so none exists before a WSGI server forks
+# its workers, and one made in another process is never used.
+_per_thread = threading.local()
 
-    Connections are opened lazily, inside a request or command, so none exists
-    before a WSGI server forks its workers.
-    """
+
+def get_db():
+    """Return this thread's connection to the app's database, opening it on first use."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        path = current_app.config["DATABASE"]
+        key = (os.getpid(), path)
+        connections = _per_thread.__dict__.setdefault("connections", {})
+        db = connections.get(key)
+        if db is None:
+            db = connections[key] = connect(path)
+        g.db = db
     return g.db
 
 
 def close_db(exc=None):
+    """After each request: never leave a transaction open on a reused connection."""
     db = g.pop("db", None)
-    if db is not None:
+    if db is not None and db.conn.in_transaction:
+        db.conn.rollback()
+
+
+def close_thread_connections():
+    """Close this thread's connections (tests and CLI commands that delete files)."""
+    for db in _per_thread.__dict__.pop("connections", {}).values():
         db.conn.close()
 
 
@@ -61,7 +79,8 @@ def to_db_time(moment):
 
 
 def from_db_time(text):
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    """Parse stored UTC text ('…Z') back into an aware datetime."""
+    return datetime.fromisoformat(text)
 
 
 def now_text():

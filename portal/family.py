@@ -16,15 +16,24 @@ GOAL_STATUSES = {"active": N_("I gang"), "reached": N_("Nået"), "paused": N_("S
 
 def contact_person(family_id):
     """The family's one coordinator, and who covers while they are away."""
-    db = get_db()
     person = next(
-        db.query(
-            "SELECT staff.* FROM staff JOIN families ON families.coordinator_id = staff.id"
-            " WHERE families.id = ?",
+        get_db().query(
+            """
+            SELECT staff.*, cover.name AS cover_name, cover.title AS cover_title, cover.phone AS cover_phone
+            FROM families
+            JOIN staff ON staff.id = families.coordinator_id
+            LEFT JOIN staff AS cover ON cover.id = staff.covered_by_id
+            WHERE families.id = ?
+            """,
             [family_id],
         )
     )
-    person["cover"] = db["staff"].get(person["covered_by_id"]) if person["covered_by_id"] else None
+    cover_name = person.pop("cover_name")
+    person["cover"] = (
+        {"name": cover_name, "title": person.pop("cover_title"), "phone": person.pop("cover_phone")}
+        if cover_name
+        else None
+    )
     person["is_away"] = bool(person["away_until"]) and person["away_until"] >= date.today().isoformat()
     return person
 

@@ -1,4 +1,5 @@
 """Show times and names the way a Danish parent reads them."""
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -12,6 +13,7 @@ def local(moment_text):
     return from_db_time(moment_text).astimezone(LOCAL_ZONE)
 
 
+@lru_cache(maxsize=4096)
 def meeting_time(moment_text, locale="da"):
     """'torsdag 3. december kl. 10.00' in Copenhagen time, across DST changes."""
     moment = local(moment_text)
@@ -20,6 +22,7 @@ def meeting_time(moment_text, locale="da"):
     return format_datetime(moment, "EEEE d MMMM 'at' HH:mm", locale=locale)
 
 
+@lru_cache(maxsize=4096)
 def clock(moment_text, locale="da"):
     moment = local(moment_text)
     return format_time(moment, "H.mm" if locale == "da" else "HH:mm", locale=locale)

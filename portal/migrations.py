@@ -202,3 +202,39 @@ def m002_sign_in(db):
     )
     db["audit_log"].create_index(["family_id", "at"])
     db["audit_log"].create_index(["action", "at"])
+
+
+# Tables whose rows belong to one family: a write to any of them changes
+# what that family's pages show.
+_FAMILY_TABLES = ("goals", "meetings", "people_involved", "parents", "children")
+
+
+@migrations()
+def m003_family_data_version(db):
+    """families.data_version: bumped by triggers on every write a family's pages show.
+
+    Pages may cache what they render for a family under its data_version; the
+    triggers make sure no write, from any code path, leaves a stale page.
+    """
+    db["families"].add_column("data_version", int, not_null_default=0)
+
+    def bump(name, table, event, family_ids):
+        db.execute(
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN "
+            f"UPDATE families SET data_version = data_version + 1 WHERE id IN ({family_ids}); END"
+        )
+
+    for table in _FAMILY_TABLES:
+        bump(f"{table}_insert_bumps_family", table, "INSERT", "NEW.family_id")
+        bump(f"{table}_update_bumps_family", table, "UPDATE", "OLD.family_id, NEW.family_id")
+        bump(f"{table}_delete_bumps_family", table, "DELETE", "OLD.family_id")
+    via_meeting = "SELECT family_id FROM meetings WHERE id = {}.meeting_id"
+    bump("participants_insert_bumps_family", "meeting_participants", "INSERT", via_meeting.format("NEW"))
+    bump("participants_update_bumps_family", "meeting_participants", "UPDATE",
+         via_meeting.format("OLD") + " UNION " + via_meeting.format("NEW"))
+    bump("participants_delete_bumps_family", "meeting_participants", "DELETE", via_meeting.format("OLD"))
+    # A contact person's details, or those of whoever covers for them.
+    bump("staff_update_bumps_families", "staff", "UPDATE",
+         "SELECT id FROM families WHERE coordinator_id = NEW.id"
+         " OR coordinator_id IN (SELECT id FROM staff WHERE covered_by_id = NEW.id)")
+    bump("family_update_bumps_itself", "families", "UPDATE OF name, coordinator_id", "NEW.id")

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from . import access, audit, calendar, family
+from . import access, audit, calendar, family, page_cache
 from .db import get_db, now_text
-from .i18n import COOKIE, LANGUAGES
+from .i18n import COOKIE, LANGUAGES, current_language
 from .i18n import gettext as _
 from .settings import municipality
 from .auth import parent_required
@@ -35,23 +35,24 @@ def _goal_form(family_id):
     return form
 
 
-def _render_home(form, error=None, status=200):
-    family_id = access.current_family_id()
-    return (
-        render_template(
-            "parent/home.html",
-            parent=access.current_parent(),
-            contact=family.contact_person(family_id),
-            meetings=family.upcoming_meetings(family_id),
-            past_meetings=family.past_meetings(family_id, limit=3),
-            goals=family.goals(family_id),
-            form=form,
-            error=error,
-            kinds=family.MEETING_KINDS,
-            statuses=family.GOAL_STATUSES,
-        ),
-        status,
+def _home_context(parent, form, error=None):
+    family_id = parent["family_id"]
+    return dict(
+        parent=parent,
+        form=form,
+        error=error,
+        contact=family.contact_person(family_id),
+        meetings=family.upcoming_meetings(family_id),
+        past_meetings=family.past_meetings(family_id, limit=3),
+        goals=family.goals(family_id),
+        kinds=family.MEETING_KINDS,
+        statuses=family.GOAL_STATUSES,
     )
+
+
+def _render_home(form, error=None, status=200):
+    """The home page after a failed form: the parent's typing and the error shown."""
+    return render_template("parent/home.html", **_home_context(access.current_parent(), form, error)), status
 
 
 @bp.route("/")
@@ -61,7 +62,16 @@ def home():
     if g.user_kind != "parent":
         return render_template("parent/welcome.html")
     g.signed_in_page = True
-    return _render_home(_goal_form(access.current_family_id()))
+    parent = access.current_parent()
+    if request.args:
+        return _render_home(_goal_form(parent["family_id"]))
+    # The plain home page is the same for every visit until the family's data
+    # changes (or the minute turns), so it is rendered once and kept.
+    return page_cache.render_cached(
+        ("parent-home", parent["id"], current_language(), parent["data_version"], now_text()[:16]),
+        "parent/home.html",
+        lambda: _home_context(parent, _goal_form(parent["family_id"])),
+    )
 
 
 @bp.route("/goals", methods=["POST"])

@@ -21,7 +21,13 @@ def _load(path):
 
 def municipality():
     """Return the municipality's settings as a dict (name, phone, info_url …)."""
-    return _load(str(content_dir() / "settings.yml"))
+    return _settings_for(os.environ.get("FAMILIEPORTAL_CONTENT"))
+
+
+@lru_cache(maxsize=4)
+def _settings_for(content_override):
+    folder = Path(content_override) if content_override else REPO_ROOT / "content"
+    return _load(str(folder / "settings.yml"))
 
 
 def info_page_url(slug, language="da"):

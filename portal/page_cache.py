@@ -1,0 +1,54 @@
+"""Keep rendered pages in memory until the family's data changes.
+
+Keys carry the family's data_version, which triggers bump on every write that
+a family's pages show (migration m003), and the current minute, because which
+meetings count as "next" depends on the clock. A stale entry is never served:
+it just stops being asked for and falls out of the LRU.
+
+A cached page holds a slot where each response gets its own CSRF token.
+"""
+import threading
+from collections import OrderedDict
+
+from flask import current_app, render_template
+from flask_wtf.csrf import generate_csrf
+
+CSRF_SLOT = "csrf-token-slot-9f1c"
+
+
+class RenderCache:
+    def __init__(self, size=2048):
+        self.size = size
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key, render):
+        """Return the value cached under `key`, calling render() on a miss."""
+        if not current_app.config["PAGE_CACHE"]:
+            return render()
+        key = (current_app.config["DATABASE"], *key)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = render()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+family_pages = RenderCache()
+
+
+def render_cached(key, template, context):
+    """Render `template` with context() once per key; every response gets its own CSRF token."""
+    html = family_pages.get_or_render(
+        key, lambda: render_template(template, csrf_token=lambda: CSRF_SLOT, **context())
+    )
+    return html.replace(CSRF_SLOT, generate_csrf())
