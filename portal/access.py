@@ -2,18 +2,17 @@
 from flask import abort, g
 
 from . import audit
-from .db import get_db
+from .db import get_db, read_one
 
 
 def current_parent():
     """The signed-in parent's row, read once a request (after parent_required)."""
     if "parent" not in g:
-        g.parent = next(
-            get_db().query(
-                "SELECT parents.*, families.data_version FROM parents"
-                " JOIN families ON families.id = parents.family_id WHERE parents.id = ?",
-                [g.user_id],
-            )
+        g.parent = read_one(
+            get_db(),
+            "SELECT parents.*, families.data_version FROM parents"
+            " JOIN families ON families.id = parents.family_id WHERE parents.id = ?",
+            [g.user_id],
         )
     return g.parent
 
