@@ -1,7 +1,6 @@
 """The parent's home page: contact person, meetings, goals in their own words."""
 import re
 
-from portal.db import to_db_time
 from portal.formatting import meeting_time
 
 from conftest import csrf_from

@@ -5,7 +5,6 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from portal import links, tokens
-from portal.db import get_db, now_text
 
 from conftest import csrf_from
 
