@@ -67,8 +67,9 @@ def load():
             ).last_pk
             for kind_key, ref in who:
                 db["meeting_participants"].insert({"meeting_id": meeting_id, kind_key: ref})
+            return meeting_id
 
-        meeting("network", _at(10, 10), 1.5, "Familiehuset, Skolevej 4, 9999 Demoby",
+        network = meeting("network", _at(10, 10), 1.5, "Familiehuset, Skolevej 4, 9999 Demoby",
                 "Vi ser på jeres plan sammen. Hvad går godt? Hvad skal der ske nu?",
                 [("parent_id", sara), ("parent_id", thomas), ("staff_id", mette_id),
                  ("person_involved_id", people["case"]), ("person_involved_id", people["teacher"]),
@@ -87,6 +88,9 @@ def load():
                 [("parent_id", sara), ("parent_id", thomas), ("staff_id", mette_id),
                  ("person_involved_id", people["case"]), ("person_involved_id", people["teacher"])],
                 status="held")
+
+        db["agenda_points"].insert({"meeting_id": network, "written_by_parent_id": sara, "created_at": now,
+                                    "text": "Hvordan kan Emil få en god start på skoledagen, når morgenerne er svære?"})
 
         for text, by_parent, by_staff, child, parent in [
             ("Emil skal have det godt i skolen og have en ven at lege med i frikvarteret.", sara, None, emil, None),

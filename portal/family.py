@@ -57,6 +57,7 @@ def _meetings(family_id, condition, order, limit):
         )
     )
     _attach_participants(meetings)
+    _attach_agenda(meetings)
     return meetings
 
 
@@ -89,6 +90,29 @@ def _attach_participants(meetings):
     )
     for row in rows:
         by_id[row.pop("meeting_id")]["participants"].append(row)
+
+
+def _attach_agenda(meetings):
+    """Each meeting's agenda points in the order they were written, with who wrote them."""
+    if not meetings:
+        return
+    by_id = {m["id"]: m for m in meetings}
+    for m in meetings:
+        m["agenda"] = []
+    placeholders = ", ".join("?" for _ in by_id)
+    rows = get_db().query(
+        f"""
+        SELECT a.meeting_id, a.text, coalesce(p.name, s.name) AS written_by
+        FROM agenda_points a
+        LEFT JOIN parents p ON p.id = a.written_by_parent_id
+        LEFT JOIN staff s ON s.id = a.written_by_staff_id
+        WHERE a.meeting_id IN ({placeholders})
+        ORDER BY a.meeting_id, a.id
+        """,
+        list(by_id),
+    )
+    for row in rows:
+        by_id[row.pop("meeting_id")]["agenda"].append(row)
 
 
 def goals(family_id):

@@ -219,22 +219,56 @@ def m003_family_data_version(db):
     db["families"].add_column("data_version", int, not_null_default=0)
 
     def bump(name, table, event, family_ids):
-        db.execute(
-            f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN "
-            f"UPDATE families SET data_version = data_version + 1 WHERE id IN ({family_ids}); END"
-        )
+        _bump_trigger(db, name, table, event, family_ids)
 
     for table in _FAMILY_TABLES:
         bump(f"{table}_insert_bumps_family", table, "INSERT", "NEW.family_id")
         bump(f"{table}_update_bumps_family", table, "UPDATE", "OLD.family_id, NEW.family_id")
         bump(f"{table}_delete_bumps_family", table, "DELETE", "OLD.family_id")
-    via_meeting = "SELECT family_id FROM meetings WHERE id = {}.meeting_id"
-    bump("participants_insert_bumps_family", "meeting_participants", "INSERT", via_meeting.format("NEW"))
-    bump("participants_update_bumps_family", "meeting_participants", "UPDATE",
-         via_meeting.format("OLD") + " UNION " + via_meeting.format("NEW"))
-    bump("participants_delete_bumps_family", "meeting_participants", "DELETE", via_meeting.format("OLD"))
+    _bump_via_meeting(db, "meeting_participants")
     # A contact person's details, or those of whoever covers for them.
     bump("staff_update_bumps_families", "staff", "UPDATE",
          "SELECT id FROM families WHERE coordinator_id = NEW.id"
          " OR coordinator_id IN (SELECT id FROM staff WHERE covered_by_id = NEW.id)")
     bump("family_update_bumps_itself", "families", "UPDATE OF name, coordinator_id", "NEW.id")
+
+
+def _bump_trigger(db, name, table, event, family_ids):
+    """A trigger that bumps data_version of the families `family_ids` selects."""
+    # Names come from this module only; SQL cannot take identifiers as parameters.
+    db.execute(
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN "
+        f"UPDATE families SET data_version = data_version + 1 WHERE id IN ({family_ids}); END"
+    )
+
+
+def _bump_via_meeting(db, table):
+    """Triggers for a table whose rows belong to a family through meeting_id."""
+    via = "SELECT family_id FROM meetings WHERE id = {}.meeting_id"
+    _bump_trigger(db, f"{table}_insert_bumps_family", table, "INSERT", via.format("NEW"))
+    _bump_trigger(db, f"{table}_update_bumps_family", table, "UPDATE", via.format("OLD") + " UNION " + via.format("NEW"))
+    _bump_trigger(db, f"{table}_delete_bumps_family", table, "DELETE", via.format("OLD"))
+
+
+@migrations()
+def m004_agenda_points(db):
+    """Agenda points: what a parent wants to talk about at a meeting, in their own words."""
+    db["agenda_points"].create(
+        {
+            "id": int,
+            "meeting_id": int,
+            "text": str,  # stored exactly as written
+            "written_by_parent_id": int,
+            "written_by_staff_id": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"meeting_id", "text", "created_at"},
+        foreign_keys=[
+            ("meeting_id", "meetings", "id"),
+            ("written_by_parent_id", "parents", "id"),
+            ("written_by_staff_id", "staff", "id"),
+        ],
+    )
+    db["agenda_points"].create_index(["meeting_id"])
+    _bump_via_meeting(db, "agenda_points")

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from . import access, audit, calendar, family, page_cache
+from . import access, audit, calendar, family, own_words, page_cache
 from .db import get_db, now_text
-from .i18n import COOKIE, LANGUAGES, current_language
+from .i18n import COOKIE, LANGUAGES, N_, current_language
 from .i18n import gettext as _
 from .settings import municipality
 from .auth import parent_required
@@ -16,6 +16,7 @@ from .auth import parent_required
 bp = Blueprint("parent", __name__)
 
 GOAL_MAX_LENGTH = 2000
+AGENDA_POINT_MAX_LENGTH = 1000
 
 
 class GoalForm(FlaskForm):
@@ -35,12 +36,13 @@ def _goal_form(family_id):
     return form
 
 
-def _home_context(parent, form, error=None):
+def _home_context(parent, form, error=None, agenda_state=None):
     family_id = parent["family_id"]
     return dict(
         parent=parent,
         form=form,
         error=error,
+        agenda_state=agenda_state or {},
         contact=family.contact_person(family_id),
         meetings=family.upcoming_meetings(family_id),
         past_meetings=family.past_meetings(family_id, limit=3),
@@ -50,9 +52,10 @@ def _home_context(parent, form, error=None):
     )
 
 
-def _render_home(form, error=None, status=200):
+def _render_home(form, error=None, status=200, agenda_state=None):
     """The home page after a failed form: the parent's typing and the error shown."""
-    return render_template("parent/home.html", **_home_context(access.current_parent(), form, error)), status
+    context = _home_context(access.current_parent(), form, error, agenda_state)
+    return render_template("parent/home.html", **context), status
 
 
 @bp.route("/")
@@ -82,18 +85,16 @@ def add_goal():
     if not form.validate_on_submit():
         return _render_home(form, _("Noget gik galt. Prøv igen."), 400)
     text = form.text.data or ""
-    if not text.strip():
-        return _render_home(form, _("Skriv dit mål med dine egne ord."), 400)
-    if len(text) > GOAL_MAX_LENGTH:
-        return _render_home(
-            form,
-            _(
-                "Dit mål er for langt. Der er plads til %(max)s tegn, og du har skrevet %(count)s. Gør det lidt kortere.",
-                max="2.000",
-                count=f"{len(text):,}".replace(",", "."),
-            ),
-            400,
-        )
+    error = own_words.problem(
+        text,
+        max_length=GOAL_MAX_LENGTH,
+        blank_message=N_("Skriv dit mål med dine egne ord."),
+        too_long_message=N_(
+            "Dit mål er for langt. Der er plads til %(max)s tegn, og du har skrevet %(count)s. Gør det lidt kortere."
+        ),
+    )
+    if error:
+        return _render_home(form, error, 400)
     for_child_id = for_parent_id = None
     kind, _sep, member_id = (form.for_whom.data or "family").partition(":")
     valid = {c for c, _label in form.for_whom.choices}
@@ -116,6 +117,41 @@ def add_goal():
     ).last_pk
     audit.record("goal.added", actor_kind="parent", actor_id=g.user_id, family_id=family_id, goal_id=goal_id)
     return redirect(url_for("parent.home", _anchor="maal", added=1))
+
+
+class AgendaPointForm(FlaskForm):
+    text = TextAreaField()
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@parent_required
+def add_agenda_point(meeting_id):
+    """A parent adds something they want to talk about at an upcoming meeting."""
+    meeting = access.meeting_for_parent(meeting_id)
+    form = AgendaPointForm()
+    text = form.text.data or ""
+    if meeting["status"] != "planned" or meeting["starts_at"] < now_text():
+        error = _("Du kan kun skrive punkter til et møde, der ikke har været endnu.")
+    elif not form.validate_on_submit():
+        error = _("Noget gik galt. Prøv igen.")
+    else:
+        error = own_words.problem(
+            text,
+            max_length=AGENDA_POINT_MAX_LENGTH,
+            blank_message=N_("Skriv, hvad du gerne vil tale om."),
+            too_long_message=N_(
+                "Dit punkt er for langt. Der er plads til %(max)s tegn, og du har skrevet %(count)s. Gør det lidt kortere."
+            ),
+        )
+    if error:
+        agenda_state = {"meeting_id": meeting_id, "error": error, "text": text}
+        return _render_home(_goal_form(meeting["family_id"]), status=400, agenda_state=agenda_state)
+    point_id = get_db()["agenda_points"].insert(
+        {"meeting_id": meeting_id, "text": text, "written_by_parent_id": g.user_id, "created_at": now_text()}
+    ).last_pk
+    audit.record("agenda_point.added", actor_kind="parent", actor_id=g.user_id,
+                 family_id=meeting["family_id"], meeting_id=meeting_id, agenda_point_id=point_id)
+    return redirect(url_for("parent.home", _anchor=f"meeting-{meeting_id}", point_added=meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/calendar.ics")

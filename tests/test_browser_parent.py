@@ -107,6 +107,15 @@ def test_a_parent_signs_in_adds_a_goal_and_signs_out_on_a_phone(live_server, bro
     assert first_goal.inner_text() == goal
     phone.check_accessibility()
 
+    # Something to talk about at the next meeting, in the parent's own words.
+    page.locator("summary", has_text="Tilføj et punkt til mødet").first.click()
+    point = "Kan vi tale om lektier? 📚"
+    page.get_by_label("Hvad vil du gerne tale om?").first.fill(point)
+    page.get_by_role("button", name="Sæt punktet på mødet").first.click()
+    assert "Tak. Dit punkt er sat på mødet." in page.inner_text("main")
+    assert point in page.inner_text("main")
+    phone.check_accessibility()
+
     page.get_by_role("button", name="Log ud").click()
     assert page.locator("h1").inner_text() == "Du er logget ud"
     phone.check_accessibility()
