@@ -56,63 +56,50 @@ def _meetings(family_id, condition, order, limit):
             {"family": family_id, "now": now_text(), "limit": limit},
         )
     )
-    _attach_participants(meetings)
-    _attach_agenda(meetings)
+    _attach(meetings, "participants", _PARTICIPANTS)
+    _attach(meetings, "agenda", _AGENDA)
     return meetings
 
 
-def _attach_participants(meetings):
-    if not meetings:
-        return
-    by_id = {m["id"]: m for m in meetings}
-    for m in meetings:
-        m["participants"] = []
-    placeholders = ", ".join("?" for _ in by_id)
-    rows = get_db().query(
-        f"""
-        SELECT p.meeting_id,
-               coalesce(pi.name, pa.name, st.name) AS name,
-               coalesce(pi.role, pa.relation, st.title) AS role,
-               coalesce(pi.organisation, st.department) AS organisation,
-               CASE WHEN pa.id IS NOT NULL THEN 'family'
-                    WHEN st.id IS NOT NULL THEN 'coordinator'
-                    ELSE 'professional' END AS kind
-        FROM meeting_participants p
-        LEFT JOIN people_involved pi ON pi.id = p.person_involved_id
-        LEFT JOIN parents pa ON pa.id = p.parent_id
-        LEFT JOIN staff st ON st.id = p.staff_id
-        WHERE p.meeting_id IN ({placeholders})
-        ORDER BY p.meeting_id,
-                 CASE WHEN pa.id IS NOT NULL THEN 0 WHEN st.id IS NOT NULL THEN 1 ELSE 2 END,
-                 p.id
-        """,
-        list(by_id),
-    )
-    for row in rows:
-        by_id[row.pop("meeting_id")]["participants"].append(row)
+# Rows that belong to meetings, read for many meetings at once. Each query
+# selects meeting_id first and filters on "meeting_id IN ({ids})".
+_PARTICIPANTS = """
+    SELECT p.meeting_id,
+           coalesce(pi.name, pa.name, st.name) AS name,
+           coalesce(pi.role, pa.relation, st.title) AS role,
+           coalesce(pi.organisation, st.department) AS organisation,
+           CASE WHEN pa.id IS NOT NULL THEN 'family'
+                WHEN st.id IS NOT NULL THEN 'coordinator'
+                ELSE 'professional' END AS kind
+    FROM meeting_participants p
+    LEFT JOIN people_involved pi ON pi.id = p.person_involved_id
+    LEFT JOIN parents pa ON pa.id = p.parent_id
+    LEFT JOIN staff st ON st.id = p.staff_id
+    WHERE p.meeting_id IN ({ids})
+    ORDER BY p.meeting_id, CASE WHEN pa.id IS NOT NULL THEN 0 WHEN st.id IS NOT NULL THEN 1 ELSE 2 END, p.id
+"""
+
+# Agenda points in the order they were written, with who wrote them.
+_AGENDA = """
+    SELECT a.meeting_id, a.text, coalesce(p.name, s.name) AS written_by
+    FROM agenda_points a
+    LEFT JOIN parents p ON p.id = a.written_by_parent_id
+    LEFT JOIN staff s ON s.id = a.written_by_staff_id
+    WHERE a.meeting_id IN ({ids})
+    ORDER BY a.meeting_id, a.id
+"""
 
 
-def _attach_agenda(meetings):
-    """Each meeting's agenda points in the order they were written, with who wrote them."""
-    if not meetings:
-        return
+def _attach(meetings, key, sql):
+    """Set meeting[key] to the list of rows `sql` finds for each meeting, in one query."""
     by_id = {m["id"]: m for m in meetings}
     for m in meetings:
-        m["agenda"] = []
+        m[key] = []
+    if not meetings:
+        return
     placeholders = ", ".join("?" for _ in by_id)
-    rows = get_db().query(
-        f"""
-        SELECT a.meeting_id, a.text, coalesce(p.name, s.name) AS written_by
-        FROM agenda_points a
-        LEFT JOIN parents p ON p.id = a.written_by_parent_id
-        LEFT JOIN staff s ON s.id = a.written_by_staff_id
-        WHERE a.meeting_id IN ({placeholders})
-        ORDER BY a.meeting_id, a.id
-        """,
-        list(by_id),
-    )
-    for row in rows:
-        by_id[row.pop("meeting_id")]["agenda"].append(row)
+    for row in get_db().query(sql.format(ids=placeholders), list(by_id)):
+        by_id[row.pop("meeting_id")][key].append(row)
 
 
 def goals(family_id):
