@@ -10,8 +10,11 @@ A cached page holds a slot where each response gets its own CSRF token.
 import threading
 from collections import OrderedDict
 
-from flask import current_app, render_template
+from flask import current_app, render_template, session
 from flask_wtf.csrf import generate_csrf
+
+from .db import now_text
+from .tokens import hash_id
 
 CSRF_SLOT = "csrf-token-slot-9f1c"
 
@@ -47,8 +50,20 @@ family_pages = RenderCache()
 
 
 def render_cached(key, template, context):
-    """Render `template` with context() once per key; every response gets its own CSRF token."""
+    """Render `template` with context() once per key; each session gets its own CSRF token."""
     html = family_pages.get_or_render(
         key, lambda: render_template(template, csrf_token=lambda: CSRF_SLOT, **context())
     )
-    return html.replace(CSRF_SLOT, generate_csrf())
+    return html.replace(CSRF_SLOT, _session_csrf_token())
+
+
+def _session_csrf_token():
+    """This session's CSRF token, signed at most once a minute.
+
+    Signing costs an HMAC; a token signed a moment ago for the same session
+    (same raw token in its cookie) is just as valid.
+    """
+    sid = session.get("sid")
+    if not sid:
+        return generate_csrf()
+    return family_pages.get_or_render(("csrf", hash_id(sid), now_text()[:16]), generate_csrf)
