@@ -2,19 +2,33 @@
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 
 csrf = CSRFProtect()
 
 
+class IdConverter(IntegerConverter):
+    """A database id in a URL: a positive number SQLite can hold, else 404."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**63 - 1)
+
+
 def create_app(test_config=None):
     """Create the portal: defaults, then environment, then test overrides."""
     app = Flask(__name__)
+    app.url_map.converters["id"] = IdConverter
     config = config_module.from_environment()
     if test_config:
         config.update(test_config)
     app.config.update(config_module.finish(config))
+    if app.config["PRODUCTION"] and not app.config["PROXY_COUNT"]:
+        app.logger.warning(
+            "FAMILIEPORTAL_PROXY_COUNT is 0: behind a reverse proxy every visitor shares the "
+            "proxy's address, so link-request limits per IP apply to everyone together."
+        )
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]

@@ -7,7 +7,7 @@ import functools
 import secrets
 from datetime import timedelta
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 
 from .db import from_db_time, get_db, now_text, to_db_time, utcnow
 from .tokens import hash_id
@@ -18,8 +18,8 @@ TOUCH_INTERVAL = timedelta(seconds=60)
 
 
 def start_session(user_kind, user_id):
-    """Sign in: forget the old cookie state and begin a new session id."""
-    session.clear()  # also drops the old CSRF token: a fresh one follows
+    """Sign in: end any session this browser had and begin a new session id."""
+    end_session()  # also drops the old CSRF token: a fresh one follows
     sid = secrets.token_urlsafe(32)
     now = now_text()
     get_db()["sessions"].insert(
@@ -61,8 +61,17 @@ def load_user():
         return
     db = get_db()
     id_hash = hash_id(sid)
+    # The person must still be allowed in: a parent whose sign-in right was
+    # taken away, or who was removed, loses their sessions at once.
     row = db.execute(
-        "SELECT user_kind, user_id, created_at, last_seen_at, ended_at FROM sessions WHERE id_hash = ?",
+        """
+        SELECT user_kind, user_id, created_at, last_seen_at, ended_at,
+               CASE user_kind
+                   WHEN 'parent' THEN (SELECT can_sign_in FROM parents WHERE id = user_id)
+                   WHEN 'staff' THEN (SELECT 1 FROM staff WHERE id = user_id)
+               END AS allowed
+        FROM sessions WHERE id_hash = ?
+        """,
         [id_hash],
     ).fetchone()
     now = utcnow()
@@ -70,6 +79,7 @@ def load_user():
     if (
         row is None
         or row[4] is not None
+        or row[5] != 1
         or now - from_db_time(row[3]) > timedelta(minutes=config["SESSION_IDLE_MINUTES"])
         or now - from_db_time(row[2]) > timedelta(hours=config["SESSION_MAX_HOURS"])
     ):
@@ -87,6 +97,8 @@ def _require(kind):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(**kwargs):
+            if g.user_kind is not None and g.user_kind != kind:
+                abort(404)  # signed in, but as someone these pages are not for
             if g.user_kind != kind:
                 if request.method == "POST" and request.form.get("text"):
                     # Never lose what a parent typed because their session ended.

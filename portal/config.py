@@ -98,4 +98,9 @@ def finish(config):
     # response would only cost time.
     config["SESSION_REFRESH_EACH_REQUEST"] = False
     config["WTF_CSRF_TIME_LIMIT"] = config["SESSION_MAX_HOURS"] * HOUR
+    # Flask-WTF's "SSL strict" mode demands a same-origin Referer on HTTPS, but
+    # our pages send no Referer at all (they carry sign-in tokens), so every
+    # POST would fail. The CSRF token plus a SameSite=Lax __Host- cookie and
+    # CSP form-action 'self' protect the forms.
+    config["WTF_CSRF_SSL_STRICT"] = False
     return config

@@ -17,6 +17,10 @@ from .db import now_text
 from .settings import municipality
 
 
+class DeliveryError(Exception):
+    """A message could not be handed to the mail server or SMS gateway."""
+
+
 def link_message(url, minutes):
     """The text of a sign-in message, in plain Danish."""
     name = municipality().get("name", "kommunen")
@@ -40,7 +44,11 @@ def send(channel, recipient, url, minutes):
     if channel == "email":
         backend = current_app.config["EMAIL_BACKEND"]
         if backend == "smtp":
-            return _send_smtp(recipient, text)
+            try:
+                return _send_smtp(recipient, text)
+            except (smtplib.SMTPException, OSError) as error:
+                # The class name only: the error text may hold the address.
+                raise DeliveryError(f"e-mail not sent: {type(error).__name__}") from None
     elif channel == "sms":
         backend = current_app.config["SMS_BACKEND"]
     else:

@@ -151,7 +151,7 @@ def info_page(path):
     filename = path
     if path == "" or path.endswith("/"):
         filename = path + "index.html"
-    elif (site / path).is_dir() and ".." not in path.split("/"):
+    elif ".." not in path.split("/") and _is_dir(site / path):
         # Relative links on a page only work from its address with a slash.
         return redirect(request.script_root + "/info/" + path + "/", code=308)
     # send_from_directory refuses paths outside the folder (404).
@@ -159,6 +159,13 @@ def info_page(path):
     for name, value in headers_for("/" + filename.removesuffix("index.html")).items():
         response.headers[name] = value
     return response
+
+
+def _is_dir(path):
+    try:
+        return path.is_dir()
+    except OSError:  # e.g. a name longer than the file system allows
+        return False
 
 
 @bp.route("/was")

@@ -86,7 +86,17 @@ def check(subject_kind, token):
         return Check("revoked", link)
     if from_db_time(link["expires_at"]) <= utcnow():
         return Check("expired", link)
+    if not _may_sign_in(link["subject_kind"], link["subject_id"]):
+        return Check("revoked", link)
     return Check(None, link)
+
+
+def _may_sign_in(subject_kind, subject_id):
+    if subject_kind == "parent":
+        sql = "SELECT 1 FROM parents WHERE id = ? AND can_sign_in = 1"
+    else:
+        sql = "SELECT 1 FROM staff WHERE id = ?"
+    return get_db().execute(sql, [subject_id]).fetchone() is not None
 
 
 def consume(link):

@@ -14,6 +14,8 @@ def problem(text, *, max_length, blank_message, too_long_message):
     """
     if not (text or "").strip():
         return _(blank_message)
-    if len(text) > max_length:
-        return _(too_long_message, max=thousands(max_length), count=thousands(len(text)))
+    # Browsers send a line break as \r\n; the parent typed one character.
+    length = len(text.replace("\r\n", "\n"))
+    if length > max_length:
+        return _(too_long_message, max=thousands(max_length), count=thousands(length))
     return None

@@ -7,6 +7,7 @@ it just stops being asked for and falls out of the LRU.
 
 A cached page holds a slot where each response gets its own CSRF token.
 """
+import secrets
 import threading
 from collections import OrderedDict
 
@@ -16,7 +17,8 @@ from flask_wtf.csrf import generate_csrf
 from .db import now_text
 from .tokens import hash_id
 
-CSRF_SLOT = "csrf-token-slot-9f1c"
+# Random per process, so no text a parent writes can contain it.
+CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
 
 
 class RenderCache:

@@ -71,7 +71,8 @@ def home():
     # The plain home page is the same for every visit until the family's data
     # changes (or the minute turns), so it is rendered once and kept.
     return page_cache.render_cached(
-        ("parent-home", parent["id"], current_language(), parent["data_version"], now_text()[:16]),
+        ("parent-home", parent["family_id"], parent["id"], current_language(), parent["data_version"],
+         now_text()[:16]),
         "parent/home.html",
         lambda: _home_context(parent, _goal_form(parent["family_id"])),
     )
@@ -123,7 +124,7 @@ class AgendaPointForm(FlaskForm):
     text = TextAreaField()
 
 
-@bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@bp.route("/meetings/<id:meeting_id>/agenda", methods=["POST"])
 @parent_required
 def add_agenda_point(meeting_id):
     """A parent adds something they want to talk about at an upcoming meeting."""
@@ -154,7 +155,7 @@ def add_agenda_point(meeting_id):
     return redirect(url_for("parent.home", _anchor=f"meeting-{meeting_id}", point_added=meeting_id))
 
 
-@bp.route("/meetings/<int:meeting_id>/calendar.ics")
+@bp.route("/meetings/<id:meeting_id>/calendar.ics")
 @parent_required
 def meeting_calendar(meeting_id):
     meeting = access.meeting_for_parent(meeting_id)
@@ -195,6 +196,13 @@ def choose_language():
 
 def _safe_next(target):
     """Only ever go back to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(ord(character) > 32 for character in target)
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("parent.home")

@@ -10,7 +10,8 @@ def hit(bucket, limit, window=timedelta(hours=1)):
     now = utcnow()
     since = to_db_time(now - window)
     with db.atomic():
-        db.execute("DELETE FROM rate_limit_hits WHERE bucket = ? AND at < ?", [bucket, since])
+        # Forget every hit older than the window, not just this bucket's.
+        db.execute("DELETE FROM rate_limit_hits WHERE at < ?", [since])
         count = db.execute(
             "SELECT count(*) FROM rate_limit_hits WHERE bucket = ? AND at >= ?", [bucket, since]
         ).fetchone()[0]

@@ -122,7 +122,12 @@ def request_link():
         if parent is not None:
             url = links.issue("parent", parent["id"], origin="requested", channel=channel)
             recipient = parent["email"] if channel == "email" else parent["phone"]
-            delivery.send(channel, recipient, url, config["REQUESTED_LINK_MINUTES"])
+            try:
+                delivery.send(channel, recipient, url, config["REQUESTED_LINK_MINUTES"])
+            except delivery.DeliveryError as error:
+                # Same answer as always: the page must not tell who is known.
+                current_app.logger.error("Sign-in link for parent %s not delivered: %s", parent["id"], error)
+                audit.record("sign_in.link_not_delivered", family_id=parent["family_id"], channel=channel)
         else:
             audit.record("sign_in.link_requested_unknown", actor_kind="anonymous", channel=channel)
         # The same answer whether or not we know the address.

@@ -39,7 +39,7 @@ def home():
     return render_template("staff/home.html", staff=staff, families=families)
 
 
-@bp.route("/families/<int:family_id>")
+@bp.route("/families/<id:family_id>")
 @staff_required
 def family_view(family_id):
     return _render_family(family_id)
@@ -64,7 +64,7 @@ def _render_family(family_id, sent=None, shown_url=None):
     )
 
 
-@bp.route("/families/<int:family_id>/parents/<int:parent_id>/link", methods=["POST"])
+@bp.route("/families/<id:family_id>/parents/<id:parent_id>/link", methods=["POST"])
 @staff_required
 def send_link(family_id, parent_id):
     """Send a parent a sign-in link (or show it, e.g. as a QR code at a meeting)."""
@@ -85,6 +85,9 @@ def send_link(family_id, parent_id):
     if channel == "shown":
         response = _render_family(family_id, shown_url=url)
     else:
-        delivery.send(channel, recipient, url, current_app.config["SENT_LINK_HOURS"] * 60)
+        try:
+            delivery.send(channel, recipient, url, current_app.config["SENT_LINK_HOURS"] * 60)
+        except delivery.DeliveryError:
+            return _render_family(family_id, sent="failed"), 503
         response = _render_family(family_id, sent=channel)
     return response
