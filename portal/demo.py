@@ -92,6 +92,24 @@ def load():
         db["agenda_points"].insert({"meeting_id": network, "written_by_parent_id": sara, "created_at": now,
                                     "text": "Hvordan kan Emil få en god start på skoledagen, når morgenerne er svære?"})
 
+        today = datetime.now(LOCAL).date()
+        for information, between, purpose, given, expires, withdrawn in [
+            ("Oplysninger om Emils trivsel og skolegang", "Demoby Skole, PPR og Børn og Familie",
+             "Så skolen og PPR kan hjælpe Emil på samme måde.", -60, 305, None),
+            ("Oplysninger om familiens hverdag og behov for støtte", "Alle, der deltager i netværksmøderne",
+             "Så alle kender jeres plan og ved, hvem der gør hvad.", -21, 344, None),
+            ("Oplysninger om Saras helbred", "Egen læge og Jobcenter Demo Kommune",
+             "Til at planlægge praktik.", -90, 275, -30),
+        ]:
+            db["consents"].insert({
+                "family_id": holm, "given_by_parent_id": sara, "information": information,
+                "shared_between": between, "purpose": purpose,
+                "given_on": (today + timedelta(days=given)).isoformat(),
+                "expires_on": (today + timedelta(days=expires)).isoformat(),
+                "withdrawn_on": (today + timedelta(days=withdrawn)).isoformat() if withdrawn else None,
+                "created_at": now,
+            })
+
         for text, by_parent, by_staff, child, parent in [
             ("Emil skal have det godt i skolen og have en ven at lege med i frikvarteret.", sara, None, emil, None),
             ("Vi vil have roligere morgener, så vi kommer ud af døren uden at råbe.", thomas, None, None, None),

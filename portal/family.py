@@ -123,6 +123,30 @@ def goals(family_id):
     )
 
 
+def consents(family_id):
+    """What the parents have agreed may be shared, newest first, with its state today."""
+    today = date.today().isoformat()
+    rows = list(
+        get_db().query(
+            """
+            SELECT c.*, p.name AS given_by
+            FROM consents c JOIN parents p ON p.id = c.given_by_parent_id
+            WHERE c.family_id = ?
+            ORDER BY c.withdrawn_on IS NOT NULL, c.given_on DESC, c.id DESC
+            """,
+            [family_id],
+        )
+    )
+    for row in rows:
+        if row["withdrawn_on"]:
+            row["state"] = "withdrawn"
+        elif row["expires_on"] and row["expires_on"] < today:
+            row["state"] = "expired"
+        else:
+            row["state"] = "active"
+    return rows
+
+
 def members(family_id):
     """Children and parents, for the 'for whom' choice of a goal."""
     db = get_db()

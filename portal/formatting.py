@@ -1,4 +1,5 @@
 """Show times and names the way a Danish parent reads them."""
+from datetime import date
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -35,3 +36,8 @@ def day(moment_text, locale="da"):
 def mask_name(name):
     """'Sara Holm' -> 'S*** H***': enough to recognise, too little to disclose."""
     return " ".join(f"{part[0]}***" for part in name.split() if part)
+
+
+def date_only(iso_date, locale="da"):
+    """'2026-11-23' -> '23. november 2026'."""
+    return format_date(date.fromisoformat(iso_date), "d. MMMM y" if locale == "da" else "d MMMM y", locale=locale)

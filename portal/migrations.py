@@ -218,19 +218,14 @@ def m003_family_data_version(db):
     """
     db["families"].add_column("data_version", int, not_null_default=0)
 
-    def bump(name, table, event, family_ids):
-        _bump_trigger(db, name, table, event, family_ids)
-
     for table in _FAMILY_TABLES:
-        bump(f"{table}_insert_bumps_family", table, "INSERT", "NEW.family_id")
-        bump(f"{table}_update_bumps_family", table, "UPDATE", "OLD.family_id, NEW.family_id")
-        bump(f"{table}_delete_bumps_family", table, "DELETE", "OLD.family_id")
+        _bump_for_family_table(db, table)
     _bump_via_meeting(db, "meeting_participants")
     # A contact person's details, or those of whoever covers for them.
-    bump("staff_update_bumps_families", "staff", "UPDATE",
+    _bump_trigger(db, "staff_update_bumps_families", "staff", "UPDATE",
          "SELECT id FROM families WHERE coordinator_id = NEW.id"
          " OR coordinator_id IN (SELECT id FROM staff WHERE covered_by_id = NEW.id)")
-    bump("family_update_bumps_itself", "families", "UPDATE OF name, coordinator_id", "NEW.id")
+    _bump_trigger(db, "family_update_bumps_itself", "families", "UPDATE OF name, coordinator_id", "NEW.id")
 
 
 def _bump_trigger(db, name, table, event, family_ids):
@@ -240,6 +235,13 @@ def _bump_trigger(db, name, table, event, family_ids):
         f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN "
         f"UPDATE families SET data_version = data_version + 1 WHERE id IN ({family_ids}); END"
     )
+
+
+def _bump_for_family_table(db, table):
+    """Triggers for a table whose rows carry family_id."""
+    _bump_trigger(db, f"{table}_insert_bumps_family", table, "INSERT", "NEW.family_id")
+    _bump_trigger(db, f"{table}_update_bumps_family", table, "UPDATE", "OLD.family_id, NEW.family_id")
+    _bump_trigger(db, f"{table}_delete_bumps_family", table, "DELETE", "OLD.family_id")
 
 
 def _bump_via_meeting(db, table):
@@ -272,3 +274,27 @@ def m004_agenda_points(db):
     )
     db["agenda_points"].create_index(["meeting_id"])
     _bump_via_meeting(db, "agenda_points")
+
+
+@migrations()
+def m005_consents(db):
+    """Consents: what a parent agreed may be shared, between whom, and until when."""
+    db["consents"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "given_by_parent_id": int,
+            "shared_between": str,  # who may share, e.g. "Skolen, PPR og Børn og Familie"
+            "information": str,  # what may be shared
+            "purpose": str,  # why
+            "given_on": str,  # YYYY-MM-DD
+            "expires_on": str,  # YYYY-MM-DD, or null
+            "withdrawn_on": str,  # YYYY-MM-DD, or null
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "given_by_parent_id", "shared_between", "information", "given_on", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("given_by_parent_id", "parents", "id")],
+    )
+    db["consents"].create_index(["family_id"])
+    _bump_for_family_table(db, "consents")

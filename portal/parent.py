@@ -47,6 +47,7 @@ def _home_context(parent, form, error=None, agenda_state=None):
         meetings=family.upcoming_meetings(family_id),
         past_meetings=family.past_meetings(family_id, limit=3),
         goals=family.goals(family_id),
+        consents=family.consents(family_id),
         kinds=family.MEETING_KINDS,
         statuses=family.GOAL_STATUSES,
     )

@@ -56,6 +56,7 @@ def _render_family(family_id, sent=None, shown_url=None):
         people=family.people_involved(family_id),
         meetings=family.upcoming_meetings(family_id),
         goals=family.goals(family_id),
+        consents=family.consents(family_id),
         kinds=family.MEETING_KINDS,
         statuses=family.GOAL_STATUSES,
         form=SendLinkForm(),

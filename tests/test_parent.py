@@ -181,3 +181,22 @@ def test_a_coordinator_can_send_a_parent_a_sign_in_link_by_sms(app, auth, client
 def test_unknown_pages_get_a_danish_404(client):
     response = client.get("/does-not-exist")
     assert response.status_code == 404 and "Siden findes ikke" in response.text
+
+
+def test_a_parent_can_see_what_they_have_agreed_may_be_shared(auth, client):
+    auth.sign_in()
+    page = main_part(client.get("/").text)
+    assert "Det har du sagt ja til" in page
+    assert "Oplysninger om Emils trivsel og skolegang" in page
+    assert "Demoby Skole, PPR og Børn og Familie" in page
+    assert "Sagt ja af" in page and "Sara Holm" in page
+    assert "Trukket tilbage" in page  # the withdrawn consent is still shown, marked
+    assert page.index("Oplysninger om Emils trivsel") < page.index("Oplysninger om Saras helbred")
+    assert "Sig det til din kontaktperson" in page
+
+
+def test_another_family_sees_none_of_these_consents(auth, client):
+    auth.sign_in("lene.nielsen@example.dk")
+    page = main_part(client.get("/").text)
+    assert "Du har ikke givet samtykke til at dele oplysninger." in page
+    assert "Emils trivsel" not in page
