@@ -93,6 +93,17 @@ def load():
                                     "text": "Hvordan kan Emil få en god start på skoledagen, når morgenerne er svære?"})
 
         today = datetime.now(LOCAL).date()
+        for order, (what, responsible, when, status) in enumerate([
+            ("Familiebehandling hjemme: gode morgenrutiner", "Karen Dahl, Familiehuset", "Hver tirsdag kl. 7–9", "active"),
+            ("Støtte til Emil i klassen og i frikvarteret", "Hanne Bech, Demoby Skole, med råd fra PPR", "Hver skoledag", "active"),
+            ("Undersøgelse af Emils trivsel", "Rasmus Kjær, PPR", "Færdig inden næste netværksmøde", "planned"),
+            ("Plads i børnehave til Alma", "Børn og Familie", "Fra 1. februar", "planned"),
+            ("Afklaring af praktik for Sara", "Ali Hassan, Jobcenter Demo Kommune", "Når Alma er faldet til", "planned"),
+            ("Forældrekursus om søvn", "Sundhedsplejen", "Efteråret", "done"),
+        ]):
+            db["plan_items"].insert({"family_id": holm, "what": what, "responsible": responsible,
+                                     "when_text": when, "status": status, "sort_order": order, "created_at": now})
+
         for information, between, purpose, given, expires, withdrawn in [
             ("Oplysninger om Emils trivsel og skolegang", "Demoby Skole, PPR og Børn og Familie",
              "Så skolen og PPR kan hjælpe Emil på samme måde.", -60, 305, None),
@@ -110,14 +121,20 @@ def load():
                 "created_at": now,
             })
 
+        goal_ids = []
         for text, by_parent, by_staff, child, parent in [
             ("Emil skal have det godt i skolen og have en ven at lege med i frikvarteret.", sara, None, emil, None),
             ("Vi vil have roligere morgener, så vi kommer ud af døren uden at råbe.", thomas, None, None, None),
             ("Jeg vil gerne i praktik, når Alma er faldet til i børnehaven.", None, mette_id, None, sara),
         ]:
-            db["goals"].insert({"family_id": holm, "text": text, "written_by_parent_id": by_parent,
-                                "written_by_staff_id": by_staff, "for_child_id": child, "for_parent_id": parent,
-                                "status": "active", "created_at": now})
+            goal_ids.append(db["goals"].insert({
+                "family_id": holm, "text": text, "written_by_parent_id": by_parent, "written_by_staff_id": by_staff,
+                "for_child_id": child, "for_parent_id": parent, "status": "active", "created_at": now,
+            }).last_pk)
+        # Followed up at network meetings: "where are we now, from 0 to 10?"
+        for goal_id, days_ago, score in [(goal_ids[0], 42, 3), (goal_ids[0], 21, 5), (goal_ids[1], 21, 4)]:
+            db["goal_scores"].insert({"goal_id": goal_id, "score": score, "noted_by_staff_id": mette_id,
+                                      "noted_on": (today - timedelta(days=days_ago)).isoformat(), "created_at": now})
 
         # A second family with another coordinator: authorisation can be seen working.
         peter = staff.insert({"name": "Peter Friis", "title": "Familiekoordinator", "department": "Handicap og Familie",

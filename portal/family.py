@@ -13,6 +13,8 @@ MEETING_KINDS = {
 
 GOAL_STATUSES = {"active": N_("I gang"), "reached": N_("Nået"), "paused": N_("Sat på pause")}
 
+PLAN_STATUSES = {"planned": N_("Planlagt"), "active": N_("I gang"), "done": N_("Afsluttet"), "stopped": N_("Stoppet")}
+
 
 def contact_person(family_id):
     """The family's one coordinator, and who covers while they are away."""
@@ -109,7 +111,13 @@ def goals(family_id):
             """
             SELECT g.id, g.text, g.status, g.created_at,
                    wp.name AS written_by_parent, ws.name AS written_by_staff,
-                   c.first_name AS for_child, fp.name AS for_parent
+                   c.first_name AS for_child, fp.name AS for_parent,
+                   (SELECT score FROM goal_scores s WHERE s.goal_id = g.id
+                     ORDER BY noted_on DESC, id DESC LIMIT 1) AS score,
+                   (SELECT noted_on FROM goal_scores s WHERE s.goal_id = g.id
+                     ORDER BY noted_on DESC, id DESC LIMIT 1) AS score_on,
+                   (SELECT score FROM goal_scores s WHERE s.goal_id = g.id
+                     ORDER BY noted_on DESC, id DESC LIMIT 1 OFFSET 1) AS previous_score
             FROM goals g
             LEFT JOIN parents wp ON wp.id = g.written_by_parent_id
             LEFT JOIN staff ws ON ws.id = g.written_by_staff_id
@@ -118,6 +126,17 @@ def goals(family_id):
             WHERE g.family_id = ?
             ORDER BY g.created_at DESC, g.id DESC
             """,
+            [family_id],
+        )
+    )
+
+
+def plan(family_id):
+    """The family's one plan: each effort, who is responsible and when, in plan order."""
+    return list(
+        get_db().query(
+            "SELECT * FROM plan_items WHERE family_id = ?"
+            " ORDER BY status IN ('done', 'stopped'), sort_order, id",
             [family_id],
         )
     )

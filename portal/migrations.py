@@ -246,7 +246,11 @@ def _bump_for_family_table(db, table):
 
 def _bump_via_meeting(db, table):
     """Triggers for a table whose rows belong to a family through meeting_id."""
-    via = "SELECT family_id FROM meetings WHERE id = {}.meeting_id"
+    _bump_via(db, table, "SELECT family_id FROM meetings WHERE id = {}.meeting_id")
+
+
+def _bump_via(db, table, via):
+    """Triggers for a table whose rows reach their family through `via` ({} is NEW or OLD)."""
     _bump_trigger(db, f"{table}_insert_bumps_family", table, "INSERT", via.format("NEW"))
     _bump_trigger(db, f"{table}_update_bumps_family", table, "UPDATE", via.format("OLD") + " UNION " + via.format("NEW"))
     _bump_trigger(db, f"{table}_delete_bumps_family", table, "DELETE", via.format("OLD"))
@@ -298,3 +302,45 @@ def m005_consents(db):
     )
     db["consents"].create_index(["family_id"])
     _bump_for_family_table(db, "consents")
+
+
+@migrations()
+def m006_plan_and_progress(db):
+    """The family's one plan (who does what, when) and goal follow-up on a 0–10 scale."""
+    db["plan_items"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "what": str,  # the effort (indsats), in plain words
+            "responsible": str,  # who does it: a person, a department or the family
+            "when_text": str,  # when, in plain words: "Hver tirsdag", "Fra januar"
+            "status": str,  # planned | active | done | stopped
+            "sort_order": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "what", "responsible", "status", "created_at"},
+        defaults={"status": "planned", "sort_order": 0},
+        foreign_keys=[("family_id", "families", "id")],
+    )
+    db["plan_items"].create_index(["family_id", "sort_order"])
+    _bump_for_family_table(db, "plan_items")
+
+    # Signs of Safety scaling: "on a scale from 0 to 10, where are we now?"
+    db["goal_scores"].create(
+        {
+            "id": int,
+            "goal_id": int,
+            "score": int,
+            "noted_on": str,  # YYYY-MM-DD
+            "noted_by_staff_id": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"goal_id", "score", "noted_on", "created_at"},
+        foreign_keys=[("goal_id", "goals", "id"), ("noted_by_staff_id", "staff", "id")],
+    )
+    db["goal_scores"].create_index(["goal_id", "noted_on"])
+    db.execute("CREATE TRIGGER goal_scores_score_range BEFORE INSERT ON goal_scores"
+               " WHEN NEW.score NOT BETWEEN 0 AND 10 BEGIN SELECT RAISE(ABORT, 'score must be 0-10'); END")
+    _bump_via(db, "goal_scores", "SELECT family_id FROM goals WHERE id = {}.goal_id")

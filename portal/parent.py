@@ -48,6 +48,8 @@ def _home_context(parent, form, error=None, agenda_state=None):
         past_meetings=family.past_meetings(family_id, limit=3),
         goals=family.goals(family_id),
         consents=family.consents(family_id),
+        plan=family.plan(family_id),
+        plan_statuses=family.PLAN_STATUSES,
         kinds=family.MEETING_KINDS,
         statuses=family.GOAL_STATUSES,
     )

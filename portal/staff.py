@@ -57,6 +57,8 @@ def _render_family(family_id, sent=None, shown_url=None):
         meetings=family.upcoming_meetings(family_id),
         goals=family.goals(family_id),
         consents=family.consents(family_id),
+        plan=family.plan(family_id),
+        plan_statuses=family.PLAN_STATUSES,
         kinds=family.MEETING_KINDS,
         statuses=family.GOAL_STATUSES,
         form=SendLinkForm(),

@@ -20,6 +20,7 @@ def test_any_change_to_the_familys_data_shows_at_once(auth, client, db):
     db.execute("UPDATE staff SET phone = '+45 11 22 33 44' WHERE id = 1")  # Jonas covers for Mette
     assert "+45 11 22 33 44" in client.get("/").text
     db.execute("UPDATE meeting_participants SET person_involved_id = NULL, parent_id = 2 WHERE id = 5")
+    db.execute("DELETE FROM goal_scores WHERE goal_id = 1")
     db.execute("DELETE FROM goals WHERE text LIKE 'Emil skal have det godt%'")
     assert "Emil skal have det godt" not in client.get("/").text
 

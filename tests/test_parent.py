@@ -200,3 +200,37 @@ def test_another_family_sees_none_of_these_consents(auth, client):
     page = main_part(client.get("/").text)
     assert "Du har ikke givet samtykke til at dele oplysninger." in page
     assert "Emils trivsel" not in page
+
+
+def test_a_parent_sees_the_one_plan_who_does_what_and_when(auth, client):
+    auth.sign_in()
+    page = main_part(client.get("/").text)
+    assert "Jeres plan" in page
+    assert "Familiebehandling hjemme: gode morgenrutiner" in page
+    assert "Karen Dahl, Familiehuset" in page and "Hver tirsdag kl. 7–9" in page
+    # Finished efforts come last.
+    assert page.index("Plads i børnehave til Alma") < page.index("Forældrekursus om søvn")
+    assert "Hvad står der i en plan?" in page
+
+
+def test_a_parent_sees_how_far_a_goal_has_come_on_the_0_to_10_scale(auth, client):
+    auth.sign_in()
+    page = main_part(client.get("/").text)
+    assert "Hvor er vi nu: 5 ud af 10 (sidst 3)" in page
+    assert "Hvor er vi nu: 4 ud af 10" in page
+
+
+def test_a_score_outside_0_to_10_is_refused_by_the_database(db):
+    import sqlite3
+
+    import pytest
+
+    with pytest.raises(sqlite3.IntegrityError):
+        db["goal_scores"].insert({"goal_id": 1, "score": 11, "noted_on": "2026-01-01", "created_at": "x"})
+
+
+def test_a_plan_change_shows_at_once(auth, client, db):
+    auth.sign_in()
+    client.get("/")
+    db.execute("UPDATE plan_items SET when_text = 'Hver onsdag kl. 8' WHERE id = 1")
+    assert "Hver onsdag kl. 8" in client.get("/").text
