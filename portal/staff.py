@@ -4,10 +4,14 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+import segno
+from markupsafe import Markup
+
 from . import access, delivery, family, links
 from .auth import staff_required
 from .db import get_db, now_text
 from .i18n import N_
+from .i18n import gettext as _
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -45,7 +49,12 @@ def family_view(family_id):
     return _render_family(family_id)
 
 
-def _render_family(family_id, sent=None, shown_url=None):
+def qr_svg(url):
+    """The link as an inline SVG QR code (no script, no external request)."""
+    return Markup(segno.make(url, error="m").svg_inline(scale=5, border=2, title=_("QR-kode med login-link")))
+
+
+def _render_family(family_id, sent=None, shown_url=None, shown_qr=None):
     record = access.family_for_staff(family_id)
     children, parents = family.members(family_id)
     return render_template(
@@ -64,6 +73,7 @@ def _render_family(family_id, sent=None, shown_url=None):
         form=SendLinkForm(),
         sent=sent,
         shown_url=shown_url,
+        shown_qr=shown_qr,
     )
 
 
@@ -86,7 +96,8 @@ def send_link(family_id, parent_id):
         return _render_family(family_id, sent="missing"), 400
     url = links.issue("parent", parent_id, origin="sent", channel=channel, issued_by_staff_id=g.user_id)
     if channel == "shown":
-        response = _render_family(family_id, shown_url=url)
+        # Shown on screen, e.g. at a meeting: the parent scans it with their phone.
+        response = _render_family(family_id, shown_url=url, shown_qr=qr_svg(url))
     else:
         try:
             delivery.send(channel, recipient, url, current_app.config["SENT_LINK_HOURS"] * 60)

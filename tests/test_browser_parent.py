@@ -188,5 +188,6 @@ def test_a_coordinator_can_show_a_parent_a_sign_in_link(live_server, browser):
     page.get_by_role("button", name="Send link").first.click()
     shown = page.locator(".link-box").inner_text()
     assert shown.startswith(live_server.config["BASE_URL"] + "/login/")
+    assert page.get_by_role("img", name="QR-kode med login-link").is_visible()
     phone.check_accessibility()
     phone.context.close()
