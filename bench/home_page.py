@@ -8,7 +8,8 @@
    with the portal's production settings (portal/gunicorn_conf.py: gthread workers).
    Each load-generator thread signs in as a different parent over HTTP, then a
    closed loop of keep-alive requests runs for a fixed time. Rounds alternate
-   hello, home, hello, home ... and the median of each is kept.
+   hello, home, home uncached, hello, ... Each round's home ÷ hello is a paired
+   ratio (both measured under the same load); the figure is their median.
    Figure: home requests/s ÷ hello requests/s (target ≥ 0.5).
 2. Render time at scale. In-process (Flask's test client, no network), the home
    page of parents spread evenly over a 10,000-family database and a 100-family
@@ -54,8 +55,8 @@ HOME_MARKER = 'id="kontakt"'  # only the signed-in home page has this section
 def _parse():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small databases and short rounds (smoke test)")
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds per throughput round (default 5)")
-    parser.add_argument("--rounds", type=int, default=3, help="throughput rounds per app (default 3)")
+    parser.add_argument("--duration", type=float, default=4.0, help="seconds per throughput round (default 4)")
+    parser.add_argument("--rounds", type=int, default=5, help="throughput rounds per app (default 5)")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads, one signed-in parent each (default 8)")
     parser.add_argument("--throughput-families", type=int, default=5000, help="families in the served database (default 5000)")
     parser.add_argument("--small", type=int, default=100, help="families in the small database (default 100)")
@@ -334,12 +335,22 @@ def throughput(args, db_path, secret_key):
         "rounds": rounds,
         "hello_rps": median["hello"],
         "home_rps": median["home"],
-        "ratio": median["home"] / median["hello"],
+        # Rounds alternate, so each round's pair saw the same machine load:
+        # the median of the paired ratios is the figure; the ratio of the
+        # medians is kept for comparison.
+        "ratio": _paired_ratio(rounds["home"], rounds["hello"]),
+        "ratio_of_medians": median["home"] / median["hello"],
         "home_uncached_rps": median["home_uncached"],
-        "uncached_ratio": median["home_uncached"] / median["hello"],
+        "uncached_ratio": _paired_ratio(rounds["home_uncached"], rounds["hello"]),
         "page_bytes": page_bytes,
         "errors": sum(r["errors"] for runs in rounds.values() for r in runs),
     }
+
+
+def _paired_ratio(runs, baseline_runs):
+    return statistics.median(
+        run["requests_per_second"] / base["requests_per_second"] for run, base in zip(runs, baseline_runs)
+    )
 
 
 # --- render time at scale ----------------------------------------------------------
@@ -419,7 +430,8 @@ def main():
     rows = [
         ("hello (bare Flask), req/s", f"{tp['hello_rps']:,.0f}", ""),
         (f"home page ({args.throughput_families:,} families), req/s", f"{tp['home_rps']:,.0f}", ""),
-        ("home ÷ hello", f"{tp['ratio']:.2f}", f"≥ {THROUGHPUT_TARGET}  {verdict(tp_ok)}"),
+        ("home ÷ hello (median of paired rounds)", f"{tp['ratio']:.2f}", f"≥ {THROUGHPUT_TARGET}  {verdict(tp_ok)}"),
+        ("home ÷ hello (ratio of medians)", f"{tp['ratio_of_medians']:.2f}", "(for comparison)"),
         ("home, page cache off, req/s", f"{tp['home_uncached_rps']:,.0f}", ""),
         ("home (cache off) ÷ hello", f"{tp['uncached_ratio']:.2f}", "(for information)"),
         (f"render (cache off), {args.small:,} families, ms", f"{rt['small_ms']:.2f}", ""),
