@@ -16,6 +16,19 @@ GOAL_STATUSES = {"active": N_("I gang"), "reached": N_("Nået"), "paused": N_("S
 PLAN_STATUSES = {"planned": N_("Planlagt"), "active": N_("I gang"), "done": N_("Afsluttet"), "stopped": N_("Stoppet")}
 
 
+def overview(family_id):
+    """What both the parent's and the coordinator's pages show of a family."""
+    return dict(
+        meetings=upcoming_meetings(family_id),
+        goals=goals(family_id),
+        consents=consents(family_id),
+        plan=plan(family_id),
+        kinds=MEETING_KINDS,
+        statuses=GOAL_STATUSES,
+        plan_statuses=PLAN_STATUSES,
+    )
+
+
 def contact_person(family_id):
     """The family's one coordinator, and who covers while they are away."""
     person = next(

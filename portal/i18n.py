@@ -60,4 +60,5 @@ def init_app(app):
     # newstyle: {{ _("Hej %(name)s", name=x) }} escapes variables, not the message.
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["N_"] = N_
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES

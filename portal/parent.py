@@ -15,8 +15,21 @@ from .auth import parent_required
 
 bp = Blueprint("parent", __name__)
 
-GOAL_MAX_LENGTH = 2000
-AGENDA_POINT_MAX_LENGTH = 1000
+# What a parent may write in their own words, and what they are told when it does not fit.
+GOAL_TEXT = dict(
+    max_length=2000,
+    blank_message=N_("Skriv dit mål med dine egne ord."),
+    too_long_message=N_(
+        "Dit mål er for langt. Der er plads til %(max)s tegn, og du har skrevet %(count)s. Gør det lidt kortere."
+    ),
+)
+AGENDA_POINT_TEXT = dict(
+    max_length=1000,
+    blank_message=N_("Skriv, hvad du gerne vil tale om."),
+    too_long_message=N_(
+        "Dit punkt er for langt. Der er plads til %(max)s tegn, og du har skrevet %(count)s. Gør det lidt kortere."
+    ),
+)
 
 
 class GoalForm(FlaskForm):
@@ -44,14 +57,8 @@ def _home_context(parent, form, error=None, agenda_state=None):
         error=error,
         agenda_state=agenda_state or {},
         contact=family.contact_person(family_id),
-        meetings=family.upcoming_meetings(family_id),
         past_meetings=family.past_meetings(family_id, limit=3),
-        goals=family.goals(family_id),
-        consents=family.consents(family_id),
-        plan=family.plan(family_id),
-        plan_statuses=family.PLAN_STATUSES,
-        kinds=family.MEETING_KINDS,
-        statuses=family.GOAL_STATUSES,
+        **family.overview(family_id),
     )
 
 
@@ -89,14 +96,7 @@ def add_goal():
     if not form.validate_on_submit():
         return _render_home(form, _("Noget gik galt. Prøv igen."), 400)
     text = form.text.data or ""
-    error = own_words.problem(
-        text,
-        max_length=GOAL_MAX_LENGTH,
-        blank_message=N_("Skriv dit mål med dine egne ord."),
-        too_long_message=N_(
-            "Dit mål er for langt. Der er plads til %(max)s tegn, og du har skrevet %(count)s. Gør det lidt kortere."
-        ),
-    )
+    error = own_words.problem(text, **GOAL_TEXT)
     if error:
         return _render_home(form, error, 400)
     for_child_id = for_parent_id = None
@@ -139,14 +139,7 @@ def add_agenda_point(meeting_id):
     elif not form.validate_on_submit():
         error = _("Noget gik galt. Prøv igen.")
     else:
-        error = own_words.problem(
-            text,
-            max_length=AGENDA_POINT_MAX_LENGTH,
-            blank_message=N_("Skriv, hvad du gerne vil tale om."),
-            too_long_message=N_(
-                "Dit punkt er for langt. Der er plads til %(max)s tegn, og du har skrevet %(count)s. Gør det lidt kortere."
-            ),
-        )
+        error = own_words.problem(text, **AGENDA_POINT_TEXT)
     if error:
         agenda_state = {"meeting_id": meeting_id, "error": error, "text": text}
         return _render_home(_goal_form(meeting["family_id"]), status=400, agenda_state=agenda_state)

@@ -56,20 +56,13 @@ def qr_svg(url):
 
 def _render_family(family_id, sent=None, shown_url=None, shown_qr=None):
     record = access.family_for_staff(family_id)
-    children, parents = family.members(family_id)
     return render_template(
         "staff/family.html",
         family=record,
         parents=list(get_db().query("SELECT * FROM parents WHERE family_id = ? ORDER BY id", [family_id])),
         children=list(get_db().query("SELECT * FROM children WHERE family_id = ? ORDER BY birth_year", [family_id])),
         people=family.people_involved(family_id),
-        meetings=family.upcoming_meetings(family_id),
-        goals=family.goals(family_id),
-        consents=family.consents(family_id),
-        plan=family.plan(family_id),
-        plan_statuses=family.PLAN_STATUSES,
-        kinds=family.MEETING_KINDS,
-        statuses=family.GOAL_STATUSES,
+        **family.overview(family_id),
         form=SendLinkForm(),
         sent=sent,
         shown_url=shown_url,
