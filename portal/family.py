@@ -20,6 +20,7 @@ def overview(family_id):
     """What both the parent's and the coordinator's pages show of a family."""
     return dict(
         meetings=upcoming_meetings(family_id),
+        cancelled_meetings=cancelled_meetings(family_id),
         goals=goals(family_id),
         consents=consents(family_id),
         plan=plan(family_id),
@@ -54,8 +55,13 @@ def contact_person(family_id):
 
 
 def upcoming_meetings(family_id, limit=10):
-    """Planned and cancelled meetings from now on, soonest first, with who is coming."""
-    return _meetings(family_id, "starts_at >= :now AND status != 'held'", "starts_at", limit)
+    """The next meetings that will take place, soonest first, with who is coming."""
+    return _meetings(family_id, "starts_at >= :now AND status = 'planned'", "starts_at", limit)
+
+
+def cancelled_meetings(family_id, limit=5):
+    """Meetings that were to come but are cancelled: shown apart, never as "next"."""
+    return _meetings(family_id, "starts_at >= :now AND status = 'cancelled'", "starts_at", limit)
 
 
 def past_meetings(family_id, limit=5):

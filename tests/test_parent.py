@@ -36,13 +36,16 @@ def test_home_shows_next_meetings_in_danish_with_who_is_coming(auth, client):
     assert "Hvad er et netværksmøde?" in page
 
 
-def test_next_meetings_are_soonest_first_without_past_ones_and_cancelled_marked(auth, client):
+def test_next_meetings_are_soonest_first_without_past_or_cancelled_ones(auth, client):
     auth.sign_in()
-    page = client.get("/").text
-    upcoming = main_part(page).split("Tidligere møder")[0]
+    page = main_part(client.get("/").text)
+    upcoming = page.split("Dine næste møder")[1].split("Aflyste møder")[0]
     assert "Første netværksmøde" not in upcoming  # the past meeting
-    assert "Aflyst" in upcoming
+    assert "Alma – 3-års besøg" not in upcoming and "Aflyst" not in upcoming
     assert upcoming.index("Opfølgningsmøde") < upcoming.index("Netværksmøde")
+    cancelled = page.split("Aflyste møder")[1].split("Tidligere møder")[0]
+    assert "Alma – 3-års besøg" in cancelled and "Aflyst" in cancelled
+    assert "Sæt i min kalender" not in cancelled and "Tilføj et punkt" not in cancelled
 
 
 def test_meeting_times_are_copenhagen_time_across_daylight_saving():
