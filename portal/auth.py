@@ -46,13 +46,6 @@ def end_session():
     session.clear()
 
 
-def end_all_sessions(user_kind, user_id):
-    get_db().execute(
-        "UPDATE sessions SET ended_at = ? WHERE user_kind = ? AND user_id = ? AND ended_at IS NULL",
-        [now_text(), user_kind, user_id],
-    )
-
-
 def load_user():
     """Before each request: set g.user_kind and g.user_id from a live session."""
     g.user_kind = g.user_id = None

@@ -67,12 +67,6 @@ def close_db(exc=None):
         db.conn.rollback()
 
 
-def close_thread_connections():
-    """Close this thread's connections (tests and CLI commands that delete files)."""
-    for db in _per_thread.__dict__.pop("connections", {}).values():
-        db.conn.close()
-
-
 def migrate(db):
     """Apply pending migrations; safe to run any number of times."""
     # WAL lets readers go on while one writer writes; it is a property of the

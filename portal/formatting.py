@@ -3,7 +3,7 @@ from datetime import date
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime
 
 from .db import from_db_time
 
@@ -21,16 +21,6 @@ def meeting_time(moment_text, locale="da"):
     if locale == "da":
         return format_datetime(moment, "EEEE d. MMMM 'kl.' H.mm", locale="da")
     return format_datetime(moment, "EEEE d MMMM 'at' HH:mm", locale=locale)
-
-
-@lru_cache(maxsize=4096)
-def clock(moment_text, locale="da"):
-    moment = local(moment_text)
-    return format_time(moment, "H.mm" if locale == "da" else "HH:mm", locale=locale)
-
-
-def day(moment_text, locale="da"):
-    return format_date(local(moment_text), "d. MMMM y" if locale == "da" else "d MMMM y", locale=locale)
 
 
 def mask_name(name):

@@ -43,11 +43,6 @@ class RenderCache:
                 self._entries.popitem(last=False)
         return value
 
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
-
-
 family_pages = RenderCache()
 
 

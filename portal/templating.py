@@ -6,8 +6,6 @@ from .settings import info_page_url, municipality
 
 def init_app(app):
     app.jinja_env.filters["meeting_time"] = lambda t: formatting.meeting_time(t, current_language())
-    app.jinja_env.filters["clock"] = lambda t: formatting.clock(t, current_language())
-    app.jinja_env.filters["day"] = lambda t: formatting.day(t, current_language())
     app.jinja_env.filters["date_only"] = lambda d: formatting.date_only(d, current_language())
     app.jinja_env.globals["municipality"] = municipality
     app.jinja_env.globals["info_url"] = lambda slug: info_page_url(slug, current_language())

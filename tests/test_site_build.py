@@ -1,7 +1,6 @@
 """The info site builds offline and strictly, and every page carries the settings."""
 from html.parser import HTMLParser
 import json
-from pathlib import Path
 import shutil
 from urllib.parse import urljoin, urlsplit
 
