@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from portal.db import connect, migrate  # noqa: E402
+from portal.data.db import connect, migrate  # noqa: E402
 
 # Bump when the generated data changes shape, so stale databases are rebuilt.
 GENERATOR_VERSION = 1

@@ -237,7 +237,7 @@ def bench_app(db_path, secret_key, base_url, page_cache=True):
 
 def issue_links(db_path, parent_ids, base_url, secret_key):
     """Sign-in URLs for these parents, made by the portal's own link code."""
-    from portal import links
+    from portal.sign_in import links
 
     app = bench_app(db_path, secret_key, base_url)
     with app.app_context():
@@ -358,7 +358,7 @@ def _paired_ratio(runs, baseline_runs):
 
 def signed_in_clients(db_path, parent_ids, secret_key):
     """One Flask test client per parent, signed in the way a parent signs in."""
-    from portal import links
+    from portal.sign_in import links
 
     # Render time means rendering: the page cache is off, so every view queries and renders.
     app = bench_app(db_path, secret_key, f"http://{HOST}", page_cache=False)

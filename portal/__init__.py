@@ -34,7 +34,10 @@ def create_app(test_config=None):
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
 
-    from . import auth, cli, db, i18n, security, templating
+    from . import cli
+    from .data import db
+    from .sign_in import sessions as auth
+    from .web import i18n, security, templating
 
     db.init_app(app)
     cli.init_app(app)
@@ -44,7 +47,10 @@ def create_app(test_config=None):
     templating.init_app(app)
     security.install_log_filters()
 
-    from . import info_site, parent, sign_in, staff
+    from . import info_site
+    from .parent import views as parent
+    from .sign_in import views as sign_in
+    from .staff import views as staff
 
     app.register_blueprint(info_site.bp)
     app.register_blueprint(sign_in.bp)

@@ -6,9 +6,10 @@ from werkzeug.serving import run_simple
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import delivery, demo, links
-from .db import get_db, migrate
-from .sign_in import normalise_phone
+from . import demo
+from .sign_in import delivery, links
+from .data.db import get_db, migrate
+from .sign_in.views import normalise_phone
 
 
 def main():

@@ -2,7 +2,8 @@
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .db import from_db_time, get_db, now_text, to_db_time
+from .data.clock import from_db_time, now_text, to_db_time
+from .data.db import get_db
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 

@@ -8,7 +8,7 @@ whole worker. Behind a buffering proxy (nginx) sync workers would also do.
 import multiprocessing
 import os
 
-from portal.security import install_log_filters
+from portal.web.security import install_log_filters
 
 bind = os.environ.get("FAMILIEPORTAL_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("FAMILIEPORTAL_WORKERS", min(4, multiprocessing.cpu_count() * 2)))

@@ -4,9 +4,9 @@ import re
 import pytest
 
 from portal import create_app
-from portal.db import connect, get_db, migrate
+from portal.data.db import connect, get_db, migrate
 from portal import demo as demo_data
-from portal import links
+from portal.sign_in import links
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import generate, hello_app  # noqa: E402
-from portal import create_app, links  # noqa: E402
-from portal.db import connect, migrations  # noqa: E402
+from portal import create_app  # noqa: E402
+from portal.sign_in import links  # noqa: E402
+from portal.data.db import connect, migrations  # noqa: E402
 
 FAMILIES = 20
 

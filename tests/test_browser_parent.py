@@ -10,8 +10,8 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 from portal import demo as demo_data
-from portal import links
-from portal.db import get_db, migrate
+from portal.sign_in import links
+from portal.data.db import get_db, migrate
 
 from browser import PHONE, axe_violations, launch
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from portal import delivery
+from portal.sign_in import delivery
 
 from conftest import csrf_from
 

@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from portal.security import RedactTokens, redact
+from portal.web.security import RedactTokens, redact
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/logged-out", "/static/portal.css", "/nowhere"])

@@ -1,5 +1,5 @@
 """The home page is rendered once and kept, but never shown stale or with another's token."""
-from portal.page_cache import CSRF_SLOT
+from portal.web.page_cache import CSRF_SLOT
 
 from conftest import Auth, csrf_from
 

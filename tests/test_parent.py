@@ -1,7 +1,7 @@
 """The parent's home page: contact person, meetings, goals in their own words."""
 import re
 
-from portal.formatting import meeting_time
+from portal.web.formatting import meeting_time
 
 from conftest import csrf_from
 

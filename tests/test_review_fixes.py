@@ -1,7 +1,7 @@
 """Things a security review found, kept fixed."""
 import pytest
 
-from portal.page_cache import CSRF_SLOT
+from portal.web.page_cache import CSRF_SLOT
 
 from conftest import Auth, csrf_from
 from test_sessions import production_app
@@ -10,7 +10,7 @@ from test_sessions import production_app
 def test_forms_work_over_https_without_a_referer(tmp_path):
     """Our pages send no Referer (they carry tokens); HTTPS POSTs must still work."""
     from portal import demo
-    from portal.db import get_db, migrate
+    from portal.data.db import get_db, migrate
 
     app = production_app(tmp_path)
     with app.app_context():

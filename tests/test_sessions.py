@@ -3,7 +3,7 @@ import pytest
 
 from portal import create_app
 from portal.config import ConfigError
-from portal.db import get_db, migrate
+from portal.data.db import get_db, migrate
 from portal import demo as demo_data
 
 from conftest import Auth, csrf_from

@@ -4,7 +4,7 @@ import threading
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from portal import links, tokens
+from portal.sign_in import links, tokens
 
 from conftest import csrf_from
 

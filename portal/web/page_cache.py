@@ -14,8 +14,8 @@ from collections import OrderedDict
 from flask import current_app, render_template, session
 from flask_wtf.csrf import generate_csrf
 
-from .db import now_text
-from .tokens import hash_id
+from ..data.clock import now_text
+from ..sign_in.tokens import hash_id
 
 # Random per process, so no text a parent writes can contain it.
 CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"

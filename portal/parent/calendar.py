@@ -6,7 +6,7 @@ cloud services.
 """
 from datetime import timedelta
 
-from .db import from_db_time, now_text
+from ..data.clock import from_db_time, now_text
 
 DEFAULT_LENGTH = timedelta(hours=1)
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
-from .db import from_db_time
+from ..data.clock import from_db_time
 
 LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
 

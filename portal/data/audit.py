@@ -1,7 +1,8 @@
 """Write events to the audit log. Never log tokens or a parent's words."""
 import json
 
-from .db import get_db, now_text
+from .clock import now_text
+from .db import get_db
 
 
 def record(action, *, actor_kind="system", actor_id=None, family_id=None, **detail):

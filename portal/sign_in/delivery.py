@@ -13,8 +13,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from .db import now_text
-from .settings import municipality
+from ..data.clock import now_text
+from ..settings import municipality
 
 
 class DeliveryError(Exception):

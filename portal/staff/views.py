@@ -7,11 +7,13 @@ from wtforms.fields.choices import SelectChoice
 import segno
 from markupsafe import Markup
 
-from . import access, delivery, family, links
-from .auth import staff_required
-from .db import get_db, now_text
-from .i18n import N_
-from .i18n import gettext as _
+from ..data import access, family
+from ..sign_in import delivery, links
+from ..sign_in.sessions import staff_required
+from ..data.clock import now_text
+from ..data.db import get_db
+from ..web.i18n import N_
+from ..web.i18n import gettext as _
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 

@@ -6,10 +6,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from . import audit, auth, delivery, links, ratelimit
-from .db import get_db
-from .formatting import mask_name
-from .i18n import gettext as _
+from . import delivery, links, ratelimit
+from . import sessions as auth
+from ..data import audit
+from ..data.db import get_db
+from ..web.formatting import mask_name
+from ..web.i18n import gettext as _
 
 bp = Blueprint("sign_in", __name__)
 

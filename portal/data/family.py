@@ -1,8 +1,9 @@
 """Read a family's overview: contact person, meetings, goals, people involved."""
 from datetime import date
 
-from .db import get_db, now_text
-from .i18n import N_
+from .clock import now_text
+from .db import get_db
+from ..web.i18n import N_
 
 MEETING_KINDS = {
     "network": N_("Netværksmøde"),

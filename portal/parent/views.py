@@ -6,12 +6,15 @@ from urllib.parse import urlsplit
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from . import access, audit, calendar, family, own_words, page_cache
-from .db import get_db, now_text
-from .i18n import COOKIE, LANGUAGES, N_, current_language
-from .i18n import gettext as _
-from .settings import municipality
-from .auth import parent_required
+from . import calendar
+from ..data import access, audit, family, own_words
+from ..web import page_cache
+from ..data.clock import now_text
+from ..data.db import get_db
+from ..web.i18n import COOKIE, LANGUAGES, N_, current_language
+from ..web.i18n import gettext as _
+from ..settings import municipality
+from ..sign_in.sessions import parent_required
 
 bp = Blueprint("parent", __name__)
 

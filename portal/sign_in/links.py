@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from flask import current_app
 
-from . import audit
-from .db import from_db_time, get_db, now_text, to_db_time, utcnow
+from ..data import audit
+from ..data.clock import from_db_time, now_text, to_db_time, utcnow
+from ..data.db import get_db
 from .tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, verify
 
 PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in"}

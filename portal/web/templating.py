@@ -1,7 +1,7 @@
 """Filters and globals the templates share."""
 from . import formatting
 from .i18n import current_language
-from .settings import info_page_url, municipality
+from ..settings import info_page_url, municipality
 
 
 def init_app(app):

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 
-from .db import from_db_time, get_db, now_text, to_db_time, utcnow
+from ..data.clock import from_db_time, now_text, to_db_time, utcnow
+from ..data.db import get_db
 from .tokens import hash_id
 
 # Writing last_seen_at on every request would make every page a write; once a

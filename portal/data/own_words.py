@@ -1,5 +1,5 @@
 """Check what a parent writes in their own words, without ever changing it."""
-from .i18n import gettext as _
+from ..web.i18n import gettext as _
 
 
 def thousands(number):

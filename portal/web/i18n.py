@@ -17,7 +17,7 @@ COOKIE = "sprog"
 _catalogues = {DEFAULT: NullTranslations()}
 
 
-def load_catalogues(folder=Path(__file__).parent / "translations"):
+def load_catalogues(folder=Path(__file__).resolve().parent.parent / "translations"):
     for po_path in sorted(folder.glob("*.po")):
         with open(po_path, "rb") as f:
             catalogue = read_po(f, locale=po_path.stem)

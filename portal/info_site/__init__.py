@@ -17,7 +17,7 @@ import tomllib
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SITE = ROOT / "site"
 OUTPUT = SITE / "public"
 NETLIFY_TOML = ROOT / "netlify.toml"
