@@ -47,13 +47,13 @@ def create_app(test_config=None):
     templating.init_app(app)
     security.install_log_filters()
 
-    from . import info_site
-    from .parent import views as parent
+    from . import info_site, parent, staff
     from .sign_in import views as sign_in
-    from .staff import views as staff
+    from .web import language
 
     app.register_blueprint(info_site.bp)
     app.register_blueprint(sign_in.bp)
+    app.register_blueprint(language.bp)
     app.register_blueprint(parent.bp)
     app.register_blueprint(staff.bp)
 

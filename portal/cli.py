@@ -7,9 +7,11 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import demo
+from .data.changes import SYSTEM, Invalid
+from .data.changes import staff as staff_changes
 from .sign_in import delivery, links
 from .data.db import get_db, migrate
-from .sign_in.views import normalise_phone
+from .data.contact import normalise_phone
 
 
 def main():
@@ -33,7 +35,7 @@ def demo_command():
     """Load the fictional demo families (safe to run twice)."""
     migrate(get_db())
     if demo.load():
-        click.echo("Loaded the demo municipality: Familien Holm and Familien Nielsen.")
+        click.echo("Loaded the demo municipality: Familien Holm, Familien Yilmaz Andersen and Familien Nielsen.")
     else:
         click.echo("The demo data is already there.")
 
@@ -73,12 +75,51 @@ def link_command(contact, staff, send):
 
 
 def _demo_links():
-    parent = find_person(demo.PARENT_EMAIL, staff=False)
-    coordinator = find_person(demo.COORDINATOR_EMAIL, staff=True)
-    return (
-        ("parent Sara Holm", links.issue("parent", parent["id"])),
-        ("coordinator Mette Lund", links.issue("staff", coordinator["id"])),
-    )
+    people = [
+        ("parent Sara Holm (Familien Holm)", demo.PARENT_EMAIL, False),
+        ("parent Martin Andersen (lives apart; some items are hidden from him)", demo.SPLIT_FAMILY_PARENT_EMAIL, False),
+        ("coordinator Mette Lund", demo.COORDINATOR_EMAIL, True),
+        ("admin Anne Krogh (staff accounts, handover, audit log)", demo.ADMIN_EMAIL, True),
+    ]
+    return [(who, links.issue("staff" if staff else "parent", find_person(email, staff=staff)["id"]))
+            for who, email, staff in people]
+
+
+@click.group("staff")
+def staff_group():
+    """Manage staff accounts (also in the browser, for admins)."""
+
+
+@staff_group.command("add")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--email", required=True, help="E-mail address: sign-in links go here.")
+@click.option("--role", type=click.Choice(["coordinator", "admin"]), default="coordinator", show_default=True)
+@click.option("--title", default=None, help="Job title, e.g. Familiekoordinator.")
+@click.option("--department", default=None, help="Department, e.g. Børn og Familie.")
+@click.option("--phone", default=None, help="Phone number parents may call.")
+@with_appcontext
+def staff_add_command(name, email, role, title, department, phone):
+    """Create a staff account, e.g. the first admin of a new installation."""
+    migrate(get_db())
+    try:
+        staff_id = staff_changes.add_staff(SYSTEM, name=name, email=email, role=role, title=title,
+                                           department=department, phone=phone)
+    except Invalid as invalid:
+        raise click.ClickException(" ".join(invalid.errors.values())) from None
+    click.echo(f"Created {role} {name} (id {staff_id}). Sign-in link: familieportal link --staff {email}")
+
+
+@staff_group.command("deactivate")
+@click.argument("email")
+@with_appcontext
+def staff_deactivate_command(email):
+    """Close a staff account: their links and sessions end at once."""
+    person = find_person(email, staff=True)
+    try:
+        staff_changes.set_staff_active(SYSTEM, person["id"], None, False)
+    except Invalid as invalid:
+        raise click.ClickException(" ".join(invalid.errors.values())) from None
+    click.echo(f"Deactivated {person['name']}.")
 
 
 @click.command("serve")
@@ -119,5 +160,5 @@ def build_site_command():
 
 
 def init_app(app):
-    for command in (demo_command, link_command, serve_command, build_site_command):
+    for command in (demo_command, link_command, staff_group, serve_command, build_site_command):
         app.cli.add_command(command)

@@ -1,20 +1,31 @@
-"""Load the fictional demo municipality: Familien Holm and Familien Nielsen."""
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+"""Load the fictional demo municipality, through the same changes a coordinator makes.
 
-from .data.clock import from_db_time, now_text, to_db_time
+Familien Holm (Mette Lund's family, with everything a plan holds), Familien
+Yilmaz Andersen (parents who live apart: the mother's address is protected),
+and Familien Nielsen (another coordinator's family: authorisation can be seen).
+"""
+from datetime import datetime, time, timedelta
+
+from .data.changes import SYSTEM, Actor
+from .data.changes import consents, families, goals, meetings, people, plan, staff, summaries
+from .data.clock import LOCAL_ZONE, days_from_today, today
 from .data.db import get_db
 
-LOCAL = ZoneInfo("Europe/Copenhagen")
-
 COORDINATOR_EMAIL = "mette.lund@demo-kommune.dk"
+ADMIN_EMAIL = "anne.krogh@demo-kommune.dk"
 PARENT_EMAIL = "sara.holm@example.dk"
+SPLIT_FAMILY_PARENT_EMAIL = "martin.andersen@example.dk"
 
 
 def _at(days_from_now, hour, minute=0):
-    """A local Copenhagen time `days_from_now` days ahead, stored as UTC."""
-    day = datetime.now(LOCAL).date() + timedelta(days=days_from_now)
-    return to_db_time(datetime.combine(day, time(hour, minute), tzinfo=LOCAL))
+    """A Copenhagen wall-clock time `days_from_now` days ahead."""
+    return datetime.combine(days_from_today(days_from_now), time(hour, minute), tzinfo=LOCAL_ZONE)
+
+
+def _meeting(actor, family_id, kind, starts, hours, place, purpose, participants, follow_up=None, **extra):
+    return meetings.create_meeting(
+        actor, family_id, kind=kind, starts_at=starts, ends_at=starts + timedelta(hours=hours), place=place,
+        purpose=purpose, participants=participants, follow_up=follow_up, publish=True, **extra)
 
 
 def load():
@@ -22,136 +33,203 @@ def load():
     db = get_db()
     if db["staff"].count_where("email = ?", [COORDINATOR_EMAIL]):
         return False
-    now = now_text()
     with db.atomic():
-        staff = db["staff"]
-        cover_id = staff.insert(
-            {"name": "Jonas Berg", "title": "Familiekoordinator", "department": "Børn og Familie",
-             "email": "jonas.berg@demo-kommune.dk", "phone": "+45 70 10 10 12",
-             "reachable": "Mandag–fredag kl. 9–12", "role": "coordinator", "created_at": now}
-        ).last_pk
-        mette_id = staff.insert(
-            {"name": "Mette Lund", "title": "Familiekoordinator", "department": "Børn og Familie",
-             "email": COORDINATOR_EMAIL, "phone": "+45 70 10 10 11",
-             "reachable": "Mandag–torsdag kl. 8.30–10 og efter aftale", "role": "coordinator",
-             "covered_by_id": cover_id, "created_at": now}
-        ).last_pk
-        staff.insert({"name": "Anne Krogh", "title": "Afdelingsleder", "department": "Børn og Familie",
-                      "email": "anne.krogh@demo-kommune.dk", "role": "admin", "created_at": now})
-
-        holm = db["families"].insert({"name": "Familien Holm", "coordinator_id": mette_id, "created_at": now}).last_pk
-        sara = db["parents"].insert({"family_id": holm, "name": "Sara Holm", "relation": "mor",
-                                     "email": PARENT_EMAIL, "phone": "+4520304050", "created_at": now}).last_pk
-        thomas = db["parents"].insert({"family_id": holm, "name": "Thomas Holm", "relation": "far",
-                                       "email": "thomas.holm@example.dk", "phone": "+4560708090", "created_at": now}).last_pk
-        emil = db["children"].insert({"family_id": holm, "first_name": "Emil", "birth_year": datetime.now().year - 9}).last_pk
-        db["children"].insert({"family_id": holm, "first_name": "Alma", "birth_year": datetime.now().year - 3})
-
-        people = {}
-        for key, name, role, org, phone in [
-            ("case", "Lars Østergaard", "Sagsbehandler", "Børn og Familie", "+45 70 10 10 20"),
-            ("teacher", "Hanne Bech", "Klasselærer, 3.b", "Demoby Skole", "+45 70 10 20 30"),
-            ("ppr", "Rasmus Kjær", "Psykolog", "PPR – Pædagogisk Psykologisk Rådgivning", "+45 70 10 10 40"),
-            ("nurse", "Birgit Skov", "Sundhedsplejerske", "Sundhedsplejen", "+45 70 10 10 50"),
-            ("job", "Ali Hassan", "Jobkonsulent", "Jobcenter Demo Kommune", "+45 70 10 10 60"),
-            ("therapist", "Karen Dahl", "Familiebehandler", "Familiehuset", "+45 70 10 10 70"),
-        ]:
-            people[key] = db["people_involved"].insert(
-                {"family_id": holm, "name": name, "role": role, "organisation": org, "phone": phone}
-            ).last_pk
-
-        def meeting(kind, starts, hours, place, purpose, who, status="planned", reason=None):
-            meeting_id = db["meetings"].insert(
-                {"family_id": holm, "kind": kind, "starts_at": starts,
-                 "ends_at": to_db_time(from_db_time(starts) + timedelta(hours=hours)),
-                 "place": place, "purpose": purpose, "status": status, "cancelled_reason": reason, "created_at": now}
-            ).last_pk
-            for kind_key, ref in who:
-                db["meeting_participants"].insert({"meeting_id": meeting_id, kind_key: ref})
-            return meeting_id
-
-        network = meeting("network", _at(10, 10), 1.5, "Familiehuset, Skolevej 4, 9999 Demoby",
-                "Vi ser på jeres plan sammen. Hvad går godt? Hvad skal der ske nu?",
-                [("parent_id", sara), ("parent_id", thomas), ("staff_id", mette_id),
-                 ("person_involved_id", people["case"]), ("person_involved_id", people["teacher"]),
-                 ("person_involved_id", people["ppr"]), ("person_involved_id", people["nurse"]),
-                 ("person_involved_id", people["job"])])
-        meeting("follow_up", _at(4, 14), 1, "Demoby Skole, mødelokale 2",
-                "Hvordan går det for Emil i klassen efter jul?",
-                [("parent_id", sara), ("person_involved_id", people["teacher"]), ("person_involved_id", people["ppr"])])
-        meeting("conversation", _at(17, 9, 30), 1, "Hjemme hos jer",
-                "En snak om morgenerne og hvad der kan gøre dem lettere.",
-                [("parent_id", sara), ("parent_id", thomas), ("person_involved_id", people["therapist"])])
-        meeting("home_visit", _at(7, 13), 1, "Hjemme hos jer", "Alma – 3-års besøg.",
-                [("parent_id", sara), ("person_involved_id", people["nurse"])],
-                status="cancelled", reason="Sundhedsplejersken er syg. I får en ny tid.")
-        meeting("network", _at(-21, 10), 1.5, "Rådhuset, mødelokale 3", "Første netværksmøde: hvem gør hvad?",
-                [("parent_id", sara), ("parent_id", thomas), ("staff_id", mette_id),
-                 ("person_involved_id", people["case"]), ("person_involved_id", people["teacher"])],
-                status="held")
-
-        db["agenda_points"].insert({"meeting_id": network, "written_by_parent_id": sara, "created_at": now,
-                                    "text": "Hvordan kan Emil få en god start på skoledagen, når morgenerne er svære?"})
-
-        today = datetime.now(LOCAL).date()
-        for order, (what, responsible, when, status) in enumerate([
-            ("Familiebehandling hjemme: gode morgenrutiner", "Karen Dahl, Familiehuset", "Hver tirsdag kl. 7–9", "active"),
-            ("Støtte til Emil i klassen og i frikvarteret", "Hanne Bech, Demoby Skole, med råd fra PPR", "Hver skoledag", "active"),
-            ("Undersøgelse af Emils trivsel", "Rasmus Kjær, PPR", "Færdig inden næste netværksmøde", "planned"),
-            ("Plads i børnehave til Alma", "Børn og Familie", "Fra 1. februar", "planned"),
-            ("Afklaring af praktik for Sara", "Ali Hassan, Jobcenter Demo Kommune", "Når Alma er faldet til", "planned"),
-            ("Forældrekursus om søvn", "Sundhedsplejen", "Efteråret", "done"),
-        ]):
-            db["plan_items"].insert({"family_id": holm, "what": what, "responsible": responsible,
-                                     "when_text": when, "status": status, "sort_order": order, "created_at": now})
-
-        for information, between, purpose, given, expires, withdrawn in [
-            ("Oplysninger om Emils trivsel og skolegang", "Demoby Skole, PPR og Børn og Familie",
-             "Så skolen og PPR kan hjælpe Emil på samme måde.", -60, 305, None),
-            ("Oplysninger om familiens hverdag og behov for støtte", "Alle, der deltager i netværksmøderne",
-             "Så alle kender jeres plan og ved, hvem der gør hvad.", -21, 344, None),
-            ("Oplysninger om Saras helbred", "Egen læge og Jobcenter Demo Kommune",
-             "Til at planlægge praktik.", -90, 275, -30),
-        ]:
-            db["consents"].insert({
-                "family_id": holm, "given_by_parent_id": sara, "information": information,
-                "shared_between": between, "purpose": purpose,
-                "given_on": (today + timedelta(days=given)).isoformat(),
-                "expires_on": (today + timedelta(days=expires)).isoformat(),
-                "withdrawn_on": (today + timedelta(days=withdrawn)).isoformat() if withdrawn else None,
-                "created_at": now,
-            })
-
-        goal_ids = []
-        for text, by_parent, by_staff, child, parent in [
-            ("Emil skal have det godt i skolen og have en ven at lege med i frikvarteret.", sara, None, emil, None),
-            ("Vi vil have roligere morgener, så vi kommer ud af døren uden at råbe.", thomas, None, None, None),
-            ("Jeg vil gerne i praktik, når Alma er faldet til i børnehaven.", None, mette_id, None, sara),
-        ]:
-            goal_ids.append(db["goals"].insert({
-                "family_id": holm, "text": text, "written_by_parent_id": by_parent, "written_by_staff_id": by_staff,
-                "for_child_id": child, "for_parent_id": parent, "status": "active", "created_at": now,
-            }).last_pk)
-        # Followed up at network meetings: "where are we now, from 0 to 10?"
-        for goal_id, days_ago, score in [(goal_ids[0], 42, 3), (goal_ids[0], 21, 5), (goal_ids[1], 21, 4)]:
-            db["goal_scores"].insert({"goal_id": goal_id, "score": score, "noted_by_staff_id": mette_id,
-                                      "noted_on": (today - timedelta(days=days_ago)).isoformat(), "created_at": now})
-
-        # A second family with another coordinator: authorisation can be seen working.
-        peter = staff.insert({"name": "Peter Friis", "title": "Familiekoordinator", "department": "Handicap og Familie",
-                              "email": "peter.friis@demo-kommune.dk", "phone": "+45 70 10 10 13",
-                              "role": "coordinator", "created_at": now}).last_pk
-        nielsen = db["families"].insert({"name": "Familien Nielsen", "coordinator_id": peter, "created_at": now}).last_pk
-        lene = db["parents"].insert({"family_id": nielsen, "name": "Lene Nielsen", "relation": "mor",
-                                     "email": "lene.nielsen@example.dk", "phone": "+4522334455", "created_at": now}).last_pk
-        db["children"].insert({"family_id": nielsen, "first_name": "Noah", "birth_year": datetime.now().year - 6})
-        advisor = db["people_involved"].insert({"family_id": nielsen, "name": "Sofie Lind", "role": "Rådgiver",
-                                                "organisation": "Handicap og Familie"}).last_pk
-        m = db["meetings"].insert({"family_id": nielsen, "kind": "conversation", "starts_at": _at(6, 11),
-                                   "place": "Rådhuset", "purpose": "Aflastning i weekenderne.",
-                                   "status": "planned", "created_at": now}).last_pk
-        db["meeting_participants"].insert({"meeting_id": m, "parent_id": lene})
-        db["meeting_participants"].insert({"meeting_id": m, "person_involved_id": advisor})
-        db["goals"].insert({"family_id": nielsen, "text": "Noah skal kunne sove hos mormor en weekend om måneden.",
-                            "written_by_parent_id": lene, "status": "active", "created_at": now})
+        ids = _staff()
+        _holm(ids)
+        _yilmaz_andersen(ids)
+        _nielsen(ids)
     return True
+
+
+def _staff():
+    jonas = staff.add_staff(SYSTEM, name="Jonas Berg", title="Familiekoordinator", department="Børn og Familie",
+                            email="jonas.berg@demo-kommune.dk", phone="+45 70 10 10 12",
+                            reachable="Mandag–fredag kl. 9–12", role="coordinator")
+    mette = staff.add_staff(SYSTEM, name="Mette Lund", title="Familiekoordinator", department="Børn og Familie",
+                            email=COORDINATOR_EMAIL, phone="+45 70 10 10 11",
+                            reachable="Mandag–torsdag kl. 8.30–10 og efter aftale", role="coordinator",
+                            covered_by_id=jonas)
+    anne = staff.add_staff(SYSTEM, name="Anne Krogh", title="Afdelingsleder", department="Børn og Familie",
+                           email=ADMIN_EMAIL, role="admin")
+    peter = staff.add_staff(SYSTEM, name="Peter Friis", title="Familiekoordinator", department="Handicap og Familie",
+                            email="peter.friis@demo-kommune.dk", phone="+45 70 10 10 13", role="coordinator")
+    return {"jonas": jonas, "mette": mette, "anne": anne, "peter": peter}
+
+
+def _holm(ids):
+    mette = Actor("staff", ids["mette"])
+    holm = families.create_family(SYSTEM, name="Familien Holm", coordinator_id=ids["mette"])
+    sara = families.add_parent(mette, holm, name="Sara Holm", relation="mor", email=PARENT_EMAIL,
+                               phone="20 30 40 50", can_sign_in=True, custody=True)
+    thomas = families.add_parent(mette, holm, name="Thomas Holm", relation="far", email="thomas.holm@example.dk",
+                                 phone="60 70 80 90", can_sign_in=True, custody=True)
+    year = today().year
+    emil = families.add_child(mette, holm, first_name="Emil", birth_year=year - 9)
+    families.add_child(mette, holm, first_name="Alma", birth_year=year - 3)
+
+    person = {}
+    for key, name, role, org, phone, show in [
+        ("case", "Lars Østergaard", "Sagsbehandler", "Børn og Familie", "+45 70 10 10 20", True),
+        ("teacher", "Hanne Bech", "Klasselærer, 3.b", "Demoby Skole", "+45 70 10 20 30", True),
+        ("ppr", "Rasmus Kjær", "Psykolog", "PPR – Pædagogisk Psykologisk Rådgivning", "+45 70 10 10 40", False),
+        ("nurse", "Birgit Skov", "Sundhedsplejerske", "Sundhedsplejen", "+45 70 10 10 50", True),
+        ("job", "Ali Hassan", "Jobkonsulent", "Jobcenter Demo Kommune", "+45 70 10 10 60", False),
+        ("therapist", "Karen Dahl", "Familiebehandler", "Familiehuset", "+45 70 10 10 70", True),
+    ]:
+        person[key] = people.add_person(mette, holm, name=name, role=role, organisation=org, phone=phone,
+                                        show_contact=show)
+
+    today_ = today()
+    consents.record_consent(mette, holm, given_by=[sara], information="Oplysninger om Emils trivsel og skolegang",
+                            shared_between="Demoby Skole, PPR og Børn og Familie",
+                            purpose="Så skolen og PPR kan hjælpe Emil på samme måde.",
+                            given_on=today_ - timedelta(days=60), expires_on=today_ + timedelta(days=305))
+    consents.record_consent(mette, holm, given_by=[sara, thomas], network_meetings=True, written=True,
+                            information="Oplysninger om familiens hverdag og behov for støtte",
+                            shared_between="Alle, der deltager i netværksmøderne",
+                            purpose="Så alle kender jeres plan og ved, hvem der gør hvad.",
+                            given_on=today_ - timedelta(days=30), expires_on=today_ + timedelta(days=335))
+    health = consents.record_consent(mette, holm, given_by=[sara], information="Oplysninger om Saras helbred",
+                                     shared_between="Egen læge og Jobcenter Demo Kommune",
+                                     purpose="Til at planlægge praktik.", given_on=today_ - timedelta(days=90),
+                                     expires_on=today_ + timedelta(days=275))
+    consents.withdraw_consent(mette, holm, health, 0, withdrawn_on=today_ - timedelta(days=30),
+                              reason="Sara vil selv tale med jobcentret.")
+
+    emil_goal = goals.add_goal(Actor("parent", sara), holm, for_whom=f"child:{emil}",
+                               text="Emil skal have det godt i skolen og have en ven at lege med i frikvarteret.")
+    morning_goal = goals.add_goal(Actor("parent", thomas), holm,
+                                  text="Vi vil have roligere morgener, så vi kommer ud af døren uden at råbe.")
+    job_goal = goals.add_goal(mette, holm, for_whom=f"parent:{sara}",
+                              text="Jeg vil gerne i praktik, når Alma er faldet til i børnehaven.")
+    # Followed up at network meetings: "where are we now, from 0 to 10?"
+    for goal_id, days_ago, score, note in [
+        (emil_goal, 42, 3, "Emil er tit alene i frikvarteret."),
+        (emil_goal, 21, 5, "Emil leger med to fra klassen nogle dage."),
+        (morning_goal, 21, 4, None),
+    ]:
+        goals.score_goal(mette, holm, goal_id, score=score, note=note, noted_on=today_ - timedelta(days=days_ago))
+    goals.comment_on_goal(mette, holm, morning_goal, text="Karen fra Familiehuset hjælper jer med morgenerne.")
+
+    # The first network meeting, held three weeks ago: its summary put two action points in the plan.
+    held = _meeting(mette, holm, "network", _at(-21, 10), 1.5, "Rådhuset, mødelokale 3",
+                    "Første netværksmøde: hvem gør hvad?",
+                    [f"parent:{sara}", f"parent:{thomas}", f"staff:{ids['mette']}",
+                     f"person:{person['case']}", f"person:{person['teacher']}"],
+                    follow_up=f"person:{person['case']}")
+    summaries.add_action_point(mette, holm, held, what="Familiebehandling hjemme: gode morgenrutiner",
+                                         responsible=person["therapist"])
+    summaries.add_action_point(mette, holm, held, what="Undersøgelse af Emils trivsel",
+                                            responsible=person["ppr"], due_on=today_ + timedelta(days=14))
+    summaries.save_summary(
+        mette, holm, held, None, publish=True,
+        going_well="Emil er glad for Hanne og for sin nye plads i klassen.\nSara og Thomas hjælper hinanden om aftenen.",
+        worries="Morgenerne er svære. Emil kommer tit for sent, og alle bliver kede af det.",
+        next_steps="Karen fra Familiehuset kommer hjem til jer om morgenen.\nRasmus fra PPR ser på, hvordan Emil har det i skolen.",
+    )
+    point_items = {row["what"]: row for row in db_rows("SELECT * FROM plan_items WHERE family_id = ?", [holm])}
+    therapy_item = point_items["Familiebehandling hjemme: gode morgenrutiner"]
+    plan.update_plan_item(mette, holm, therapy_item["id"], therapy_item["version"], what=therapy_item["what"],
+                          kind="family_support", responsible=person["therapist"], when_text="Hver tirsdag kl. 7–9",
+                          status="active", goal_id=morning_goal)
+    assessment_item = point_items["Undersøgelse af Emils trivsel"]
+    plan.update_plan_item(mette, holm, assessment_item["id"], assessment_item["version"], what=assessment_item["what"],
+                          kind="assessment", responsible=person["ppr"], when_text="Færdig inden næste netværksmøde",
+                          due_on=today_ + timedelta(days=14), status="planned", goal_id=emil_goal)
+    for what, kind, who, when, status, due, goal in [
+        ("Støtte til Emil i klassen og i frikvarteret", "school", person["teacher"], "Hver skoledag", "active", None, emil_goal),
+        ("Plads i børnehave til Alma", "other", person["case"], "Fra 1. februar", "planned", None, None),
+        ("Afklaring af praktik for Sara", "employment", person["job"], "Når Alma er faldet til", "planned", None, job_goal),
+        ("Råd om morgenrutiner til forældrene", "family_support", person["case"], "En gang om måneden", "active", None, morning_goal),
+        ("Søge om aflastning en weekend om måneden", "respite", "family", "Inden næste netværksmøde", "planned",
+         today_ - timedelta(days=3), None),
+        ("Forældrekursus om søvn", "health", person["nurse"], "Efteråret", "done", None, None),
+    ]:
+        plan.add_plan_item(mette, holm, what=what, kind=kind, responsible=who, when_text=when, status=status,
+                           due_on=due, goal_id=goal)
+
+    network = _meeting(mette, holm, "network", _at(10, 10), 1.5, "Familiehuset, Skolevej 4, 9999 Demoby",
+                       "Vi ser på jeres plan sammen. Hvad går godt? Hvad skal der ske nu?",
+                       [f"parent:{sara}", f"parent:{thomas}", f"staff:{ids['mette']}", f"person:{person['case']}",
+                        f"person:{person['teacher']}", f"person:{person['ppr']}", f"person:{person['nurse']}",
+                        f"person:{person['job']}"],
+                       follow_up=f"person:{person['case']}")
+    _meeting(mette, holm, "follow_up", _at(4, 14), 1, "Demoby Skole, mødelokale 2",
+             "Hvordan går det for Emil i klassen efter jul?",
+             [f"parent:{sara}", f"person:{person['teacher']}", f"person:{person['ppr']}"])
+    _meeting(mette, holm, "conversation", _at(17, 9, 30), 1, "Hjemme hos jer",
+             "En snak om morgenerne og hvad der kan gøre dem lettere.",
+             [f"parent:{sara}", f"parent:{thomas}", f"person:{person['therapist']}"])
+    visit = _meeting(mette, holm, "home_visit", _at(7, 13), 1, "Hjemme hos jer", "Alma – 3-års besøg.",
+                     [f"parent:{sara}", f"person:{person['nurse']}"])
+    meetings.cancel_meeting(mette, holm, visit, current_version("meetings", visit),
+                            reason="Sundhedsplejersken er syg. I får en ny tid.")
+    meetings.add_agenda_point(Actor("parent", sara), get_db()["meetings"].get(network),
+                              "Hvordan kan Emil få en god start på skoledagen, når morgenerne er svære?")
+    plan.add_plan_update(mette, holm, publish=True, body=(
+        "**Status efter det første netværksmøde**\n\n"
+        "Vi har aftalt, hvem der gør hvad:\n\n"
+        "- Karen fra Familiehuset kommer hver tirsdag morgen.\n"
+        "- Rasmus fra PPR ser på, hvordan Emil har det i skolen.\n\n"
+        "Vi ses til næste netværksmøde. Ring gerne, hvis noget er svært."))
+
+
+def _yilmaz_andersen(ids):
+    """Parents who live apart; the mother's address is protected (navne- og adressebeskyttelse)."""
+    mette = Actor("staff", ids["mette"])
+    family = families.create_family(SYSTEM, name="Familien Yilmaz Andersen", coordinator_id=ids["mette"])
+    nadia = families.add_parent(mette, family, name="Nadia Yilmaz", relation="mor", email="nadia.yilmaz@example.dk",
+                                phone="31 32 33 34", can_sign_in=True, custody=True, protected=True,
+                                address="Skovbrynet 12, 2. th., 9999 Demoby")
+    martin = families.add_parent(mette, family, name="Martin Andersen", relation="far",
+                                 email=SPLIT_FAMILY_PARENT_EMAIL, phone="41 42 43 44", can_sign_in=True,
+                                 custody=True, address="Havnegade 3, 9998 Nabokøbing")
+    families.add_child(mette, family, first_name="Liva", birth_year=today().year - 7)
+    pia = people.add_person(mette, family, name="Pia Holt", role="Familiebehandler", organisation="Familiehuset",
+                            phone="+45 70 10 10 71", show_contact=True)
+    teacher = people.add_person(mette, family, name="Marianne Krogh", role="Klasselærer, 1.a",
+                                organisation="Demoby Skole", phone="+45 70 10 20 31", show_contact=True)
+    counsellor = people.add_person(mette, family, name="Omar Said", role="Rådgiver", organisation="Krisecentret Demoby",
+                                   phone="+45 70 10 10 80", show_contact=True)
+    consents.record_consent(mette, family, given_by=[nadia, martin], network_meetings=True, written=True,
+                            information="Oplysninger om Livas trivsel og familiens hverdag",
+                            shared_between="Alle, der deltager i netværksmøderne",
+                            purpose="Så alle arbejder efter samme plan.", given_on=today() - timedelta(days=14),
+                            expires_on=today() + timedelta(days=351))
+    _meeting(mette, family, "network", _at(14, 13), 1.5, "Rådhuset, mødelokale 1",
+             "Livas hverdag i to hjem: hvad går godt, og hvad skal der ske?",
+             [f"parent:{nadia}", f"parent:{martin}", f"staff:{ids['mette']}", f"person:{pia}", f"person:{teacher}"],
+             follow_up=f"person:{pia}")
+    # At the mother's protected home: the father sees that it happens, never where.
+    _meeting(mette, family, "home_visit", _at(5, 10), 1, "Skovbrynet 12, 2. th., 9999 Demoby",
+             "Pia kommer på besøg og ser, hvordan Liva har det.", [f"parent:{nadia}", f"person:{pia}"],
+             protected_home_parent_id=nadia)
+    # Not shown to the father at all.
+    _meeting(mette, family, "conversation", _at(8, 9), 1, "Krisecentret Demoby", "En snak om tryghed.",
+             [f"parent:{nadia}", f"person:{counsellor}"], hidden_from=[martin])
+    plan.add_plan_item(mette, family, what="Samtaler om tryghed for Nadia", kind="treatment", responsible=counsellor,
+                       when_text="Hver anden uge", status="active", hidden_from=[martin])
+    plan.add_plan_item(mette, family, what="Støtte til Liva i klassen", kind="school", responsible=teacher,
+                       when_text="Hver skoledag", status="active")
+    goals.add_goal(Actor("parent", martin), family, text="Jeg vil gerne se Liva hver anden weekend.")
+    goals.add_goal(Actor("parent", nadia), family, text="Liva skal føle sig tryg, både hos mig og hos sin far.")
+
+
+def _nielsen(ids):
+    peter = Actor("staff", ids["peter"])
+    family = families.create_family(SYSTEM, name="Familien Nielsen", coordinator_id=ids["peter"])
+    lene = families.add_parent(peter, family, name="Lene Nielsen", relation="mor", email="lene.nielsen@example.dk",
+                               phone="22 33 44 55", can_sign_in=True, custody=True)
+    families.add_child(peter, family, first_name="Noah", birth_year=today().year - 6)
+    advisor = people.add_person(peter, family, name="Sofie Lind", role="Rådgiver", organisation="Handicap og Familie")
+    _meeting(peter, family, "conversation", _at(6, 11), 1, "Rådhuset", "Aflastning i weekenderne.",
+             [f"parent:{lene}", f"person:{advisor}"])
+    goals.add_goal(Actor("parent", lene), family, text="Noah skal kunne sove hos mormor en weekend om måneden.")
+
+
+def db_rows(sql, params):
+    return list(get_db().query(sql, params))
+
+
+def current_version(table, row_id):
+    return get_db()[table].get(row_id)["version"]

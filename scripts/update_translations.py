@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PORTAL = ROOT / "portal"
 CATALOGUE = PORTAL / "translations" / "en.po"
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n,jinja2.ext.do"}}
 # Danish source texts that are data, not calls to _(): the meeting kinds and goal statuses.
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 

@@ -1,8 +1,68 @@
-"""The one place that decides who may see which family."""
-from flask import abort, g
+"""The one place that decides who may see which family, and which of its items.
+
+- A coordinator sees their own families, and those of a colleague they cover
+  for while that colleague is away; an admin sees all families.
+- A parent sees only their own family: of its meetings and plan updates only
+  the published ones, and nothing a coordinator marked as not shown to them.
+- A parent never sees another parent's contact details or protected address,
+  nor the place of a meeting held in a protected home (unless it is theirs).
+
+Anything a viewer may not see is answered with 404, whether it exists or not.
+"""
+from flask import abort, g, request
 
 from . import audit
+from .clock import today_text
 from .db import get_db, read_one
+from .vocabulary import HIDEABLE
+
+# SQL conditions. They take the row's id as an expression and are built from
+# constants in this module only, never from input.
+
+
+def parent_may_sign_in_sql(parent_id_expr):
+    """True for a parent who may sign in: allowed, active, in an active family."""
+    return (
+        "EXISTS (SELECT 1 FROM parents p JOIN families f ON f.id = p.family_id"
+        f" WHERE p.id = {parent_id_expr} AND p.can_sign_in = 1 AND p.active = 1 AND f.active = 1)"
+    )
+
+
+def staff_may_sign_in_sql(staff_id_expr):
+    return f"EXISTS (SELECT 1 FROM staff s WHERE s.id = {staff_id_expr} AND s.active = 1)"
+
+
+def staff_families_sql(alias="f"):
+    """Families (row `alias`) that staff member :staff may see; :today is today's date."""
+    return (
+        f"(EXISTS (SELECT 1 FROM staff me WHERE me.id = :staff AND me.role = 'admin')"
+        f" OR {alias}.coordinator_id = :staff"
+        f" OR {alias}.coordinator_id IN (SELECT away.id FROM staff away"
+        f"   WHERE away.covered_by_id = :staff AND away.away_until >= :today))"
+    )
+
+
+def parent_sees_sql(item_kind, alias):
+    """Row `alias` of a meeting, plan item or plan update is visible to parent :parent."""
+    assert item_kind in HIDEABLE
+    condition = (
+        f"NOT EXISTS (SELECT 1 FROM hidden_from_parents h WHERE h.item_kind = '{item_kind}'"
+        f" AND h.item_id = {alias}.id AND h.parent_id = :parent)"
+    )
+    if item_kind in ("meeting", "plan_update"):
+        condition += f" AND {alias}.published_at IS NOT NULL"
+    return condition
+
+
+def parent_sees_event_sql(alias):
+    """A line of family_events (row `alias`) that parent :parent may see."""
+    return (
+        f"{alias}.for_family = 1 AND NOT EXISTS (SELECT 1 FROM hidden_from_parents h"
+        f" WHERE h.item_kind = {alias}.item_kind AND h.item_id = {alias}.item_id AND h.parent_id = :parent)"
+    )
+
+
+# The signed-in parent.
 
 
 def current_parent():
@@ -22,35 +82,66 @@ def current_family_id():
     return current_parent()["family_id"]
 
 
+def meeting_for_parent(meeting_id):
+    """A meeting the signed-in parent may see; 404 for any other id, existing or not."""
+    parent = current_parent()
+    row = read_one(
+        get_db(),
+        f"SELECT m.* FROM meetings m WHERE m.id = :id AND m.family_id = :family AND {parent_sees_sql('meeting', 'm')}",
+        {"id": meeting_id, "family": parent["family_id"], "parent": parent["id"]},
+    )
+    if row is None:
+        abort(404)
+    return shown_to_parent(row, parent["id"])
+
+
+def shown_to_parent(meeting, parent_id):
+    """The meeting as a parent sees it: a protected home's address only for the parent who lives there."""
+    home_of = meeting.get("protected_home_parent_id")
+    meeting["place_withheld"] = bool(home_of) and home_of != parent_id
+    if meeting["place_withheld"]:
+        meeting["place"] = None
+    return meeting
+
+
+# Staff.
+
+
+def current_staff():
+    """The signed-in staff member's row, read once a request."""
+    if "staff" not in g:
+        g.staff = get_db()["staff"].get(g.user_id)
+    return g.staff
+
+
+def is_admin():
+    return current_staff()["role"] == "admin"
+
+
+def require_admin():
+    """Only admins go on; anyone else gets 404, as if the page did not exist."""
+    if not is_admin():
+        abort(404)
+
+
 def staff_may_see(staff_id, family_id):
-    db = get_db()
-    staff = db["staff"].get(staff_id)
-    if staff["role"] == "admin":
-        return db.execute("SELECT 1 FROM families WHERE id = ?", [family_id]).fetchone() is not None
     return (
-        db.execute(
-            "SELECT 1 FROM families WHERE id = ? AND coordinator_id = ?", [family_id, staff_id]
+        get_db().execute(
+            f"SELECT 1 FROM families f WHERE f.id = :family AND {staff_families_sql('f')}",
+            {"family": family_id, "staff": staff_id, "today": today_text()},
         ).fetchone()
         is not None
     )
 
 
 def family_for_staff(family_id):
-    """Return a family the signed-in staff member may see, and log the view; else 404."""
+    """The family the signed-in staff member asks for, else 404; a page view is logged.
+
+    Changes (POSTs) are logged by the change itself, not as a view.
+    """
     if not staff_may_see(g.user_id, family_id):
         abort(404)
-    audit.record("family.viewed", actor_kind="staff", actor_id=g.user_id, family_id=family_id)
+    if request.method in ("GET", "HEAD"):
+        audit.record("family.viewed", actor_kind="staff", actor_id=g.user_id, family_id=family_id,
+                     page=request.endpoint)
     return get_db()["families"].get(family_id)
-
-
-def meeting_for_parent(meeting_id):
-    """A meeting in the parent's own family; 404 for any other id, existing or not."""
-    row = next(
-        get_db().query(
-            "SELECT * FROM meetings WHERE id = ? AND family_id = ?", [meeting_id, current_family_id()]
-        ),
-        None,
-    )
-    if row is None:
-        abort(404)
-    return row

@@ -344,3 +344,226 @@ def m006_plan_and_progress(db):
     db.execute("CREATE TRIGGER goal_scores_score_range BEFORE INSERT ON goal_scores"
                " WHEN NEW.score NOT BETWEEN 0 AND 10 BEGIN SELECT RAISE(ABORT, 'score must be 0-10'); END")
     _bump_via(db, "goal_scores", "SELECT family_id FROM goals WHERE id = {}.goal_id")
+
+
+@migrations()
+def m007_coordinator_workspace(db):
+    """What a coordinator writes: drafts and publishing, split families, summaries, plan updates, handovers.
+
+    Every row a coordinator can edit gets a `version`, so a second save over an
+    older copy is detected instead of silently winning.
+    """
+    for table in ("staff", "families", "parents", "children", "people_involved", "meetings", "goals", "plan_items", "consents"):
+        db[table].add_column("version", int, not_null_default=0)
+
+    db["staff"].add_column("active", int, not_null_default=1)
+    db["families"].add_column("active", int, not_null_default=1)
+    # Any change to a family row except its own data_version bump shows on its pages.
+    db.execute("DROP TRIGGER family_update_bumps_itself")
+    db.execute(
+        "CREATE TRIGGER family_update_bumps_itself AFTER UPDATE ON families"
+        " WHEN NEW.data_version = OLD.data_version BEGIN"
+        " UPDATE families SET data_version = data_version + 1 WHERE id = NEW.id; END"
+    )
+
+    # Split families: custody (forældremyndighed) and protected name and address.
+    db["parents"].add_column("custody", int)  # 1 yes, 0 no, null not recorded
+    db["parents"].add_column("protected", int, not_null_default=0)
+    db["parents"].add_column("address", str)
+    db["parents"].add_column("active", int, not_null_default=1)
+    db["children"].add_column("active", int, not_null_default=1)
+
+    db["people_involved"].add_column("show_contact", int, not_null_default=0)  # family may see phone/e-mail
+    db["people_involved"].add_column("removed_at", str)
+
+    # Meetings are drafts until published; a moved meeting remembers where it was.
+    db["meetings"].add_column("published_at", str)
+    db["meetings"].add_column("previous_starts_at", str)
+    db["meetings"].add_column("updated_at", str)
+    db["meetings"].add_column("protected_home_parent_id", int, fk="parents")
+    db.execute("UPDATE meetings SET published_at = created_at")
+    db["meeting_participants"].add_column("follow_up", int, not_null_default=0)
+
+    db["meeting_summaries"].create(
+        {
+            "id": int,
+            "meeting_id": int,
+            "going_well": str,  # Det går godt
+            "worries": str,  # Det er vi bekymrede for
+            "next_steps": str,  # Det skal der ske
+            "written_by_staff_id": int,
+            "created_at": str,
+            "updated_at": str,
+            "published_at": str,
+            "version": int,
+        },
+        pk="id",
+        not_null={"meeting_id", "created_at", "version"},
+        defaults={"version": 0},
+        foreign_keys=[("meeting_id", "meetings", "id"), ("written_by_staff_id", "staff", "id")],
+    )
+    db["meeting_summaries"].create_index(["meeting_id"], unique=True)
+    _bump_via_meeting(db, "meeting_summaries")
+
+    # The plan: who is responsible is a person involved or the family; kinds
+    # show parallel efforts; an item may come from a meeting and serve a goal.
+    db["plan_items"].transform(not_null={"responsible": False})
+    for trigger in ("insert", "update", "delete"):
+        db.execute(f"DROP TRIGGER IF EXISTS plan_items_{trigger}_bumps_family")
+    _bump_for_family_table(db, "plan_items")
+    db["plan_items"].add_column("kind", str)
+    db["plan_items"].add_column("responsible_person_id", int, fk="people_involved")
+    db["plan_items"].add_column("responsible_family", int, not_null_default=0)
+    db["plan_items"].add_column("goal_id", int, fk="goals")
+    db["plan_items"].add_column("meeting_id", int, fk="meetings")
+    db["plan_items"].add_column("due_on", str)  # YYYY-MM-DD: done by
+    db["plan_items"].add_column("updated_at", str)
+
+    db["action_points"].create(
+        {
+            "id": int,
+            "meeting_id": int,
+            "what": str,
+            "responsible_person_id": int,
+            "responsible_family": int,
+            "due_on": str,
+            "plan_item_id": int,  # set when published into the plan
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"meeting_id", "what", "created_at", "responsible_family"},
+        defaults={"responsible_family": 0},
+        foreign_keys=[
+            ("meeting_id", "meetings", "id"),
+            ("responsible_person_id", "people_involved", "id"),
+            ("plan_item_id", "plan_items", "id"),
+        ],
+    )
+    db["action_points"].create_index(["meeting_id"])
+    _bump_via_meeting(db, "action_points")
+
+    db["goals"].add_column("updated_at", str)
+    db["goal_scores"].add_column("note", str)
+    # Staff never edit a parent's words: they comment or change the status, recorded here.
+    db["goal_notes"].create(
+        {
+            "id": int,
+            "goal_id": int,
+            "text": str,
+            "status_from": str,
+            "status_to": str,
+            "written_by_staff_id": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"goal_id", "created_at"},
+        foreign_keys=[("goal_id", "goals", "id"), ("written_by_staff_id", "staff", "id")],
+    )
+    db["goal_notes"].create_index(["goal_id"])
+    _bump_via(db, "goal_notes", "SELECT family_id FROM goals WHERE id = {}.goal_id")
+
+    # Consents: given by one or more parents, written or oral, and whether
+    # they cover network meetings.
+    db["consents"].add_column("network_meetings", int, not_null_default=0)
+    db["consents"].add_column("written", int, not_null_default=1)
+    db["consents"].add_column("withdrawn_reason", str)
+    db["consent_givers"].create(
+        {"id": int, "consent_id": int, "parent_id": int},
+        pk="id",
+        not_null={"consent_id", "parent_id"},
+        foreign_keys=[("consent_id", "consents", "id"), ("parent_id", "parents", "id")],
+    )
+    db["consent_givers"].create_index(["consent_id", "parent_id"], unique=True)
+    db.execute("INSERT INTO consent_givers (consent_id, parent_id) SELECT id, given_by_parent_id FROM consents")
+    db["consents"].transform(drop={"given_by_parent_id"})
+    for trigger in ("insert", "update", "delete"):
+        db.execute(f"DROP TRIGGER IF EXISTS consents_{trigger}_bumps_family")
+    _bump_for_family_table(db, "consents")
+    _bump_via(db, "consent_givers", "SELECT family_id FROM consents WHERE id = {}.consent_id")
+
+    db["plan_updates"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "body": str,  # Markdown, rendered through portal.web.markdown only
+            "written_by_staff_id": int,
+            "created_at": str,
+            "updated_at": str,
+            "published_at": str,
+            "version": int,
+        },
+        pk="id",
+        not_null={"family_id", "body", "created_at", "version"},
+        defaults={"version": 0},
+        foreign_keys=[("family_id", "families", "id"), ("written_by_staff_id", "staff", "id")],
+    )
+    db["plan_updates"].create_index(["family_id", "published_at"])
+    _bump_for_family_table(db, "plan_updates")
+
+    # A meeting, plan item or update that a named parent must not see.
+    db["hidden_from_parents"].create(
+        {"id": int, "family_id": int, "item_kind": str, "item_id": int, "parent_id": int},
+        pk="id",
+        not_null={"family_id", "item_kind", "item_id", "parent_id"},
+        foreign_keys=[("family_id", "families", "id"), ("parent_id", "parents", "id")],
+    )
+    db["hidden_from_parents"].create_index(["item_kind", "item_id", "parent_id"], unique=True)
+    db["hidden_from_parents"].create_index(["family_id"])
+    _bump_for_family_table(db, "hidden_from_parents")
+
+    db["handovers"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "from_staff_id": int,
+            "to_staff_id": int,
+            "effective_on": str,  # YYYY-MM-DD
+            "notice_until": str,  # the parent's home page tells them until this date
+            "by_staff_id": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "from_staff_id", "to_staff_id", "effective_on", "notice_until", "created_at"},
+        foreign_keys=[
+            ("family_id", "families", "id"),
+            ("from_staff_id", "staff", "id"),
+            ("to_staff_id", "staff", "id"),
+            ("by_staff_id", "staff", "id"),
+        ],
+    )
+    db["handovers"].create_index(["family_id", "effective_on"])
+    _bump_for_family_table(db, "handovers")
+
+    # What changed in a family, written by every change (portal.data.changes)
+    # and never edited: "Nyt siden sidst" for parents, "Nyt fra familien" for staff.
+    db["family_events"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "at": str,
+            "kind": str,  # e.g. meeting.published, goal.added
+            "item_kind": str,  # meeting | plan_item | plan_update | goal | consent | family | person
+            "item_id": int,
+            "actor_kind": str,  # staff | parent | system
+            "actor_id": int,
+            "for_family": int,  # 1: the family's own pages may show it
+            "detail": str,  # JSON
+        },
+        pk="id",
+        not_null={"family_id", "at", "kind", "actor_kind", "for_family"},
+        foreign_keys=[("family_id", "families", "id")],
+    )
+    db["family_events"].create_index(["family_id", "at"])
+    _bump_for_family_table(db, "family_events")
+
+    # When a staff member last opened a family: what parents added since is new to them.
+    db["staff_family_seen"].create(
+        {"staff_id": int, "family_id": int, "seen_at": str},
+        pk=("staff_id", "family_id"),
+        not_null={"seen_at"},
+        foreign_keys=[("staff_id", "staff", "id"), ("family_id", "families", "id")],
+    )
+
+    db["goals"].create_index(["family_id", "status"])
+    db["plan_items"].create_index(["family_id", "status", "due_on"])
+    db["meetings"].create_index(["family_id", "status", "starts_at"])

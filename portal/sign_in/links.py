@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..data import audit
+from ..data import access, audit
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
 from ..data.db import get_db
 from .tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, verify
@@ -93,11 +93,8 @@ def check(subject_kind, token):
 
 
 def _may_sign_in(subject_kind, subject_id):
-    if subject_kind == "parent":
-        sql = "SELECT 1 FROM parents WHERE id = ? AND can_sign_in = 1"
-    else:
-        sql = "SELECT 1 FROM staff WHERE id = ?"
-    return get_db().execute(sql, [subject_id]).fetchone() is not None
+    allowed = access.parent_may_sign_in_sql("?") if subject_kind == "parent" else access.staff_may_sign_in_sql("?")
+    return get_db().execute(f"SELECT {allowed}", [subject_id]).fetchone()[0] == 1
 
 
 def consume(link):
@@ -108,6 +105,15 @@ def consume(link):
         [now_text(), link["id"], now_text()],
     )
     return cursor.rowcount == 1
+
+
+def revoke_unused(subject_kind, subject_id):
+    """Revoke every unused link of a person, e.g. when their access or contact details change."""
+    get_db().execute(
+        "UPDATE sign_in_links SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ?"
+        " AND used_at IS NULL AND revoked_at IS NULL",
+        [now_text(), subject_kind, subject_id],
+    )
 
 
 def revoke(link_id):

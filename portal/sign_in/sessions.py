@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 
+from ..data import access
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
 from ..data.db import get_db
 from .tokens import hash_id
@@ -47,6 +48,24 @@ def end_session():
     session.clear()
 
 
+def end_all(user_kind, user_id):
+    """End every session of a person, e.g. when their access or contact details change."""
+    get_db().execute(
+        "UPDATE sessions SET ended_at = ? WHERE user_kind = ? AND user_id = ? AND ended_at IS NULL",
+        [now_text(), user_kind, user_id],
+    )
+
+
+def previous_visit(user_kind, user_id):
+    """When this person was last seen in an earlier session (None on their first visit)."""
+    sid = session.get("sid")
+    row = get_db().execute(
+        "SELECT max(last_seen_at) FROM sessions WHERE user_kind = ? AND user_id = ? AND id_hash != ?",
+        [user_kind, user_id, hash_id(sid) if sid else ""],
+    ).fetchone()
+    return row[0]
+
+
 def load_user():
     """Before each request: set g.user_kind and g.user_id from a live session."""
     g.user_kind = g.user_id = None
@@ -58,11 +77,11 @@ def load_user():
     # The person must still be allowed in: a parent whose sign-in right was
     # taken away, or who was removed, loses their sessions at once.
     row = db.execute(
-        """
+        f"""
         SELECT user_kind, user_id, created_at, last_seen_at, ended_at,
                CASE user_kind
-                   WHEN 'parent' THEN (SELECT can_sign_in FROM parents WHERE id = user_id)
-                   WHEN 'staff' THEN (SELECT 1 FROM staff WHERE id = user_id)
+                   WHEN 'parent' THEN {access.parent_may_sign_in_sql("user_id")}
+                   WHEN 'staff' THEN {access.staff_may_sign_in_sql("user_id")}
                END AS allowed
         FROM sessions WHERE id_hash = ?
         """,
@@ -87,21 +106,29 @@ def load_user():
     g.user_kind, g.user_id = row[0], row[1]
 
 
+def refuse_unless(kind):
+    """None if a `kind` person is signed in; else the response that turns the request away.
+
+    For a whole blueprint (before_request) or one view (the decorators below).
+    """
+    if g.user_kind is not None and g.user_kind != kind:
+        abort(404)  # signed in, but as someone these pages are not for
+    if g.user_kind != kind:
+        if request.method == "POST" and request.form.get("text"):
+            # Never lose what a parent typed because their session ended.
+            return render_template(
+                "sign_in/signed_out.html", reason="expired", kept_text=request.form["text"], form=None
+            ), 401
+        return redirect(url_for("sign_in.signed_out", reason="expired" if g.get("session_expired") else "required"))
+    g.signed_in_page = True  # responses get Cache-Control: no-store
+    return None
+
+
 def _require(kind):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(**kwargs):
-            if g.user_kind is not None and g.user_kind != kind:
-                abort(404)  # signed in, but as someone these pages are not for
-            if g.user_kind != kind:
-                if request.method == "POST" and request.form.get("text"):
-                    # Never lose what a parent typed because their session ended.
-                    return render_template(
-                        "sign_in/signed_out.html", reason="expired", kept_text=request.form["text"], form=None
-                    ), 401
-                return redirect(url_for("sign_in.signed_out", reason="expired" if g.get("session_expired") else "required"))
-            g.signed_in_page = True  # responses get Cache-Control: no-store
-            return view(**kwargs)
+            return refuse_unless(kind) or view(**kwargs)
 
         return wrapped
 

@@ -1,6 +1,4 @@
 """Sign in with a link, ask for a new link, sign out."""
-import re
-
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -8,14 +6,15 @@ from wtforms.validators import InputRequired, Length
 
 from . import delivery, links, ratelimit
 from . import sessions as auth
-from ..data import audit
+from ..data import access, audit
+from ..data.contact import normalise_phone
 from ..data.db import get_db
 from ..web.formatting import mask_name
 from ..web.i18n import gettext as _
 
 bp = Blueprint("sign_in", __name__)
 
-HOME = {"parent": "parent.home", "staff": "staff.home"}
+HOME = {"parent": "parent.home", "staff": "staff.caseload"}
 
 
 class ContinueForm(FlaskForm):
@@ -30,28 +29,17 @@ class SignOutForm(FlaskForm):
     """Only a CSRF token."""
 
 
-def normalise_phone(text):
-    """'12 34 56 78', '+45 1234 5678' and '0045…' all become '+4512345678'."""
-    digits = re.sub(r"[\s\-().]", "", text)
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if re.fullmatch(r"\d{8}", digits):
-        digits = "+45" + digits
-    return digits if re.fullmatch(r"\+\d{8,15}", digits) else None
-
-
 def find_parent(contact):
     """A parent who may sign in, by e-mail or mobile number; (parent, channel) or (None, channel)."""
     db = get_db()
+    allowed = access.parent_may_sign_in_sql("parents.id")
     if "@" in contact:
-        rows = db.query(
-            "SELECT * FROM parents WHERE lower(email) = lower(?) AND can_sign_in = 1", [contact.strip()]
-        )
+        rows = db.query(f"SELECT * FROM parents WHERE lower(email) = lower(?) AND {allowed}", [contact.strip()])
         return next(rows, None), "email"
     phone = normalise_phone(contact)
     if phone is None:
         return None, None
-    return next(db.query("SELECT * FROM parents WHERE phone = ? AND can_sign_in = 1", [phone]), None), "sms"
+    return next(db.query(f"SELECT * FROM parents WHERE phone = ? AND {allowed}", [phone]), None), "sms"
 
 
 @bp.route("/login/<token>", methods=["GET", "POST"], endpoint="parent_link")

@@ -1,17 +1,10 @@
 """Show times and names the way a Danish parent reads them."""
 from datetime import date
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
-from ..data.clock import from_db_time
-
-LOCAL_ZONE = ZoneInfo("Europe/Copenhagen")
-
-
-def local(moment_text):
-    return from_db_time(moment_text).astimezone(LOCAL_ZONE)
+from ..data.clock import local
 
 
 @lru_cache(maxsize=4096)
@@ -28,6 +21,12 @@ def mask_name(name):
     return " ".join(f"{part[0]}***" for part in name.split() if part)
 
 
+@lru_cache(maxsize=4096)
 def date_only(iso_date, locale="da"):
     """'2026-11-23' -> '23. november 2026'."""
     return format_date(date.fromisoformat(iso_date), "d. MMMM y" if locale == "da" else "d MMMM y", locale=locale)
+
+
+def day(moment_text, locale="da"):
+    """Stored UTC time -> the Copenhagen date it fell on, as date_only writes it."""
+    return date_only(local(moment_text).date().isoformat(), locale)

@@ -57,6 +57,7 @@ def init_app(app):
     load_catalogues()
     app.before_request(select_language)
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.add_extension("jinja2.ext.do")
     # newstyle: {{ _("Hej %(name)s", name=x) }} escapes variables, not the message.
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
     app.jinja_env.globals["current_language"] = current_language

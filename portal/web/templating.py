@@ -1,11 +1,17 @@
 """Filters and globals the templates share."""
-from . import formatting
+from . import formatting, markdown
 from .i18n import current_language
+from ..data import vocabulary
 from ..settings import info_page_url, municipality
 
 
 def init_app(app):
-    app.jinja_env.filters["meeting_time"] = lambda t: formatting.meeting_time(t, current_language())
-    app.jinja_env.filters["date_only"] = lambda d: formatting.date_only(d, current_language())
-    app.jinja_env.globals["municipality"] = municipality
-    app.jinja_env.globals["info_url"] = lambda slug: info_page_url(slug, current_language())
+    env = app.jinja_env
+    env.filters["meeting_time"] = lambda t: formatting.meeting_time(t, current_language())
+    env.filters["date_only"] = lambda d: formatting.date_only(d, current_language()) if d else ""
+    env.filters["day"] = lambda t: formatting.day(t, current_language()) if t else ""
+    env.filters["markdown"] = markdown.render
+    env.globals["municipality"] = municipality
+    env.globals["info_url"] = lambda slug: info_page_url(slug, current_language())
+    for name in ("MEETING_KINDS", "MEETING_STATUSES", "GOAL_STATUSES", "PLAN_STATUSES", "PLAN_KINDS", "STAFF_ROLES"):
+        env.globals[name] = getattr(vocabulary, name)

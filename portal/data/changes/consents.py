@@ -1,0 +1,83 @@
+"""Consents: what the parents agreed may be shared, and its withdrawal (kept, marked withdrawn)."""
+from datetime import date
+
+from ._core import Invalid, Rules, change, iso, not_in_future, record, row_in_family, update_row
+from ..clock import now_text, today
+from ..db import get_db
+from ...web.i18n import N_
+from ...web.i18n import gettext as _
+
+
+@change
+def record_consent(actor, family_id, *, given_by, information, shared_between, purpose=None,
+                   given_on=None, expires_on=None, network_meetings=False, written=True):
+    """Record a consent given by one or more of the family's parents."""
+    rules = Rules()
+    parents = {row[0] for row in get_db().execute("SELECT id FROM parents WHERE family_id = ?", [family_id])}
+    given_by = sorted(set(given_by or []))
+    rules.check(given_by and set(given_by) <= parents, "given_by", N_("Vælg, hvem der har givet samtykket."))
+    values = {
+        "information": rules.text("information", information, max_length=500, multiline=True,
+                                  blank=N_("Skriv, hvilke oplysninger der må deles.")),
+        "shared_between": rules.text("shared_between", shared_between, max_length=500, multiline=True,
+                                     blank=N_("Skriv, hvem der må dele oplysningerne.")),
+        "purpose": rules.text("purpose", purpose, required=False, max_length=500, multiline=True),
+        "network_meetings": int(bool(network_meetings)),
+        "written": int(bool(written)),
+    }
+    given_on = rules.date("given_on", given_on or today(), not_after=not_in_future())
+    rules.date("expires_on", expires_on, not_before=(given_on, N_("Samtykket kan ikke udløbe, før det er givet.")))
+    rules.done()
+    db = get_db()
+    consent_id = db["consents"].insert(
+        {**values, "family_id": family_id, "given_on": iso(given_on), "expires_on": iso(expires_on),
+         "created_at": now_text()}
+    ).last_pk
+    for parent_id in given_by:
+        db["consent_givers"].insert({"consent_id": consent_id, "parent_id": parent_id})
+    record(actor, "consent.recorded", family_id, item_kind="consent", item_id=consent_id, for_family=True)
+    return consent_id
+
+
+@change
+def withdraw_consent(actor, family_id, consent_id, version, *, withdrawn_on=None, reason=None):
+    """Mark a consent withdrawn from a date; the record stays."""
+    consent = row_in_family("consents", consent_id, family_id)
+    if consent["withdrawn_on"]:
+        raise Invalid({"withdrawn_on": _("Samtykket er allerede trukket tilbage.")})
+    rules = Rules()
+    withdrawn_on = rules.date("withdrawn_on", withdrawn_on or today(), not_after=not_in_future(),
+                              not_before=(date.fromisoformat(consent["given_on"]), N_("Datoen ligger før, samtykket blev givet.")))
+    reason = rules.text("reason", reason, required=False, max_length=500, multiline=True)
+    rules.done()
+    update_row("consents", consent_id, version, {"withdrawn_on": iso(withdrawn_on), "withdrawn_reason": reason})
+    record(actor, "consent.withdrawn", family_id, item_kind="consent", item_id=consent_id, for_family=True)
+
+
+def network_consent_missing(family_id, on_day):
+    """Who has not given a written consent to share information at network meetings, in force on `on_day`.
+
+    Every active parent with custody must have given one; where no custody is
+    recorded, one active parent's consent is enough. Returns the parents still
+    missing (empty when the rule is met); a family with no active parent
+    misses "the parents" (id None).
+    """
+    day = iso(on_day)
+    rows = list(get_db().query(
+        """
+        SELECT p.id, p.name, p.custody,
+               EXISTS (SELECT 1 FROM consent_givers cg JOIN consents c ON c.id = cg.consent_id
+                       WHERE cg.parent_id = p.id AND c.family_id = p.family_id
+                         AND c.network_meetings = 1 AND c.written = 1 AND c.given_on <= :day
+                         AND (c.expires_on IS NULL OR c.expires_on >= :day)
+                         AND (c.withdrawn_on IS NULL OR c.withdrawn_on > :day)) AS consented
+        FROM parents p WHERE p.family_id = :family AND p.active = 1 ORDER BY p.id
+        """,
+        {"family": family_id, "day": day},
+    ))
+    custodians = [row for row in rows if row["custody"] == 1]
+    if custodians:
+        return [row for row in custodians if not row["consented"]]
+    if not rows:
+        return [{"id": None, "name": _("forældrene"), "custody": None, "consented": 0}]
+    return [] if any(row["consented"] for row in rows) else rows

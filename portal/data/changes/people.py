@@ -1,0 +1,65 @@
+"""Hvem er med: the professionals around a family."""
+from ._core import Invalid, Rules, change, changed_fields, record, row_in_family, update_row
+from ..clock import now_text
+from ..db import get_db
+from ..vocabulary import PLAN_RUNNING
+from ...web.i18n import N_
+from ...web.i18n import gettext as _
+
+
+def _check(values):
+    rules = Rules()
+    checked = {
+        "name": rules.text("name", values.get("name"), max_length=120, blank=N_("Skriv personens navn.")),
+        "role": rules.text("role", values.get("role"), max_length=120,
+                           blank=N_("Skriv personens rolle, fx \"Sagsbehandler\".")),
+        "organisation": rules.text("organisation", values.get("organisation"), max_length=160,
+                                   blank=N_("Skriv, hvor personen arbejder, fx \"PPR\" eller \"Demoby Skole\".")),
+        "phone": rules.text("phone", values.get("phone"), required=False, max_length=40),
+        "email": rules.email("email", values.get("email")),
+        "show_contact": int(bool(values.get("show_contact"))),
+    }
+    rules.done()
+    return checked
+
+
+@change
+def add_person(actor, family_id, **values):
+    checked = _check(values)
+    person_id = get_db()["people_involved"].insert({**checked, "family_id": family_id}).last_pk
+    record(actor, "person.added", family_id, item_kind="person", item_id=person_id, for_family=True)
+    return person_id
+
+
+@change
+def update_person(actor, family_id, person_id, version, **values):
+    before = row_in_family("people_involved", person_id, family_id)
+    checked = _check(values)
+    update_row("people_involved", person_id, version, checked)
+    record(actor, "person.changed", family_id, item_kind="person", item_id=person_id,
+           fields=changed_fields(before, checked))
+
+
+@change
+def remove_person(actor, family_id, person_id, version):
+    """Take a professional off the family's list; past meetings still show they were there.
+
+    Refused while they are in a coming meeting or responsible for a running plan item.
+    """
+    row_in_family("people_involved", person_id, family_id)
+    db = get_db()
+    meetings = db.execute(
+        "SELECT count(*) FROM meeting_participants p JOIN meetings m ON m.id = p.meeting_id"
+        " WHERE p.person_involved_id = ? AND m.status = 'planned' AND m.starts_at >= ?",
+        [person_id, now_text()],
+    ).fetchone()[0]
+    items = db.execute(
+        f"SELECT count(*) FROM plan_items WHERE responsible_person_id = ? AND status IN {PLAN_RUNNING}",
+        [person_id],
+    ).fetchone()[0]
+    if meetings or items:
+        raise Invalid({"person": _(
+            "Personen er med i %(meetings)s kommende møder og har ansvar for %(items)s indsatser i planen."
+            " Flyt dem til en anden først.", meetings=meetings, items=items)})
+    update_row("people_involved", person_id, version, {"removed_at": now_text()})
+    record(actor, "person.removed", family_id, item_kind="person", item_id=person_id, for_family=True)

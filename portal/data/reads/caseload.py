@@ -1,0 +1,53 @@
+"""A staff member's caseload: their families with what needs attention."""
+from .. import access
+from ..clock import now_text, today_text
+from ..db import get_db
+from ..vocabulary import PLAN_RUNNING
+from .events import FROM_PARENTS
+
+SORTS = {
+    "name": "f.name COLLATE NOCASE, f.id",
+    "next": "next_meeting IS NULL, next_meeting, f.name COLLATE NOCASE",
+    "new": "new_from_family DESC, f.name COLLATE NOCASE",
+    "overdue": "overdue DESC, f.name COLLATE NOCASE",
+}
+PAGE_SIZE = 50
+
+
+def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
+    """(rows, total): the families the staff member may see, one page, sorted as asked."""
+    kinds = ", ".join(f"'{kind}'" for kind in FROM_PARENTS)
+    where = f"f.active = :active AND {access.staff_families_sql('f')}"
+    params = {"staff": staff_id, "today": today_text(), "now": now_text(), "active": int(active),
+              "limit": PAGE_SIZE, "offset": (max(page, 1) - 1) * PAGE_SIZE}
+    if search:
+        where += " AND f.name LIKE :search ESCAPE '\\'"
+        params["search"] = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    db = get_db()
+    total = db.execute(f"SELECT count(*) FROM families f WHERE {where}", params).fetchone()[0]
+    rows = list(db.query(
+        f"""
+        SELECT f.id, f.name, f.coordinator_id, c.name AS coordinator_name,
+               (SELECT min(m.starts_at) FROM meetings m WHERE m.family_id = f.id AND m.status = 'planned'
+                  AND m.starts_at >= :now) AS next_meeting,
+               (SELECT count(*) FROM plan_items i WHERE i.family_id = f.id AND i.status IN {PLAN_RUNNING}
+                  AND i.due_on < :today) AS overdue,
+               (SELECT count(*) FROM family_events e WHERE e.family_id = f.id AND e.actor_kind = 'parent'
+                  AND e.kind IN ({kinds})
+                  AND e.at > coalesce((SELECT seen_at FROM staff_family_seen s
+                                        WHERE s.staff_id = :staff AND s.family_id = f.id), '')) AS new_from_family
+        FROM families f JOIN staff c ON c.id = f.coordinator_id
+        WHERE {where}
+        ORDER BY {SORTS.get(sort, SORTS['name'])}
+        LIMIT :limit OFFSET :offset
+        """,
+        params,
+    ))
+    return rows, total
+
+
+def inactive_count(staff_id):
+    return get_db().execute(
+        f"SELECT count(*) FROM families f WHERE f.active = 0 AND {access.staff_families_sql('f')}",
+        {"staff": staff_id, "today": today_text()},
+    ).fetchone()[0]

@@ -1,0 +1,84 @@
+"""What changed in a family: "Nyt siden sidst" for a parent, "Nyt fra familien" for staff."""
+import json
+
+from .. import access
+from ..db import get_db
+
+# Kinds of event a parent hears of on their home page.
+FOR_PARENTS = (
+    "meeting.published", "meeting.moved", "meeting.changed", "meeting.cancelled", "meeting.summary_published",
+    "agenda_point.added", "plan_item.added", "plan_item.changed", "plan_item.ended", "plan_update.published",
+    "goal.added", "goal.changed", "goal.scored", "goal.status_changed", "goal.commented",
+    "consent.recorded", "consent.withdrawn", "contact_person.changed", "person.added",
+)
+# What parents write: nothing of it may go unseen by the coordinator.
+FROM_PARENTS = ("goal.added", "agenda_point.added")
+
+_LINES = """
+    SELECT e.id, e.at, e.kind, e.item_kind, e.item_id, e.actor_kind, e.actor_id, e.detail,
+           m.kind AS meeting_kind, m.starts_at AS meeting_starts_at, m.status AS meeting_status,
+           i.what AS plan_what, g.text AS goal_text, pe.name AS person_name,
+           coalesce(ap.name, st.name) AS actor_name
+    FROM family_events e
+    LEFT JOIN meetings m ON e.item_kind = 'meeting' AND m.id = e.item_id
+    LEFT JOIN plan_items i ON e.item_kind = 'plan_item' AND i.id = e.item_id
+    LEFT JOIN goals g ON e.item_kind = 'goal' AND g.id = e.item_id
+    LEFT JOIN people_involved pe ON e.item_kind = 'person' AND pe.id = e.item_id
+    LEFT JOIN parents ap ON e.actor_kind = 'parent' AND ap.id = e.actor_id
+    LEFT JOIN staff st ON e.actor_kind = 'staff' AND st.id = e.actor_id
+    WHERE e.family_id = :family AND e.at > :since AND e.kind IN ({kinds}) {condition}
+    ORDER BY e.at DESC, e.id DESC LIMIT :limit
+"""
+
+
+def _kinds(kinds):
+    return ", ".join(f"'{kind}'" for kind in kinds)
+
+
+def news_for_parent(parent, since, limit=6):
+    """What changed since the parent's last visit, newest first, one line per item.
+
+    Their own additions are left out; so is anything they may not see.
+    """
+    rows = list(get_db().query(
+        _LINES.format(kinds=_kinds(FOR_PARENTS),
+                      condition="AND NOT (e.actor_kind = 'parent' AND e.actor_id = :parent) AND "
+                                + access.parent_sees_event_sql("e")),
+        {"family": parent["family_id"], "since": since or "", "parent": parent["id"], "limit": limit * 4},
+    ))
+    seen, lines = set(), []
+    for row in rows:
+        key = (row["item_kind"], row["item_id"]) if row["item_id"] else ("event", row["id"])
+        if key in seen:
+            continue  # the newest change of each item says enough
+        seen.add(key)
+        row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
+        lines.append(row)
+    return lines[:limit]
+
+
+def news_from_family(family_id, since, limit=50):
+    """What parents added since `since` (all of it if None), with their words, newest first."""
+    rows = list(get_db().query(
+        _LINES.format(kinds=_kinds(FROM_PARENTS), condition="AND e.actor_kind = 'parent'"),
+        {"family": family_id, "since": since or "", "limit": limit},
+    ))
+    point_ids = []
+    for row in rows:
+        row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
+        if row["kind"] == "agenda_point.added":
+            point_ids.append(row["detail"].get("agenda_point_id"))
+    texts = {}
+    if point_ids:
+        marks = ", ".join("?" for _ in point_ids)
+        texts = dict(get_db().execute(f"SELECT id, text FROM agenda_points WHERE id IN ({marks})", point_ids).fetchall())
+    for row in rows:
+        row["text"] = row["goal_text"] if row["kind"] == "goal.added" else texts.get(row["detail"].get("agenda_point_id"))
+    return rows
+
+
+def seen_at(staff_id, family_id):
+    row = get_db().execute("SELECT seen_at FROM staff_family_seen WHERE staff_id = ? AND family_id = ?",
+                           [staff_id, family_id]).fetchone()
+    return row[0] if row else None
+

@@ -1,0 +1,91 @@
+"""A family's people: the contact person, a handover notice, parents and children."""
+from ..clock import today_text
+from ..db import get_db, read_one
+
+
+def family(family_id):
+    return get_db()["families"].get(family_id)
+
+
+def contact_person(family_id):
+    """The family's one coordinator, and who covers while they are away."""
+    person = read_one(
+        get_db(),
+        """
+        SELECT staff.*, cover.name AS cover_name, cover.title AS cover_title, cover.phone AS cover_phone
+        FROM families
+        JOIN staff ON staff.id = families.coordinator_id
+        LEFT JOIN staff AS cover ON cover.id = staff.covered_by_id AND cover.active = 1
+        WHERE families.id = ?
+        """,
+        [family_id],
+    )
+    cover_name = person.pop("cover_name")
+    person["cover"] = (
+        {"name": cover_name, "title": person.pop("cover_title"), "phone": person.pop("cover_phone")}
+        if cover_name
+        else None
+    )
+    person["is_away"] = bool(person["away_until"]) and person["away_until"] >= today_text()
+    return person
+
+
+def handover_notice(family_id):
+    """The latest handover while its notice lasts: who the new contact person is, and from when."""
+    return read_one(
+        get_db(),
+        """
+        SELECT h.effective_on, h.notice_until, new.name AS to_name, old.name AS from_name
+        FROM handovers h JOIN staff new ON new.id = h.to_staff_id JOIN staff old ON old.id = h.from_staff_id
+        WHERE h.family_id = ? AND h.notice_until >= ? AND h.to_staff_id = (SELECT coordinator_id FROM families WHERE id = h.family_id)
+        ORDER BY h.id DESC LIMIT 1
+        """,
+        [family_id, today_text()],
+    )
+
+
+def parents(family_id, *, active_only=False):
+    """Staff's view of the parents: everything, protected details included."""
+    condition = " AND active = 1" if active_only else ""
+    return list(get_db().query(
+        f"SELECT * FROM parents WHERE family_id = ?{condition} ORDER BY active DESC, id", [family_id]))
+
+
+def children(family_id, *, active_only=False):
+    condition = " AND active = 1" if active_only else ""
+    return list(get_db().query(
+        f"SELECT * FROM children WHERE family_id = ?{condition} ORDER BY active DESC, birth_year, id", [family_id]))
+
+
+def members_for_parent(family_id):
+    """What a parent sees of their family: first names of children, names and relations of parents.
+
+    Never another parent's e-mail, phone or address.
+    """
+    db = get_db()
+    return (
+        list(db.query("SELECT id, first_name, birth_year FROM children WHERE family_id = ? AND active = 1"
+                      " ORDER BY birth_year, id", [family_id])),
+        list(db.query("SELECT id, name, relation FROM parents WHERE family_id = ? AND active = 1 ORDER BY id",
+                      [family_id])),
+    )
+
+
+def people_involved(family_id, *, include_removed=False):
+    condition = "" if include_removed else " AND removed_at IS NULL"
+    return list(get_db().query(
+        f"SELECT * FROM people_involved WHERE family_id = ?{condition}"
+        " ORDER BY removed_at IS NOT NULL, organisation, name", [family_id]))
+
+
+def people_for_parent(family_id):
+    """The professionals around the family; phone and e-mail only where the family may see them."""
+    return list(get_db().query(
+        """
+        SELECT name, role, organisation,
+               CASE WHEN show_contact = 1 THEN phone END AS phone,
+               CASE WHEN show_contact = 1 THEN email END AS email
+        FROM people_involved WHERE family_id = ? AND removed_at IS NULL ORDER BY organisation, name
+        """,
+        [family_id],
+    ))

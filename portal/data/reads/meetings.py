@@ -1,0 +1,119 @@
+"""Meetings with who takes part, agenda points, summaries and action points."""
+from .. import access
+from ..clock import now_text
+from ..db import get_db, read_one
+
+_WHICH = {
+    # The next meetings that will take place, soonest first.
+    "upcoming": ("m.starts_at >= :now AND m.status = 'planned'", "m.starts_at"),
+    # Meetings that were to come but are cancelled: shown apart, never as "next".
+    "cancelled": ("m.starts_at >= :now AND m.status = 'cancelled'", "m.starts_at"),
+    # Held, or whose time has passed (cancelled ones too, marked), newest first.
+    "past": ("(m.starts_at < :now OR m.status = 'held')", "m.starts_at DESC"),
+    "all": ("1 = 1", "m.starts_at DESC"),
+}
+
+
+def meetings(family_id, which, *, parent=None, limit=50, details=True):
+    """The family's meetings of one kind (see _WHICH), as a parent or staff sees them."""
+    condition, order = _WHICH[which]
+    params = {"family": family_id, "now": now_text(), "limit": limit}
+    if parent is not None:
+        condition += " AND " + access.parent_sees_sql("meeting", "m")
+        params["parent"] = parent["id"]
+    rows = list(get_db().query(
+        f"""
+        SELECT m.*, s.published_at AS summary_published_at
+        FROM meetings m LEFT JOIN meeting_summaries s ON s.meeting_id = m.id
+        WHERE m.family_id = :family AND {condition} ORDER BY {order} LIMIT :limit
+        """,
+        params,
+    ))
+    if parent is not None:
+        rows = [access.shown_to_parent(row, parent["id"]) for row in rows]
+    if details:
+        attach(rows, "participants", _PARTICIPANTS)
+        attach(rows, "agenda", _AGENDA)
+    return rows
+
+
+def meeting(family_id, meeting_id, *, parent=None):
+    """One meeting with everything under it, or None if not in the family (or not the parent's to see)."""
+    params = {"family": family_id, "id": meeting_id}
+    condition = ""
+    if parent is not None:
+        condition = " AND " + access.parent_sees_sql("meeting", "m")
+        params["parent"] = parent["id"]
+    row = read_one(get_db(), f"SELECT m.* FROM meetings m WHERE m.id = :id AND m.family_id = :family{condition}", params)
+    if row is None:
+        return None
+    if parent is not None:
+        access.shown_to_parent(row, parent["id"])
+    row["upcoming"] = row["status"] == "planned" and row["starts_at"] >= now_text()
+    attach([row], "participants", _PARTICIPANTS)
+    attach([row], "agenda", _AGENDA)
+    db = get_db()
+    summary = read_one(db, "SELECT * FROM meeting_summaries WHERE meeting_id = ?", [meeting_id])
+    row["summary"] = summary if summary and (parent is None or summary["published_at"]) else None
+    row["action_points"] = list(db.query(
+        """
+        SELECT a.*, p.name AS person_name, p.role AS person_role, p.organisation AS person_organisation
+        FROM action_points a LEFT JOIN people_involved p ON p.id = a.responsible_person_id
+        WHERE a.meeting_id = ? ORDER BY a.id
+        """,
+        [meeting_id],
+    ))
+    if parent is not None and not row["summary"]:
+        row["action_points"] = []
+    row["hidden_from"] = [] if parent is not None else list(db.query(
+        "SELECT p.id, p.name FROM hidden_from_parents h JOIN parents p ON p.id = h.parent_id"
+        " WHERE h.item_kind = 'meeting' AND h.item_id = ? ORDER BY p.id", [meeting_id]))
+    return row
+
+
+# Rows that belong to meetings, read for many meetings at once. Each query
+# selects meeting_id first and filters on "meeting_id IN ({ids})".
+_PARTICIPANTS = """
+    SELECT p.meeting_id,
+           CASE WHEN pa.id IS NOT NULL THEN 'parent:' || pa.id WHEN st.id IS NOT NULL THEN 'staff:' || st.id
+                ELSE 'person:' || pi.id END AS key,
+           coalesce(pi.name, pa.name, st.name) AS name,
+           coalesce(pi.role, pa.relation, st.title) AS role,
+           coalesce(pi.organisation, st.department) AS organisation,
+           CASE WHEN pa.id IS NOT NULL THEN 'family'
+                WHEN st.id IS NOT NULL THEN 'coordinator'
+                ELSE 'professional' END AS kind,
+           p.follow_up
+    FROM meeting_participants p
+    LEFT JOIN people_involved pi ON pi.id = p.person_involved_id
+    LEFT JOIN parents pa ON pa.id = p.parent_id
+    LEFT JOIN staff st ON st.id = p.staff_id
+    WHERE p.meeting_id IN ({ids})
+    ORDER BY p.meeting_id, CASE WHEN pa.id IS NOT NULL THEN 0 WHEN st.id IS NOT NULL THEN 1 ELSE 2 END, p.id
+"""
+
+# Agenda points in the order they were written, with who wrote them.
+_AGENDA = """
+    SELECT a.meeting_id, a.id, a.text, a.created_at, coalesce(p.name, s.name) AS written_by,
+           a.written_by_parent_id IS NOT NULL AS by_parent
+    FROM agenda_points a
+    LEFT JOIN parents p ON p.id = a.written_by_parent_id
+    LEFT JOIN staff s ON s.id = a.written_by_staff_id
+    WHERE a.meeting_id IN ({ids})
+    ORDER BY a.meeting_id, a.id
+"""
+
+
+def attach(meetings, key, sql):
+    """Set meeting[key] to the list of rows `sql` finds for each meeting, in one query."""
+    by_id = {m["id"]: m for m in meetings}
+    for m in meetings:
+        m[key] = []
+    if not meetings:
+        return
+    placeholders = ", ".join("?" for _ in by_id)
+    for row in get_db().query(sql.format(ids=placeholders), list(by_id)):
+        by_id[row.pop("meeting_id")][key].append(row)
+    if key == "participants":
+        for m in meetings:
+            m["follow_up"] = next((p for p in m[key] if p["follow_up"]), None)

@@ -1,0 +1,42 @@
+"""The domain's fixed choices, with their Danish names (translated where shown)."""
+from ..web.i18n import N_
+
+MEETING_KINDS = {
+    "network": N_("Netværksmøde"),
+    "follow_up": N_("Opfølgningsmøde"),
+    "conversation": N_("Samtale"),
+    "home_visit": N_("Hjemmebesøg"),
+    "professionals": N_("Samarbejdsmøde (uden familien)"),
+}
+
+MEETING_STATUSES = {"planned": N_("Planlagt"), "cancelled": N_("Aflyst"), "held": N_("Holdt")}
+
+GOAL_STATUSES = {
+    "active": N_("I gang"),
+    "reached": N_("Nået"),
+    "paused": N_("Sat på pause"),
+    "given_up": N_("Opgivet"),
+}
+
+PLAN_STATUSES = {"planned": N_("Planlagt"), "active": N_("I gang"), "done": N_("Afsluttet"), "stopped": N_("Stoppet")}
+PLAN_RUNNING = ("planned", "active")
+
+# Kinds of effort (indsatser): two running items of one kind from different
+# organisations are flagged as possibly parallel.
+PLAN_KINDS = {
+    "family_support": N_("Familiebehandling og støtte i hjemmet"),
+    "school": N_("Støtte i skole eller dagtilbud"),
+    "assessment": N_("Undersøgelse eller udredning"),
+    "health": N_("Sundhed og trivsel"),
+    "treatment": N_("Behandling (fx psykiatri eller psykolog)"),
+    "respite": N_("Aflastning"),
+    "employment": N_("Job, uddannelse og økonomi"),
+    "leisure": N_("Fritid og netværk"),
+    "other": N_("Andet"),
+}
+
+STAFF_ROLES = {"coordinator": N_("Koordinator"), "admin": N_("Administrator")}
+
+# What a parent may hide an item from: these kinds of items can be marked
+# "not shown to" a named parent.
+HIDEABLE = {"meeting": "meetings", "plan_item": "plan_items", "plan_update": "plan_updates"}

@@ -1,0 +1,42 @@
+"""The parent's home page: contact person, the next meeting and what is new since the last visit."""
+from flask import g, redirect, render_template, url_for
+
+from . import bp
+from ..data import access
+from ..data.clock import now_text
+from ..data.reads import events, family, meetings
+from ..sign_in import sessions
+from ..web import page_cache
+from ..web.i18n import current_language
+
+
+@bp.route("/")
+def home():
+    if g.user_kind == "staff":
+        return redirect(url_for("staff.caseload"))
+    if g.user_kind != "parent":
+        return render_template("parent/welcome.html")
+    g.signed_in_page = True
+    parent = access.current_parent()
+    since = sessions.previous_visit("parent", parent["id"])
+    # The page is the same for every view until the family's data changes (or
+    # the minute turns, or the parent's previous visit does), so it is kept.
+    return page_cache.render_cached(
+        ("parent-home", parent["family_id"], parent["id"], current_language(), parent["data_version"],
+         now_text()[:16], since),
+        "parent/home.html",
+        lambda: _context(parent, since),
+    )
+
+
+def _context(parent, since):
+    family_id = parent["family_id"]
+    upcoming = meetings.meetings(family_id, "upcoming", parent=parent, limit=1)
+    return dict(
+        parent=parent,
+        contact=family.contact_person(family_id),
+        handover=family.handover_notice(family_id),
+        next_meeting=upcoming[0] if upcoming else None,
+        news=events.news_for_parent(parent, since),
+        first_visit=since is None,
+    )

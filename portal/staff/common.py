@@ -1,0 +1,33 @@
+"""What every staff view uses: who acts, the family's URLs, and one form page."""
+from flask import abort, g, render_template, url_for
+
+from ..data.changes import Actor, NotFound
+from ..web.forms import save_form
+
+
+def actor():
+    return Actor("staff", g.user_id)
+
+
+def family_url(endpoint, **values):
+    return url_for(f"staff.family.{endpoint}", family_id=g.family["id"], **values)
+
+
+def found(row):
+    """The row, or 404 when it is not in this family."""
+    if row is None:
+        abort(404)
+    return row
+
+
+def form_page(form, save, *, title, done, saved_form=None, back=None, template="staff/form.html",
+              layout="staff/_family.html", **context):
+    """A staff form page: the form, saved through save_form(); a row not in the family is 404."""
+    def render(shown, conflict=None):
+        return render_template(template, form=shown, conflict=conflict, title=title, back=back, layout=layout,
+                               **context)
+
+    try:
+        return save_form(form, save, done=done, render=render, saved_form=saved_form)
+    except NotFound:
+        abort(404)

@@ -1,0 +1,164 @@
+"""The family itself: its name, parents (custody, protected address, sign-in) and children."""
+import segno
+from flask import abort, current_app, g, render_template, request
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from . import family_bp
+from .caseload import FamilyForm
+from .common import actor, family_url, form_page, found
+from ..data.changes import families as family_changes
+from ..data.reads import family
+from ..sign_in import delivery, links
+from ..web.forms import NumberField, VersionedForm, YesNoUnknownField
+from ..web.i18n import N_
+from ..web.i18n import gettext as _
+
+
+class SendLinkForm(FlaskForm):
+    channel = SelectField(choices=[SelectChoice("email", N_("E-mail")), SelectChoice("sms", N_("SMS")),
+                                   SelectChoice("shown", N_("Vis link her"))])
+
+
+class ActiveForm(VersionedForm):
+    """Only a CSRF token and the row's version: the button that (de)activates."""
+
+
+@family_bp.route("/members")
+def members(family_id, status=200, **shown):
+    return render_template(
+        "staff/members.html", parents=family.parents(family_id), children=family.children(family_id),
+        link_form=SendLinkForm(), active_form=ActiveForm(), **shown,
+    ), status
+
+
+@family_bp.route("/edit", methods=["GET", "POST"])
+def edit_family(family_id):
+    form = FamilyForm(data=g.family if request.method == "GET" else None)
+    del form.coordinator_id  # a new contact person comes by handover
+    return form_page(
+        form, lambda f: family_changes.rename_family(actor(), family_id, f.version_number(), name=f.name.data),
+        title=N_("Ret familiens navn"), done=lambda _: family_url("members"), back=family_url("members"),
+        saved_form=lambda row: _saved(FamilyForm, row, drop=("coordinator_id",)))
+
+
+def toggle_active(change, title):
+    """POST active=1|0 with the row's version; a refused or conflicting change shows a confirm button."""
+    active = request.form.get("active") == "1"
+    return form_page(ActiveForm(), lambda f: change(f.version_number(), active), title=title,
+                     done=lambda _: family_url("members"), back=family_url("members"),
+                     buttons=[("active", "1" if active else "0", N_("Bekræft"), "")])
+
+
+@family_bp.route("/active", methods=["POST"])
+def set_family_active(family_id):
+    return toggle_active(lambda version, active: family_changes.set_family_active(actor(), family_id, version, active),
+                         N_("Afslut eller genoptag familien"))
+
+
+def _saved(form_class, row, drop=()):
+    form = form_class(formdata=None, data=row, meta={"csrf": False})
+    for name in drop:
+        delattr(form, name)
+    return form
+
+
+class ParentForm(VersionedForm):
+    name = StringField(N_("Navn"))
+    relation = StringField(N_("Relation til barnet"), description=N_("Fx mor, far, plejemor eller værge."))
+    email = StringField(N_("E-mail"))
+    phone = StringField(N_("Mobilnummer"))
+    can_sign_in = BooleanField(N_("Må logge ind i Familieportalen"))
+    custody = YesNoUnknownField(N_("Har forældremyndighed"))
+    protected = BooleanField(N_("Navne- og adressebeskyttelse (eller vold i familien): andre forældre må aldrig se kontaktoplysninger og adresse"))
+    address = TextAreaField(N_("Adresse"), description=N_("Vises kun for medarbejdere."))
+
+    def values(self):
+        return {name: getattr(self, name).data for name in family_changes.PARENT_FIELDS}
+
+
+@family_bp.route("/parents/new", methods=["GET", "POST"])
+def new_parent(family_id):
+    form = ParentForm(data={"can_sign_in": True} if request.method == "GET" else None)
+    return form_page(form, lambda f: family_changes.add_parent(actor(), family_id, **f.values()),
+                     title=N_("Ny forælder"), done=lambda _: family_url("members"), back=family_url("members"))
+
+
+@family_bp.route("/parents/<id:parent_id>/edit", methods=["GET", "POST"])
+def edit_parent(family_id, parent_id):
+    row = found(next((p for p in family.parents(family_id) if p["id"] == parent_id), None))
+    form = ParentForm(data=row if request.method == "GET" else None)
+    return form_page(
+        form, lambda f: family_changes.update_parent(actor(), family_id, parent_id, f.version_number(), **f.values()),
+        title=_("Ret %(name)s", name=row["name"]), done=lambda _: family_url("members"), back=family_url("members"),
+        intro=N_("Skifter du e-mail eller mobilnummer, holder forælderens gamle login-links op med at virke."),
+        saved_form=lambda saved: _saved(ParentForm, saved))
+
+
+@family_bp.route("/parents/<id:parent_id>/active", methods=["POST"])
+def set_parent_active(family_id, parent_id):
+    found(next((p for p in family.parents(family_id) if p["id"] == parent_id), None))
+    return toggle_active(
+        lambda version, active: family_changes.set_parent_active(actor(), family_id, parent_id, version, active),
+        N_("Forælderens adgang"))
+
+
+class ChildForm(VersionedForm):
+    first_name = StringField(N_("Fornavn"))
+    birth_year = NumberField(N_("Fødselsår"))
+
+    def values(self):
+        return {"first_name": self.first_name.data, "birth_year": self.birth_year.data}
+
+
+@family_bp.route("/children/new", methods=["GET", "POST"])
+def new_child(family_id):
+    return form_page(ChildForm(), lambda f: family_changes.add_child(actor(), family_id, **f.values()),
+                     title=N_("Nyt barn"), done=lambda _: family_url("members"), back=family_url("members"))
+
+
+@family_bp.route("/children/<id:child_id>/edit", methods=["GET", "POST"])
+def edit_child(family_id, child_id):
+    row = found(next((c for c in family.children(family_id) if c["id"] == child_id), None))
+    form = ChildForm(data=row if request.method == "GET" else None)
+    return form_page(
+        form, lambda f: family_changes.update_child(actor(), family_id, child_id, f.version_number(), **f.values()),
+        title=_("Ret %(name)s", name=row["first_name"]), done=lambda _: family_url("members"),
+        back=family_url("members"), saved_form=lambda saved: _saved(ChildForm, saved))
+
+
+@family_bp.route("/children/<id:child_id>/active", methods=["POST"])
+def set_child_active(family_id, child_id):
+    found(next((c for c in family.children(family_id) if c["id"] == child_id), None))
+    return toggle_active(
+        lambda version, active: family_changes.set_child_active(actor(), family_id, child_id, version, active),
+        N_("Barn"))
+
+
+def qr_svg(url):
+    """The link as an inline SVG QR code (no script, no external request)."""
+    return Markup(segno.make(url, error="m").svg_inline(scale=5, border=2, title=_("QR-kode med login-link")))
+
+
+@family_bp.route("/parents/<id:parent_id>/link", methods=["POST"])
+def send_link(family_id, parent_id):
+    """Send a parent a sign-in link (or show it, e.g. as a QR code at a meeting)."""
+    parent = next((p for p in family.parents(family_id, active_only=True) if p["id"] == parent_id), None)
+    form = SendLinkForm()
+    if parent is None or not parent["can_sign_in"] or not g.family["active"] or not form.validate_on_submit():
+        abort(404)
+    channel = form.channel.data
+    recipient = parent["email"] if channel == "email" else parent["phone"] if channel == "sms" else None
+    if channel != "shown" and not recipient:
+        return members(family_id, status=400, sent="missing")
+    url = links.issue("parent", parent_id, origin="sent", channel=channel, issued_by_staff_id=g.user_id)
+    if channel == "shown":
+        # Shown on screen, e.g. at a meeting: the parent scans it with their phone.
+        return members(family_id, shown_url=url, shown_qr=qr_svg(url), shown_for=parent["name"])
+    try:
+        delivery.send(channel, recipient, url, current_app.config["SENT_LINK_HOURS"] * 60)
+    except delivery.DeliveryError:
+        return members(family_id, status=503, sent="failed")
+    return members(family_id, sent=channel)

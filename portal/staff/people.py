@@ -1,0 +1,59 @@
+"""Hvem er med: the professionals around the family."""
+from flask import render_template, request
+from wtforms import BooleanField, StringField
+
+from . import family_bp
+from .common import actor, family_url, form_page, found
+from .members import ActiveForm, _saved
+from ..data.changes import people as people_changes
+from ..data.reads import family
+from ..web.forms import VersionedForm
+from ..web.i18n import N_
+from ..web.i18n import gettext as _
+
+
+class PersonForm(VersionedForm):
+    name = StringField(N_("Navn"))
+    role = StringField(N_("Rolle"), description=N_("Fx sagsbehandler, klasselærer eller psykolog."))
+    organisation = StringField(N_("Organisation eller afdeling"), description=N_("Fx Demoby Skole, PPR eller Jobcentret."))
+    phone = StringField(N_("Telefon"))
+    email = StringField(N_("E-mail"))
+    show_contact = BooleanField(N_("Familien må se telefon og e-mail"))
+
+    def values(self):
+        return {name: getattr(self, name).data for name in ("name", "role", "organisation", "phone", "email", "show_contact")}
+
+
+@family_bp.route("/people")
+def people(family_id):
+    return render_template("staff/people.html", people=family.people_involved(family_id, include_removed=True),
+                           remove_form=ActiveForm())
+
+
+@family_bp.route("/people/new", methods=["GET", "POST"])
+def new_person(family_id):
+    return form_page(PersonForm(), lambda f: people_changes.add_person(actor(), family_id, **f.values()),
+                     title=N_("Ny person"), done=lambda _: family_url("people"), back=family_url("people"))
+
+
+def _person(family_id, person_id):
+    return found(next((p for p in family.people_involved(family_id, include_removed=True) if p["id"] == person_id), None))
+
+
+@family_bp.route("/people/<id:person_id>/edit", methods=["GET", "POST"])
+def edit_person(family_id, person_id):
+    row = _person(family_id, person_id)
+    form = PersonForm(data=row if request.method == "GET" else None)
+    return form_page(
+        form, lambda f: people_changes.update_person(actor(), family_id, person_id, f.version_number(), **f.values()),
+        title=_("Ret %(name)s", name=row["name"]), done=lambda _: family_url("people"), back=family_url("people"),
+        saved_form=lambda saved: _saved(PersonForm, saved))
+
+
+@family_bp.route("/people/<id:person_id>/remove", methods=["POST"])
+def remove_person(family_id, person_id):
+    row = _person(family_id, person_id)
+    return form_page(
+        ActiveForm(), lambda f: people_changes.remove_person(actor(), family_id, person_id, f.version_number()),
+        title=_("Fjern %(name)s", name=row["name"]), done=lambda _: family_url("people"), back=family_url("people"),
+        notice=N_("Personen er fjernet fra listen."), buttons=[("remove", "1", N_("Fjern"), "")])

@@ -1,0 +1,84 @@
+"""The family's one plan: plan items grouped by organisation, parallel efforts flagged."""
+from flask import render_template, request
+from wtforms import StringField
+
+from . import family_bp
+from .common import actor, family_url, form_page, found
+from .members import _saved
+from ..data.changes import plan as plan_changes
+from ..data.reads import family, goals
+from ..data.reads import plan as plan_reads
+from ..data.vocabulary import PLAN_KINDS, PLAN_STATUSES
+from ..web.forms import CheckboxesField, ChoiceField, DateField, IdChoiceField, VersionedForm
+from ..web.i18n import N_
+from ..web.i18n import gettext as _
+
+
+@family_bp.route("/plan")
+def plan(family_id):
+    items = plan_reads.items(family_id)
+    parents = {p["id"]: p["name"] for p in family.parents(family_id)}
+    return render_template("staff/plan.html", groups=plan_reads.by_organisation(items), has_items=bool(items),
+                           parallel=plan_reads.parallel_efforts(items), parent_names=parents)
+
+
+class PlanItemForm(VersionedForm):
+    what = StringField(N_("Indsats"), description=N_("Hvad skal der ske? Skriv det, så familien forstår det."))
+    kind = ChoiceField(N_("Slags indsats"), description=N_("Bruges til at finde indsatser, der ligner hinanden."))
+    responsible = IdChoiceField(N_("Hvem har ansvaret"))
+    when_text = StringField(N_("Hvornår eller hvor tit"), description=N_("Fx \"Hver tirsdag kl. 7–9\" eller \"Fra januar\"."))
+    due_on = DateField(N_("Senest"), description=N_("Hvis indsatsen skal være sket til en bestemt dato."))
+    status = ChoiceField(N_("Status"))
+    goal_id = IdChoiceField(N_("Hører til målet"))
+    hidden_from = CheckboxesField(N_("Vis ikke indsatsen for"), ids=True)
+
+    def fill_choices(self, family_id, current_person=None):
+        people = family.people_involved(family_id, include_removed=True)
+        self.kind.choices = list(PLAN_KINDS.items())
+        self.status.choices = list(PLAN_STATUSES.items())
+        self.responsible.choices = [("", N_("Vælg")), ("family", N_("Familien"))] + [
+            (p["id"], f"{p['name']} ({p['organisation']})") for p in people
+            if not p["removed_at"] or p["id"] == current_person]
+        self.goal_id.choices = [("", N_("Intet"))] + [
+            (g["id"], g["text"][:80] + ("…" if len(g["text"]) > 80 else "")) for g in goals.goals(family_id, with_notes=False)]
+        parents = family.parents(family_id)
+        if len(parents) > 1:
+            self.hidden_from.choices = [(p["id"], p["name"]) for p in parents]
+        else:
+            del self.hidden_from
+
+    def values(self):
+        return {name: getattr(self, name).data for name in ("what", "kind", "responsible", "when_text", "due_on",
+                                                              "status", "goal_id")} | {
+            "hidden_from": self.hidden_from.data if "hidden_from" in self else []}
+
+    @staticmethod
+    def data_from(row):
+        return {**row, "responsible": "family" if row["responsible_family"] else row["responsible_person_id"],
+                "hidden_from": row.get("hidden_from_ids", [])}
+
+
+@family_bp.route("/plan/new", methods=["GET", "POST"])
+def new_plan_item(family_id):
+    form = PlanItemForm(data={"status": "planned", "kind": "other"} if request.method == "GET" else None)
+    form.fill_choices(family_id)
+    return form_page(form, lambda f: plan_changes.add_plan_item(actor(), family_id, **f.values()),
+                     title=N_("Ny indsats i planen"), done=lambda _: family_url("plan"), back=family_url("plan"))
+
+
+@family_bp.route("/plan/<id:item_id>/edit", methods=["GET", "POST"])
+def edit_plan_item(family_id, item_id):
+    row = found(next((i for i in plan_reads.items(family_id) if i["id"] == item_id), None))
+    form = PlanItemForm(data=PlanItemForm.data_from(row) if request.method == "GET" else None)
+    form.fill_choices(family_id, row["responsible_person_id"])
+
+    def saved_form(saved):
+        shown = _saved(PlanItemForm, PlanItemForm.data_from(
+            next(i for i in plan_reads.items(family_id) if i["id"] == item_id)))
+        shown.fill_choices(family_id, row["responsible_person_id"])
+        return shown
+
+    return form_page(
+        form, lambda f: plan_changes.update_plan_item(actor(), family_id, item_id, f.version_number(), **f.values()),
+        title=_("Ret indsatsen"), intro=N_("Er indsatsen slut, så vælg status Afsluttet eller Stoppet. Den bliver stående i planen."),
+        done=lambda _: family_url("plan"), back=family_url("plan"), saved_form=saved_form)

@@ -1,0 +1,31 @@
+"""A family's overview: what parents added since I last looked, the next meetings, what is overdue."""
+from flask import g, render_template
+
+from . import family_bp
+from ..data.changes import consents as consent_changes
+from ..data.changes import seen
+from ..data.clock import now_text, today
+from ..data.reads import events, family, meetings, plan
+from ..data.vocabulary import PLAN_RUNNING
+
+
+@family_bp.route("/")
+def summary(family_id):
+    since = events.seen_at(g.user_id, family_id)
+    news = events.news_from_family(family_id, since)
+    items = plan.items(family_id)
+    page = render_template(
+        "staff/summary.html",
+        news=news, since=since,
+        upcoming=meetings.meetings(family_id, "upcoming", limit=4),
+        overdue=[item for item in items if item["overdue"]],
+        running=sum(1 for item in items if item["status"] in PLAN_RUNNING),
+        parallel=plan.parallel_efforts(items),
+        consent_missing=consent_changes.network_consent_missing(family_id, today()),
+        contact=family.contact_person(family_id),
+        parents=family.parents(family_id, active_only=True),
+        children=family.children(family_id, active_only=True),
+    )
+    # What was on the page has now been seen; anything newer stays new.
+    seen.mark_seen(g.user_id, family_id, news[0]["at"] if news else now_text())
+    return page

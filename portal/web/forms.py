@@ -1,0 +1,230 @@
+"""Forms: fields that read what Danish people type, and one way to save a form.
+
+Fields only parse (a date, a time, a number, choices); the rules of what may
+be saved live in portal.data.changes, which raises Invalid with a message per
+field or Conflict when someone else saved first. save_form() turns those into
+messages next to the fields, the user's input kept, or a comparison of both
+versions for the user to choose from.
+"""
+import re
+from datetime import date, time
+
+from flask import flash, redirect, request
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .i18n import N_
+from .i18n import gettext as _
+from ..data.changes import Conflict, Invalid
+
+
+class ParsedField(StringField):
+    """A text input whose value is parsed; a parse failure becomes a Danish message, data None."""
+
+    input_type = "text"
+    problem = None
+
+    def parse(self, text):
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if self.raw:
+            try:
+                self.data = self.parse(self.raw)
+            except ValueError:
+                # WTForms shows a ValueError raised here as the field's error.
+                raise ValueError(_(self.problem)) from None
+
+    def _value(self):
+        if getattr(self, "raw", None) is not None and self.data is None:
+            return self.raw
+        return self.format(self.data) if self.data is not None else ""
+
+    def format(self, value):
+        return str(value)
+
+
+class DateField(ParsedField):
+    """2026-11-24 (what a date input sends) or 24-11-2026, 24.11.2026, 24/11/2026."""
+
+    input_type = "date"
+    problem = N_("Skriv datoen sådan: 24-11-2026.")
+
+    def parse(self, text):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+        match = re.fullmatch(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})", text)
+        if not match:
+            raise ValueError(text)
+        return date(int(match[3]), int(match[2]), int(match[1]))
+
+    def format(self, value):
+        return value.isoformat()
+
+
+class TimeField(ParsedField):
+    """10:00 (what a time input sends) or 10.00, 9.30, 930."""
+
+    input_type = "time"
+    problem = N_("Skriv klokkeslættet sådan: 10:30.")
+
+    def parse(self, text):
+        match = re.fullmatch(r"(\d{1,2})[:.]?(\d{2})", text)
+        if not match:
+            raise ValueError(text)
+        return time(int(match[1]), int(match[2]))
+
+    def format(self, value):
+        return value.strftime("%H:%M")
+
+
+class NumberField(ParsedField):
+    """A whole number, e.g. a birth year."""
+
+    problem = N_("Skriv et tal.")
+
+    def parse(self, text):
+        if not re.fullmatch(r"[0-9]{1,9}", text):  # ASCII digits only
+            raise ValueError(text)
+        return int(text)
+
+
+class ChoiceField(SelectField):
+    """A select whose choices are set per request; an unknown value is left for the rules to refuse."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+
+class IdChoiceField(ChoiceField):
+    """A select of database ids, "" for none; "family" passes through for who-is-responsible."""
+
+    def process_formdata(self, valuelist):
+        value = valuelist[0] if valuelist else ""
+        self.data = int(value) if re.fullmatch(r"[0-9]{1,18}", value or "") else (value or None)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (a fieldset), e.g. participants."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, *args, ids=False, **kwargs):
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+        self.ids = ids
+
+    def process_formdata(self, valuelist):
+        if self.ids:
+            self.data = [int(v) for v in valuelist if re.fullmatch(r"[0-9]{1,18}", v)]
+        else:
+            self.data = list(valuelist)
+
+
+class YesNoUnknownField(SelectField):
+    """Yes / no / not recorded, e.g. custody."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["choices"] = [("", N_("Ikke oplyst")), ("1", N_("Ja")), ("0", N_("Nej"))]
+        kwargs["validate_choice"] = False
+        super().__init__(*args, **kwargs)
+
+    def process_data(self, value):
+        self.data = None if value is None else bool(value)
+
+    def process_formdata(self, valuelist):
+        value = valuelist[0] if valuelist else ""
+        self.data = None if value not in ("0", "1") else value == "1"
+
+    def _value(self):
+        return "" if self.data is None else ("1" if self.data else "0")
+
+
+class VersionedForm(FlaskForm):
+    """A form that edits a row: it carries the row's version to detect a save over someone else's."""
+
+    version = HiddenField()
+
+    def version_number(self):
+        value = self.version.data
+        return int(value) if value not in (None, "") and str(value).isdigit() else None
+
+
+def apply_errors(form, errors):
+    """Put the rules' messages next to their fields; the rest go to the top of the form."""
+    form.form_errors = list(getattr(form, "form_errors", []))
+    form.error_keys = set(errors)
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors") and name != "csrf_token":
+            field.errors = list(field.errors) + [message]
+        else:
+            form.form_errors.append(message)
+
+
+def save_form(form, save, *, done, render, saved_form=None, notice=N_("Gemt.")):
+    """The one way a form is saved: POST → save(form) → redirect(done()) with a notice.
+
+    Invalid → the form again with messages (400). Conflict → the form again,
+    with the saved version beside it (409); saving once more keeps the user's.
+    saved_form(row) builds a form showing a saved row. GET → the form.
+    """
+    if request.method != "POST":
+        return render(form)
+    if form.validate_on_submit():
+        try:
+            result = save(form)
+        except Invalid as invalid:
+            apply_errors(form, invalid.errors)
+        except Conflict as conflict:
+            saved = saved_form(conflict.saved) if (saved_form and conflict.saved) else None
+            if hasattr(form, "version"):
+                form.version.data = conflict.saved["version"] if conflict.saved else ""
+            return render(form, conflict=saved or True), 409
+        else:
+            flash(_(notice))
+            return redirect(done(result))
+    elif form.csrf_token.errors:
+        form.form_errors = [_("Siden var for gammel. Tryk på knappen igen for at gemme.")]
+    return render(form), 400
+
+
+def differences(form, saved):
+    """[(label, saved text, your text)] for fields where the two versions differ."""
+    rows = []
+    for field in form:
+        if field.type in ("HiddenField", "CSRFTokenField", "SubmitField") or field.name not in saved._fields:
+            continue
+        mine, theirs = shown(field), shown(saved[field.name])
+        if mine != theirs:
+            rows.append((_(field.label.text), theirs, mine))
+    return rows
+
+
+def shown(field):
+    """A field's value as the user reads it (choice labels, not keys)."""
+    data = field.data
+    if isinstance(field, YesNoUnknownField):
+        return {None: _("Ikke oplyst"), True: _("Ja"), False: _("Nej")}[data]
+    if isinstance(field, BooleanField):
+        return _("Ja") if data else _("Nej")
+    if isinstance(field, (SelectField, SelectMultipleField)):
+        labels = {_key(value): _(label) for value, label, *rest in _choices(field)}
+        values = data if isinstance(data, list) else [data]
+        return ", ".join(labels.get(_key(value), "" if value is None else str(value)) for value in values)
+    if isinstance(field, ParsedField):
+        return field._value()
+    return "" if data is None else str(data)
+
+
+def _key(value):
+    return "" if value is None else str(value)
+
+
+def _choices(field):
+    return [(choice[0], choice[1]) for choice in (field.choices or [])]
