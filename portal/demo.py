@@ -2,7 +2,8 @@
 
 Familien Holm (Mette Lund's family, with everything a plan holds), Familien
 Yilmaz Andersen (parents who live apart: the mother's address is protected),
-and Familien Nielsen (another coordinator's family: authorisation can be seen).
+and Familien Nielsen (another coordinator's family, just handed over to him: authorisation
+and the handover notice can be seen).
 """
 from datetime import datetime, time, timedelta
 
@@ -216,8 +217,10 @@ def _yilmaz_andersen(ids):
 
 
 def _nielsen(ids):
+    """Started with Jonas Berg; the admin has handed the family over to Peter Friis."""
     peter = Actor("staff", ids["peter"])
-    family = families.create_family(SYSTEM, name="Familien Nielsen", coordinator_id=ids["peter"])
+    family = families.create_family(SYSTEM, name="Familien Nielsen", coordinator_id=ids["jonas"])
+    staff.hand_over(Actor("staff", ids["anne"]), family, 0, to_staff_id=ids["peter"])
     lene = families.add_parent(peter, family, name="Lene Nielsen", relation="mor", email="lene.nielsen@example.dk",
                                phone="22 33 44 55", can_sign_in=True, custody=True)
     families.add_child(peter, family, first_name="Noah", birth_year=today().year - 6)

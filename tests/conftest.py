@@ -8,6 +8,16 @@ from portal.data.db import connect, get_db, migrate
 from portal import demo as demo_data
 from portal.sign_in import links
 
+# The demo's rows, as tests refer to them (see portal/demo.py).
+HOLM, SPLIT, NIELSEN = 1, 2, 3  # families
+SARA, THOMAS, NADIA, MARTIN, LENE = 1, 2, 3, 4, 5  # parents
+JONAS, METTE, ANNE, PETER = 1, 2, 3, 4  # staff: Jonas covers for Mette, Anne is admin
+# Holm meetings: held network, next network, follow-up, conversation, cancelled home visit;
+# split family: network, home visit at Nadia's protected home, conversation hidden from Martin; Nielsen.
+HELD_NETWORK, NEXT_NETWORK, FOLLOW_UP, CONVERSATION, CANCELLED_VISIT = 1, 2, 3, 4, 5
+SPLIT_NETWORK, PROTECTED_HOME_VISIT, HIDDEN_FROM_MARTIN = 6, 7, 8
+NIELSEN_MEETING = 9
+
 
 @pytest.fixture
 def app(tmp_path):
@@ -33,6 +43,10 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def main_part(html):
+    return html.split('<main id="indhold">')[1].split("</main>")[0]
 
 
 def csrf_from(html):
@@ -65,6 +79,9 @@ class Auth:
         response = self.use(self.link(email, kind))
         assert response.status_code == 302, response.text
         return response
+
+    def staff(self, email=demo_data.COORDINATOR_EMAIL):
+        return self.sign_in(email, kind="staff")
 
     def sign_out(self):
         home = self.client.get("/")

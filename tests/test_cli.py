@@ -6,7 +6,7 @@ import sys
 def test_init_db_and_demo_are_safe_to_run_twice(runner, db):
     assert "up to date" in runner.invoke(args=["init-db"]).output
     assert "already there" in runner.invoke(args=["demo"]).output
-    assert db["families"].count == 2
+    assert db["families"].count == 3
 
 
 def test_link_prints_a_working_sign_in_url_for_a_parent_by_phone(runner, client):
@@ -30,7 +30,7 @@ def test_link_for_an_unknown_person_says_so(runner):
 def test_every_command_has_help_text():
     result = subprocess.run([sys.executable, "-c", "from portal.cli import main; main()", "--help"],
                             capture_output=True, text=True, check=True)
-    for command in ("init-db", "demo", "link", "serve", "build-site"):
+    for command in ("init-db", "demo", "link", "staff", "serve", "build-site"):
         assert command in result.stdout
         help_text = subprocess.run([sys.executable, "-c", "from portal.cli import main; main()", command, "--help"],
                                    capture_output=True, text=True, check=True).stdout

@@ -3,16 +3,14 @@ import re
 
 from portal.web.formatting import meeting_time
 
-from conftest import csrf_from
+from conftest import (
+    CANCELLED_VISIT, FOLLOW_UP, HELD_NETWORK, NEXT_NETWORK, NIELSEN_MEETING, PETER, SPLIT, csrf_from, main_part,
+)
 
 
 def add_goal(client, text, for_whom="family"):
     token = csrf_from(client.get("/").text)
     return client.post("/goals", data={"csrf_token": token, "text": text, "for_whom": for_whom})
-
-
-def main_part(html):
-    return html.split('<main id="indhold">')[1].split("</main>")[0]
 
 
 def test_home_shows_contact_person_with_phone_and_email_links(auth, client):
@@ -26,26 +24,39 @@ def test_home_shows_contact_person_with_phone_and_email_links(auth, client):
     assert "Jonas Berg" in page  # who covers while Mette is away
 
 
-def test_home_shows_next_meetings_in_danish_with_who_is_coming(auth, client):
+def test_home_shows_the_next_meeting_in_danish_with_a_link_to_it(auth, client):
     auth.sign_in()
     page = main_part(client.get("/").text)
-    assert "Dine næste møder" in page
-    assert re.search(r"(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag) \d+\. \w+ kl\. \d+\.\d\d", page)
-    assert "Netværksmøde" in page
-    assert "Hanne Bech, Klasselærer, 3.b (Demoby Skole)" in page
-    assert "Hvad er et netværksmøde?" in page
+    assert "Dit næste møde" in page
+    next_part = page.split("Dit næste møde")[1].split("Nyt siden sidst")[0]
+    assert re.search(r"(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag) \d+\. \w+ kl\. \d+\.\d\d", next_part)
+    assert "Opfølgningsmøde" in next_part  # the soonest one, in 4 days
+    assert f'href="/meetings/{FOLLOW_UP}"' in next_part
+
+
+def test_a_meeting_page_shows_who_is_coming_and_who_follows_up(auth, client):
+    auth.sign_in()
+    page = main_part(client.get(f"/meetings/{NEXT_NETWORK}").text)
+    assert "Netværksmøde" in page and "Hvad er et netværksmøde?" in page
+    assert "<bdi>Hanne Bech</bdi>, <bdi>Klasselærer, 3.b</bdi> (<bdi>Demoby Skole</bdi>)" in page
+    assert "Ansvarlig for opfølgning" in page and "Lars Østergaard" in page
+    assert "Sæt i min kalender" in page
 
 
 def test_next_meetings_are_soonest_first_without_past_or_cancelled_ones(auth, client):
     auth.sign_in()
-    page = main_part(client.get("/").text)
+    page = main_part(client.get("/meetings").text)
     upcoming = page.split("Dine næste møder")[1].split("Aflyste møder")[0]
-    assert "Første netværksmøde" not in upcoming  # the past meeting
-    assert "Alma – 3-års besøg" not in upcoming and "Aflyst" not in upcoming
+    assert "Rådhuset, mødelokale 3" not in upcoming  # the past meeting
+    assert "Aflyst" not in upcoming
     assert upcoming.index("Opfølgningsmøde") < upcoming.index("Netværksmøde")
     cancelled = page.split("Aflyste møder")[1].split("Tidligere møder")[0]
-    assert "Alma – 3-års besøg" in cancelled and "Aflyst" in cancelled
-    assert "Sæt i min kalender" not in cancelled and "Tilføj et punkt" not in cancelled
+    assert "Sundhedsplejersken er syg" in cancelled and "Aflyst" in cancelled
+    past = page.split("Tidligere møder")[1]
+    assert "Rådhuset, mødelokale 3" in past and "Referat" in past
+    cancelled_page = main_part(client.get(f"/meetings/{CANCELLED_VISIT}").text)
+    assert "Mødet er aflyst." in cancelled_page
+    assert "Sæt i min kalender" not in cancelled_page and "Sæt punktet på mødet" not in cancelled_page
 
 
 def test_meeting_times_are_copenhagen_time_across_daylight_saving():
@@ -56,9 +67,9 @@ def test_meeting_times_are_copenhagen_time_across_daylight_saving():
     assert meeting_time("2026-10-25T01:30:00Z") == "søndag 25. oktober kl. 2.30"
 
 
-def test_home_shows_goals_with_author_and_for_whom(auth, client):
+def test_the_goals_page_shows_goals_with_author_and_for_whom(auth, client):
     auth.sign_in()
-    page = main_part(client.get("/").text)
+    page = main_part(client.get("/goals").text)
     assert "Vores mål" in page
     assert "Emil skal have det godt i skolen" in page
     assert "For Emil" in page and "Skrevet af Sara Holm" in page
@@ -71,7 +82,7 @@ def test_a_parent_can_add_a_goal_in_their_own_words_exactly_as_written(auth, cli
     auth.sign_in()
     text = "Vi vil spise morgenmad sammen 🍞\r\nOgså om søndagen – æøå ÆØÅ <b>vigtigt</b> & \"citat\"  "
     response = add_goal(client, text, for_whom="child:1")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"].startswith("/goals")
     stored = db.execute("SELECT text, for_child_id, written_by_parent_id FROM goals ORDER BY id DESC").fetchone()
     assert stored == (text, 1, 1)
     page = client.get(response.headers["Location"]).text
@@ -104,32 +115,34 @@ def test_an_over_long_goal_gets_a_message_and_the_typing_is_kept(auth, client, d
 def test_a_goal_for_someone_outside_the_family_is_refused(auth, client, db):
     auth.sign_in()
     before = db["goals"].count
-    response = add_goal(client, "Et mål", for_whom="child:3")  # Noah, Familien Nielsen
+    response = add_goal(client, "Et mål", for_whom="child:4")  # Noah, Familien Nielsen
     assert response.status_code == 400
     assert db["goals"].count == before
 
 
 def test_a_parent_sees_only_their_own_family(auth, client):
     auth.sign_in("lene.nielsen@example.dk")
-    page = client.get("/").text
-    assert "Noah" in page or "Aflastning" in page
-    for other in ("Holm", "Emil", "Mette Lund", "Demoby Skole"):
-        assert other not in page
+    for path in ("/", "/meetings", "/plan", "/goals", "/people", "/consents"):
+        page = client.get(path).text
+        for other in ("Holm", "Emil", "Mette Lund", "Demoby Skole", "Yilmaz"):
+            assert other not in page, (path, other)
+    assert "Noah" in client.get("/people").text
 
 
 def test_a_parent_cannot_open_another_familys_meeting(auth, client):
     auth.sign_in("lene.nielsen@example.dk")
-    own = client.get("/meetings/6/calendar.ics")
+    own = client.get(f"/meetings/{NIELSEN_MEETING}/calendar.ics")
     assert own.status_code == 200
-    for meeting_id in (1, 2, 3, 999999):
-        response = client.get(f"/meetings/{meeting_id}/calendar.ics")
-        assert response.status_code == 404
-        assert "Siden findes ikke" in response.text
+    for meeting_id in (1, 2, 3, 6, 999999):
+        for path in (f"/meetings/{meeting_id}/calendar.ics", f"/meetings/{meeting_id}"):
+            response = client.get(path)
+            assert response.status_code == 404
+            assert "Siden findes ikke" in response.text
 
 
 def test_a_parent_can_put_a_meeting_in_their_calendar(auth, client):
     auth.sign_in()
-    response = client.get("/meetings/1/calendar.ics")
+    response = client.get(f"/meetings/{NEXT_NETWORK}/calendar.ics")
     assert response.mimetype == "text/calendar"
     body = response.text
     assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
@@ -143,7 +156,9 @@ def test_a_parent_can_put_a_meeting_in_their_calendar(auth, client):
 
 def test_signed_out_visitors_cannot_see_parent_pages(client):
     assert "Velkommen" in client.get("/").text
-    assert client.get("/meetings/1/calendar.ics").status_code == 302
+    assert client.get(f"/meetings/{NEXT_NETWORK}/calendar.ics").status_code == 302
+    for path in ("/meetings", "/plan", "/goals", "/people", "/consents", f"/meetings/{NEXT_NETWORK}"):
+        assert client.get(path).status_code == 302
     assert client.post("/goals", data={"text": "x"}).status_code == 400  # no CSRF token
 
 
@@ -152,7 +167,8 @@ def test_no_get_request_changes_data(auth, client, db):
     def snapshot():
         return {t: list(db.query(f"SELECT * FROM [{t}]")) for t in ("goals", "meetings", "families", "parents", "sign_in_links")}
     before = snapshot()
-    for path in ("/", "/goals", "/meetings/1/calendar.ics", "/login", "/logged-out", "/language", "/logout"):
+    for path in ("/", "/goals", "/meetings", f"/meetings/{NEXT_NETWORK}", "/plan", "/people", "/consents",
+                 f"/meetings/{NEXT_NETWORK}/calendar.ics", "/login", "/logged-out", "/language", "/logout"):
         client.get(path)
     assert snapshot() == before
 
@@ -160,14 +176,14 @@ def test_no_get_request_changes_data(auth, client, db):
 def test_a_staff_member_sees_only_their_own_families_and_each_view_is_audited(auth, client, db):
     auth.sign_in("peter.friis@demo-kommune.dk", kind="staff")
     assert client.get("/staff/families/1").status_code == 404
-    assert client.get("/staff/families/2").status_code == 200
+    assert client.get("/staff/families/3").status_code == 200
     views = list(db.query("SELECT actor_id, family_id FROM audit_log WHERE action = 'family.viewed'"))
-    assert views == [{"actor_id": 4, "family_id": 2}]
+    assert views == [{"actor_id": PETER, "family_id": 3}]
 
 
 def test_a_coordinator_can_send_a_parent_a_sign_in_link_by_sms(app, auth, client):
     auth.sign_in("mette.lund@demo-kommune.dk", kind="staff")
-    page = client.get("/staff/families/1")
+    page = client.get("/staff/families/1/members")
     response = client.post("/staff/families/1/parents/1/link",
                            data={"csrf_token": csrf_from(page.text), "channel": "sms"})
     assert response.status_code == 200 and "Linket er sendt" in response.text
@@ -177,7 +193,7 @@ def test_a_coordinator_can_send_a_parent_a_sign_in_link_by_sms(app, auth, client
     message = json.loads(next(Path(app.config["OUTBOX_DIR"]).glob("*.json")).read_text())
     assert message["to"] == "+4520304050" and "72 timer" in message["text"]
     # A coordinator cannot send links for another coordinator's family.
-    assert client.post("/staff/families/2/parents/3/link",
+    assert client.post("/staff/families/3/parents/5/link",
                        data={"csrf_token": csrf_from(page.text), "channel": "sms"}).status_code == 404
 
 
@@ -188,11 +204,12 @@ def test_unknown_pages_get_a_danish_404(client):
 
 def test_a_parent_can_see_what_they_have_agreed_may_be_shared(auth, client):
     auth.sign_in()
-    page = main_part(client.get("/").text)
+    page = main_part(client.get("/consents").text)
     assert "Det har du sagt ja til" in page
     assert "Oplysninger om Emils trivsel og skolegang" in page
     assert "Demoby Skole, PPR og Børn og Familie" in page
     assert "Sagt ja af" in page and "Sara Holm" in page
+    assert "<bdi>Sara Holm, Thomas Holm</bdi>" in page  # the network consent, given by both
     assert "Trukket tilbage" in page  # the withdrawn consent is still shown, marked
     assert page.index("Oplysninger om Emils trivsel") < page.index("Oplysninger om Saras helbred")
     assert "Sig det til din kontaktperson" in page
@@ -200,17 +217,23 @@ def test_a_parent_can_see_what_they_have_agreed_may_be_shared(auth, client):
 
 def test_another_family_sees_none_of_these_consents(auth, client):
     auth.sign_in("lene.nielsen@example.dk")
-    page = main_part(client.get("/").text)
+    page = main_part(client.get("/consents").text)
     assert "Du har ikke givet samtykke til at dele oplysninger." in page
     assert "Emils trivsel" not in page
 
 
 def test_a_parent_sees_the_one_plan_who_does_what_and_when(auth, client):
     auth.sign_in()
-    page = main_part(client.get("/").text)
+    page = main_part(client.get("/plan").text)
     assert "Jeres plan" in page
     assert "Familiebehandling hjemme: gode morgenrutiner" in page
-    assert "Karen Dahl, Familiehuset" in page and "Hver tirsdag kl. 7–9" in page
+    assert "<bdi>Karen Dahl</bdi>, <bdi>Familiebehandler</bdi>" in page and "Hver tirsdag kl. 7–9" in page
+    # Grouped by who does it: the family's own items first, then organisations A–Z.
+    plan = page.split("Hvem gør hvad, og hvornår")[1]
+    assert plan.index("Familien selv") < plan.index("<bdi>Børn og Familie</bdi>") < plan.index("<bdi>Familiehuset</bdi>")
+    # Plan updates come first, newest first, as safe HTML.
+    assert page.index("Nyt om planen") < page.index("Hvem gør hvad")
+    assert "<strong>Status efter det første netværksmøde</strong>" in page
     # Finished efforts come last.
     assert page.index("Plads i børnehave til Alma") < page.index("Forældrekursus om søvn")
     assert "Hvad står der i en plan?" in page
@@ -218,7 +241,7 @@ def test_a_parent_sees_the_one_plan_who_does_what_and_when(auth, client):
 
 def test_a_parent_sees_how_far_a_goal_has_come_on_the_0_to_10_scale(auth, client):
     auth.sign_in()
-    page = main_part(client.get("/").text)
+    page = main_part(client.get("/goals").text)
     assert "Hvor er vi nu: 5 ud af 10 (sidst 3)" in page
     assert "Hvor er vi nu: 4 ud af 10" in page
 
@@ -234,6 +257,6 @@ def test_a_score_outside_0_to_10_is_refused_by_the_database(db):
 
 def test_a_plan_change_shows_at_once(auth, client, db):
     auth.sign_in()
-    client.get("/")
+    client.get("/plan")
     db.execute("UPDATE plan_items SET when_text = 'Hver onsdag kl. 8' WHERE id = 1")
-    assert "Hver onsdag kl. 8" in client.get("/").text
+    assert "Hver onsdag kl. 8" in client.get("/plan").text

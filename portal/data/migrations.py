@@ -232,7 +232,7 @@ def _bump_trigger(db, name, table, event, family_ids):
     """A trigger that bumps data_version of the families `family_ids` selects."""
     # Names come from this module only; SQL cannot take identifiers as parameters.
     db.execute(
-        f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN "
+        f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table} BEGIN "
         f"UPDATE families SET data_version = data_version + 1 WHERE id IN ({family_ids}); END"
     )
 
@@ -567,3 +567,13 @@ def m007_coordinator_workspace(db):
     db["goals"].create_index(["family_id", "status"])
     db["plan_items"].create_index(["family_id", "status", "due_on"])
     db["meetings"].create_index(["family_id", "status", "starts_at"])
+
+    # Adding a column with a foreign key rebuilds the table, and a rebuilt
+    # table has lost its triggers: make sure every family table has them.
+    for table in (*_FAMILY_TABLES, "consents", "plan_items", "plan_updates", "hidden_from_parents", "handovers",
+                  "family_events"):
+        _bump_for_family_table(db, table)
+    for table in ("meeting_participants", "agenda_points", "meeting_summaries", "action_points"):
+        _bump_via_meeting(db, table)
+    _bump_via(db, "goal_scores", "SELECT family_id FROM goals WHERE id = {}.goal_id")
+    _bump_via(db, "goal_notes", "SELECT family_id FROM goals WHERE id = {}.goal_id")

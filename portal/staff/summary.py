@@ -9,7 +9,7 @@ from ..data.reads import events, family, meetings, plan
 from ..data.vocabulary import PLAN_RUNNING
 
 
-@family_bp.route("/")
+@family_bp.route("")
 def summary(family_id):
     since = events.seen_at(g.user_id, family_id)
     news = events.news_from_family(family_id, since)
