@@ -40,3 +40,57 @@ def axe_violations(page):
         },
     )
     return result.response["violations"]
+
+
+def serve(app):
+    """Serve `app` on a free local port in a thread; BASE_URL follows the port. Returns the server."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class Tab:
+    """One browser context and page that records every request it makes.
+
+    `checked` lists the URLs axe has passed; with JavaScript off axe cannot run,
+    so check_accessibility() only notes the page (the JavaScript-on pass checks it).
+    """
+
+    def __init__(self, browser, origin, *, viewport=PHONE, javascript=True):
+        self.javascript = javascript
+        self.viewport = viewport
+        self.origin = origin
+        self.context = browser.new_context(viewport=viewport, java_script_enabled=javascript, locale="da-DK")
+        self.page = self.context.new_page()
+        self.requests = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.checked = []
+
+    def goto(self, path_or_url):
+        url = path_or_url if path_or_url.startswith("http") else self.origin + path_or_url
+        response = self.page.goto(url)
+        return response
+
+    def main_text(self):
+        return self.page.inner_text("main")
+
+    def check_accessibility(self):
+        violations = axe_violations(self.page) if self.javascript else []
+        summary = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+        assert summary == [], f"axe on {self.page.url} at {self.viewport['width']} px: {summary}"
+        self.checked.append(self.page.url)
+
+    def check_fits_width(self):
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= self.viewport["width"], f"{self.page.url} is {width} px wide at {self.viewport['width']} px"
+
+    def foreign_requests(self):
+        return [url for url in self.requests if not url.startswith(self.origin + "/") and not url.startswith("data:")]
+
+    def close(self):
+        self.context.close()

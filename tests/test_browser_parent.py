@@ -3,17 +3,16 @@
 Runs with JavaScript on and off; axe-core checks every parent page; no
 request may leave the local server.
 """
-import threading
+import re
 
 import pytest
-from werkzeug.serving import make_server
 
 from portal import create_app
 from portal import demo as demo_data
 from portal.sign_in import links
 from portal.data.db import get_db, migrate
 
-from browser import PHONE, axe_violations, launch
+from browser import PHONE, Tab, launch, serve
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -23,13 +22,10 @@ def live_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
     app = create_app({"DATABASE": str(folder / "live.db"), "OUTBOX_DIR": str(folder / "outbox"),
                       "BASE_URL": "http://127.0.0.1:0"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    server = serve(app)
     with app.app_context():
         migrate(get_db())
         demo_data.load()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     yield app
     server.shutdown()
 
@@ -48,27 +44,17 @@ def new_link(app, email=demo_data.PARENT_EMAIL):
         return links.issue("parent", parent["id"])
 
 
-class Phone:
+class Phone(Tab):
     """A browser tab at phone size that records every request it makes."""
 
     def __init__(self, browser, app, javascript):
-        self.context_has_js = javascript
-        self.context = browser.new_context(viewport=PHONE, java_script_enabled=javascript, locale="da-DK")
-        self.page = self.context.new_page()
-        self.origin = app.config["BASE_URL"]
-        self.requests = []
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.checked = []
+        super().__init__(browser, app.config["BASE_URL"], viewport=PHONE, javascript=javascript)
 
-    def check_accessibility(self):
-        # axe needs JavaScript; the JavaScript-off pass checks the same pages.
-        violations = axe_violations(self.page) if self.context_has_js else []
-        summary = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
-        assert summary == [], f"axe on {self.page.url}: {summary}"
-        self.checked.append(self.page.url)
 
-    def foreign_requests(self):
-        return [url for url in self.requests if not url.startswith(self.origin) and not url.startswith("data:")]
+def open_from_menu(page, name):
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True).click()
+    assert page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True) \
+        .get_attribute("aria-current") == "page"
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
@@ -81,39 +67,62 @@ def test_a_parent_signs_in_adds_a_goal_and_signs_out_on_a_phone(live_server, bro
     phone.check_accessibility()
     page.get_by_role("button", name="Fortsæt").click()
 
+    # The home page is the overview: contact person, the next meeting, what is new.
     page.wait_for_url(live_server.config["BASE_URL"] + "/")
     assert page.locator("html").get_attribute("lang") == "da"
+    assert page.locator("h1").inner_text() == "Hej Sara"
     assert page.get_by_role("heading", name="Din kontaktperson").is_visible()
     assert page.get_by_role("link", name="Ring til Mette").get_attribute("href") == "tel:+4570101011"
-    assert page.get_by_role("heading", name="Dine næste møder").is_visible()
-    assert "Netværksmøde" in page.inner_text("main")
-    assert page.get_by_role("heading", name="Vores mål").is_visible()
+    assert page.get_by_role("heading", name="Dit næste møde").is_visible()
+    assert "Opfølgningsmøde" in page.locator("section", has=page.get_by_role("heading", name="Dit næste møde")).inner_text()
+    assert page.get_by_role("heading", name=re.compile("^(Nyt siden sidst|Det nyeste)$")).is_visible()
     phone.check_accessibility()
-    # Nothing is wider than the phone.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Nothing is wider than the phone, and the overview fits in two screens.
+    phone.check_fits_width()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 2 * PHONE["height"], f"the home page is {height} px tall"
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
 
+    # Every other page is one tap from the menu.
+    for name, heading in [("Møder", "Dine møder"), ("Plan", "Jeres plan"), ("Hvem er med", "Hvem er med"),
+                          ("Samtykker", "Det har du sagt ja til")]:
+        open_from_menu(page, name)
+        assert page.locator("h1").inner_text() == heading
+        phone.check_fits_width()
+        phone.check_accessibility()
+
+    open_from_menu(page, "Mål")
+    assert page.url == live_server.config["BASE_URL"] + "/goals"
+    assert page.locator("h1").inner_text() == "Vores mål"
+    phone.check_accessibility()
+
     # A blank goal: a clear message, nothing saved.
+    goals_before = page.locator(".goal-text").count()
     page.get_by_role("button", name="Gem mål").click()
-    assert "Skriv dit mål med dine egne ord." in page.inner_text("main")
+    assert "Skriv dit mål med dine egne ord." in phone.main_text()
+    assert page.locator(".goal-text").count() == goals_before
     phone.check_accessibility()
 
     goal = f"Vi går en tur sammen hver søndag 🌳\nOgså når det regner ({'js' if javascript else 'no-js'})"
     page.get_by_label("Dit mål – med dine egne ord").fill(goal)
     page.get_by_label("Hvem er målet for?").select_option(label="Emil")
     page.get_by_role("button", name="Gem mål").click()
-    assert "Tak. Dit mål er gemt." in page.inner_text("main")
-    first_goal = page.locator(".goal-text").first
-    assert first_goal.inner_text() == goal
+    assert "Tak. Dit mål er gemt." in phone.main_text()
+    assert page.locator(".goal-text").first.inner_text() == goal
     phone.check_accessibility()
 
-    # Something to talk about at the next meeting, in the parent's own words.
-    page.locator("summary", has_text="Tilføj et punkt til mødet").first.click()
-    point = "Kan vi tale om lektier? 📚"
-    page.get_by_label("Hvad vil du gerne tale om?").first.fill(point)
-    page.get_by_role("button", name="Sæt punktet på mødet").first.click()
-    assert "Tak. Dit punkt er sat på mødet." in page.inner_text("main")
-    assert point in page.inner_text("main")
+    # Something to talk about at the next network meeting, in the parent's own words, on the meeting's page.
+    open_from_menu(page, "Møder")
+    page.get_by_role("link", name=re.compile("Netværksmøde")).first.click()
+    assert re.fullmatch(re.escape(live_server.config["BASE_URL"]) + r"/meetings/\d+", page.url)
+    assert page.locator("h1").inner_text().startswith("Netværksmøde")
+    phone.check_accessibility()
+    point = f"Kan vi tale om lektier? 📚 ({'js' if javascript else 'no-js'})"
+    page.get_by_label("Hvad vil du gerne tale om?").fill(point)
+    page.get_by_role("button", name="Sæt punktet på mødet").click()
+    assert "Tak. Dit punkt er sat på mødet." in phone.main_text()
+    assert point in page.locator(".agenda").inner_text()
+    phone.check_fits_width()
     phone.check_accessibility()
 
     page.get_by_role("button", name="Log ud").click()
@@ -122,11 +131,11 @@ def test_a_parent_signs_in_adds_a_goal_and_signs_out_on_a_phone(live_server, bro
 
     # Back on the home page: signed out for real.
     page.goto(live_server.config["BASE_URL"] + "/")
-    assert "Din kontaktperson" not in page.inner_text("main")
+    assert "Din kontaktperson" not in phone.main_text()
     phone.check_accessibility()
 
     assert phone.foreign_requests() == []
-    phone.context.close()
+    phone.close()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
@@ -151,7 +160,7 @@ def test_a_parent_with_a_used_link_can_ask_for_a_new_one_on_a_phone(live_server,
         assert page.locator("h1").count() == 1
         phone.check_accessibility()
     assert phone.foreign_requests() == []
-    phone.context.close()
+    phone.close()
 
 
 def test_english_is_one_tap_away(live_server, browser):
@@ -164,30 +173,12 @@ def test_english_is_one_tap_away(live_server, browser):
     phone.check_accessibility()
     page.goto(new_link(live_server))
     page.get_by_role("button", name="Continue").click()
+    assert page.locator("h1").inner_text() == "Hello Sara"
     assert page.get_by_role("heading", name="Your contact person").is_visible()
-    assert "Network meeting" in page.inner_text("main")
+    assert "Follow-up meeting" in page.inner_text("main")
     phone.check_accessibility()
     page.get_by_role("button", name="Dansk").click()
     assert page.get_by_role("heading", name="Din kontaktperson").is_visible()
     page.get_by_role("button", name="Log ud").click()
     assert phone.foreign_requests() == []
-    phone.context.close()
-
-
-def test_a_coordinator_can_show_a_parent_a_sign_in_link(live_server, browser):
-    phone = Phone(browser, live_server, javascript=True)
-    page = phone.page
-    with live_server.app_context():
-        page.goto(links.issue("staff", 2))  # Mette Lund
-    page.get_by_role("button", name="Fortsæt").click()
-    assert page.locator("h1").inner_text() == "Dine familier"
-    phone.check_accessibility()
-    page.get_by_role("link", name="Familien Holm").click()
-    phone.check_accessibility()
-    page.get_by_label("Send login-link til Sara Holm").select_option("shown")
-    page.get_by_role("button", name="Send link").first.click()
-    shown = page.locator(".link-box").inner_text()
-    assert shown.startswith(live_server.config["BASE_URL"] + "/login/")
-    assert page.get_by_role("img", name="QR-kode med login-link").is_visible()
-    phone.check_accessibility()
-    phone.context.close()
+    phone.close()
