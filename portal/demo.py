@@ -191,7 +191,7 @@ def _yilmaz_andersen(ids):
     teacher = people.add_person(mette, family, name="Marianne Krogh", role="Klasselærer, 1.a",
                                 organisation="Demoby Skole", phone="+45 70 10 20 31", show_contact=True)
     counsellor = people.add_person(mette, family, name="Omar Said", role="Rådgiver", organisation="Krisecentret Demoby",
-                                   phone="+45 70 10 10 80", show_contact=True)
+                                   phone="+45 70 10 10 80", show_contact=True, hidden_from=[martin])
     consents.record_consent(mette, family, given_by=[nadia, martin], network_meetings=True, written=True,
                             information="Oplysninger om Livas trivsel og familiens hverdag",
                             shared_between="Alle, der deltager i netværksmøderne",

@@ -104,6 +104,12 @@ def shown_to_parent(meeting, parent_id):
     return meeting
 
 
+def people_hidden_from(parent_id):
+    """Keys ("person:ID") of the people involved that a parent may not see."""
+    return {f"person:{row[0]}" for row in get_db().execute(
+        "SELECT item_id FROM hidden_from_parents WHERE item_kind = 'person' AND parent_id = ?", [parent_id])}
+
+
 # Staff.
 
 

@@ -37,6 +37,6 @@ PLAN_KINDS = {
 
 STAFF_ROLES = {"coordinator": N_("Koordinator"), "admin": N_("Administrator")}
 
-# What a parent may hide an item from: these kinds of items can be marked
-# "not shown to" a named parent.
-HIDEABLE = {"meeting": "meetings", "plan_item": "plan_items", "plan_update": "plan_updates"}
+# Items a coordinator can mark "not shown to" a named parent (e.g. a crisis
+# centre that only works with one parent).
+HIDEABLE = {"meeting": "meetings", "plan_item": "plan_items", "plan_update": "plan_updates", "person": "people_involved"}

@@ -20,7 +20,7 @@ def people():
     family_id = parent["family_id"]
     children, parents = family.members_for_parent(family_id)
     return render_template("parent/people.html", contact=family.contact_person(family_id),
-                           people=family.people_for_parent(family_id), children=children, parents=parents)
+                           people=family.people_for_parent(parent), children=children, parents=parents)
 
 
 @bp.route("/consents")

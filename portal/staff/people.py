@@ -7,7 +7,7 @@ from .common import actor, family_url, form_page, found
 from .members import ActiveForm, _saved
 from ..data.changes import people as people_changes
 from ..data.reads import family
-from ..web.forms import VersionedForm
+from ..web.forms import CheckboxesField, VersionedForm
 from ..web.i18n import N_
 from ..web.i18n import gettext as _
 
@@ -19,20 +19,33 @@ class PersonForm(VersionedForm):
     phone = StringField(N_("Telefon"))
     email = StringField(N_("E-mail"))
     show_contact = BooleanField(N_("Familien må se telefon og e-mail"))
+    hidden_from = CheckboxesField(N_("Vis ikke personen for"), ids=True,
+                                  description=N_("Fx et krisecenter, som kun den ene forælder må kende til."))
+
+    def fill_choices(self, family_id):
+        parents = family.parents(family_id)
+        if len(parents) > 1:
+            self.hidden_from.choices = [(p["id"], p["name"]) for p in parents]
+        else:
+            del self.hidden_from
 
     def values(self):
-        return {name: getattr(self, name).data for name in ("name", "role", "organisation", "phone", "email", "show_contact")}
+        return {name: getattr(self, name).data for name in ("name", "role", "organisation", "phone", "email",
+                                                              "show_contact")} | {
+            "hidden_from": self.hidden_from.data if "hidden_from" in self else []}
 
 
 @family_bp.route("/people")
 def people(family_id):
     return render_template("staff/people.html", people=family.people_involved(family_id, include_removed=True),
-                           remove_form=ActiveForm())
+                           parent_names={p["id"]: p["name"] for p in family.parents(family_id)})
 
 
 @family_bp.route("/people/new", methods=["GET", "POST"])
 def new_person(family_id):
-    return form_page(PersonForm(), lambda f: people_changes.add_person(actor(), family_id, **f.values()),
+    form = PersonForm()
+    form.fill_choices(family_id)
+    return form_page(form, lambda f: people_changes.add_person(actor(), family_id, **f.values()),
                      title=N_("Ny person"), done=lambda _: family_url("people"), back=family_url("people"))
 
 
@@ -43,11 +56,12 @@ def _person(family_id, person_id):
 @family_bp.route("/people/<id:person_id>/edit", methods=["GET", "POST"])
 def edit_person(family_id, person_id):
     row = _person(family_id, person_id)
-    form = PersonForm(data=row if request.method == "GET" else None)
+    form = PersonForm(data={**row, "hidden_from": row["hidden_from_ids"]} if request.method == "GET" else None)
+    form.fill_choices(family_id)
     return form_page(
         form, lambda f: people_changes.update_person(actor(), family_id, person_id, f.version_number(), **f.values()),
         title=_("Ret %(name)s", name=row["name"]), done=lambda _: family_url("people"), back=family_url("people"),
-        saved_form=lambda saved: _saved(PersonForm, saved))
+        saved_form=lambda saved: _saved(PersonForm, {**saved, "hidden_from": _person(family_id, person_id)["hidden_from_ids"]}))
 
 
 @family_bp.route("/people/<id:person_id>/remove", methods=["POST"])

@@ -12,6 +12,7 @@ from datetime import date, time
 from flask import flash, redirect, request
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .i18n import N_
@@ -130,7 +131,7 @@ class YesNoUnknownField(SelectField):
     """Yes / no / not recorded, e.g. custody."""
 
     def __init__(self, *args, **kwargs):
-        kwargs["choices"] = [("", N_("Ikke oplyst")), ("1", N_("Ja")), ("0", N_("Nej"))]
+        kwargs["choices"] = [SelectChoice("", N_("Ikke oplyst")), SelectChoice("1", N_("Ja")), SelectChoice("0", N_("Nej"))]
         kwargs["validate_choice"] = False
         super().__init__(*args, **kwargs)
 
@@ -214,7 +215,7 @@ def shown(field):
     if isinstance(field, BooleanField):
         return _("Ja") if data else _("Nej")
     if isinstance(field, (SelectField, SelectMultipleField)):
-        labels = {_key(value): _(label) for value, label, *rest in _choices(field)}
+        labels = {_key(value): _(label) for value, label in choice_pairs(field)}
         values = data if isinstance(data, list) else [data]
         return ", ".join(labels.get(_key(value), "" if value is None else str(value)) for value in values)
     if isinstance(field, ParsedField):
@@ -226,5 +227,7 @@ def _key(value):
     return "" if value is None else str(value)
 
 
-def _choices(field):
-    return [(choice[0], choice[1]) for choice in (field.choices or [])]
+def choice_pairs(field):
+    """[(value, label)] of a field's choices, declared as pairs or as SelectChoice."""
+    return [(choice.value, choice.label) if isinstance(choice, SelectChoice) else (choice[0], choice[1])
+            for choice in (field.choices or [])]

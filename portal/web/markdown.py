@@ -5,6 +5,8 @@ small headings and links to http(s), mailto and tel. Scripts, styles, event
 handlers, images, iframes, forms and javascript:/data: links never do. Raw
 HTML in the Markdown is escaped, not passed through.
 """
+import re
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -14,6 +16,17 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 # Tags whose content is dropped with them, not shown as text.
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math"}
+
+
+# Browsers drop tabs, line breaks and leading blanks from a URL, so
+# "java<TAB>script:" is javascript:. Links must be absolute and safe as written.
+_SAFE_HREF = re.compile(r"(https?://[^\s]|mailto:[^\s]|tel:\+?[0-9])", re.IGNORECASE)
+
+
+def _safe_attribute(tag, attribute, value):
+    if attribute == "href" and (not _SAFE_HREF.match(value) or re.search(r"[\x00-\x20\x7f]", value)):
+        return None
+    return value
 
 
 def _converter():
@@ -36,6 +49,7 @@ def render(text):
         clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
+        attribute_filter=_safe_attribute,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )

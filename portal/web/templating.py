@@ -1,5 +1,5 @@
 """Filters and globals the templates share."""
-from . import formatting, markdown
+from . import formatting, forms, markdown
 from .i18n import current_language
 from ..data import vocabulary
 from ..settings import info_page_url, municipality
@@ -11,6 +11,8 @@ def init_app(app):
     env.filters["date_only"] = lambda d: formatting.date_only(d, current_language()) if d else ""
     env.filters["day"] = lambda t: formatting.day(t, current_language()) if t else ""
     env.filters["markdown"] = markdown.render
+    env.globals["choice_pairs"] = forms.choice_pairs
+    env.globals["differences"] = forms.differences
     env.globals["municipality"] = municipality
     env.globals["info_url"] = lambda slug: info_page_url(slug, current_language())
     for name in ("MEETING_KINDS", "MEETING_STATUSES", "GOAL_STATUSES", "PLAN_STATUSES", "PLAN_KINDS", "STAFF_ROLES"):

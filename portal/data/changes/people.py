@@ -1,5 +1,5 @@
 """Hvem er med: the professionals around a family."""
-from ._core import Invalid, Rules, change, changed_fields, record, row_in_family, update_row
+from ._core import Invalid, Rules, change, changed_fields, hidden_from, record, row_in_family, set_hidden_from, update_row
 from ..clock import now_text
 from ..db import get_db
 from ..vocabulary import PLAN_RUNNING
@@ -7,8 +7,11 @@ from ...web.i18n import N_
 from ...web.i18n import gettext as _
 
 
-def _check(values):
+def _check(family_id, values):
     rules = Rules()
+    parents = {row[0] for row in get_db().execute("SELECT id FROM parents WHERE family_id = ?", [family_id])}
+    hidden = sorted(set(values.get("hidden_from") or []))
+    rules.check(set(hidden) <= parents, "hidden_from", N_("Vælg forældre fra listen."))
     checked = {
         "name": rules.text("name", values.get("name"), max_length=120, blank=N_("Skriv personens navn.")),
         "role": rules.text("role", values.get("role"), max_length=120,
@@ -20,13 +23,14 @@ def _check(values):
         "show_contact": int(bool(values.get("show_contact"))),
     }
     rules.done()
-    return checked
+    return checked, hidden
 
 
 @change
 def add_person(actor, family_id, **values):
-    checked = _check(values)
+    checked, hidden = _check(family_id, values)
     person_id = get_db()["people_involved"].insert({**checked, "family_id": family_id}).last_pk
+    set_hidden_from(family_id, "person", person_id, hidden)
     record(actor, "person.added", family_id, item_kind="person", item_id=person_id, for_family=True)
     return person_id
 
@@ -34,10 +38,12 @@ def add_person(actor, family_id, **values):
 @change
 def update_person(actor, family_id, person_id, version, **values):
     before = row_in_family("people_involved", person_id, family_id)
-    checked = _check(values)
+    checked, hidden = _check(family_id, values)
     update_row("people_involved", person_id, version, checked)
+    old_hidden = hidden_from("person", person_id)
+    set_hidden_from(family_id, "person", person_id, hidden)
     record(actor, "person.changed", family_id, item_kind="person", item_id=person_id,
-           fields=changed_fields(before, checked))
+           fields=changed_fields(before, checked) + (["hidden_from"] if old_hidden != hidden else []))
 
 
 @change

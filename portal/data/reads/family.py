@@ -1,4 +1,5 @@
 """A family's people: the contact person, a handover notice, parents and children."""
+from .. import access
 from ..clock import today_text
 from ..db import get_db, read_one
 
@@ -72,20 +73,28 @@ def members_for_parent(family_id):
 
 
 def people_involved(family_id, *, include_removed=False):
+    """Staff's view of the people involved, with whom each is hidden from."""
     condition = "" if include_removed else " AND removed_at IS NULL"
-    return list(get_db().query(
-        f"SELECT * FROM people_involved WHERE family_id = ?{condition}"
+    rows = list(get_db().query(
+        f"SELECT p.*, (SELECT group_concat(h.parent_id) FROM hidden_from_parents h"
+        f"  WHERE h.item_kind = 'person' AND h.item_id = p.id) AS hidden_from_ids"
+        f" FROM people_involved p WHERE family_id = ?{condition}"
         " ORDER BY removed_at IS NOT NULL, organisation, name", [family_id]))
+    for row in rows:
+        row["hidden_from_ids"] = [int(i) for i in (row["hidden_from_ids"] or "").split(",") if i]
+    return rows
 
 
-def people_for_parent(family_id):
-    """The professionals around the family; phone and e-mail only where the family may see them."""
+def people_for_parent(parent):
+    """The professionals around the family that this parent may see; phone and e-mail only where allowed."""
     return list(get_db().query(
-        """
+        f"""
         SELECT name, role, organisation,
                CASE WHEN show_contact = 1 THEN phone END AS phone,
                CASE WHEN show_contact = 1 THEN email END AS email
-        FROM people_involved WHERE family_id = ? AND removed_at IS NULL ORDER BY organisation, name
+        FROM people_involved pi WHERE family_id = :family AND removed_at IS NULL
+          AND {access.parent_sees_sql("person", "pi")}
+        ORDER BY organisation, name
         """,
-        [family_id],
+        {"family": parent["family_id"], "parent": parent["id"]},
     ))

@@ -32,7 +32,7 @@ def meetings(family_id, which, *, parent=None, limit=50, details=True):
     if parent is not None:
         rows = [access.shown_to_parent(row, parent["id"]) for row in rows]
     if details:
-        attach(rows, "participants", _PARTICIPANTS)
+        attach(rows, "participants", _PARTICIPANTS, parent)
         attach(rows, "agenda", _AGENDA)
     return rows
 
@@ -50,7 +50,7 @@ def meeting(family_id, meeting_id, *, parent=None):
     if parent is not None:
         access.shown_to_parent(row, parent["id"])
     row["upcoming"] = row["status"] == "planned" and row["starts_at"] >= now_text()
-    attach([row], "participants", _PARTICIPANTS)
+    attach([row], "participants", _PARTICIPANTS, parent)
     attach([row], "agenda", _AGENDA)
     db = get_db()
     summary = read_one(db, "SELECT * FROM meeting_summaries WHERE meeting_id = ?", [meeting_id])
@@ -104,15 +104,21 @@ _AGENDA = """
 """
 
 
-def attach(meetings, key, sql):
-    """Set meeting[key] to the list of rows `sql` finds for each meeting, in one query."""
+def attach(meetings, key, sql, parent=None):
+    """Set meeting[key] to the list of rows `sql` finds for each meeting, in one query.
+
+    For a parent, people involved who are hidden from them are left out.
+    """
     by_id = {m["id"]: m for m in meetings}
     for m in meetings:
         m[key] = []
     if not meetings:
         return
+    hidden = access.people_hidden_from(parent["id"]) if parent is not None and key == "participants" else ()
     placeholders = ", ".join("?" for _ in by_id)
     for row in get_db().query(sql.format(ids=placeholders), list(by_id)):
+        if row.get("key") in hidden:
+            continue
         by_id[row.pop("meeting_id")][key].append(row)
     if key == "participants":
         for m in meetings:
