@@ -556,11 +556,12 @@ def m007_coordinator_workspace(db):
     db["family_events"].create_index(["family_id", "at"])
     _bump_for_family_table(db, "family_events")
 
-    # When a staff member last opened a family: what parents added since is new to them.
+    # What a staff member has been shown of a family: parents' additions after
+    # that event (by id, so nothing added in the same second is lost) are new.
     db["staff_family_seen"].create(
-        {"staff_id": int, "family_id": int, "seen_at": str},
+        {"staff_id": int, "family_id": int, "seen_event_id": int, "seen_at": str},
         pk=("staff_id", "family_id"),
-        not_null={"seen_at"},
+        not_null={"seen_event_id", "seen_at"},
         foreign_keys=[("staff_id", "staff", "id"), ("family_id", "families", "id")],
     )
 

@@ -4,19 +4,22 @@ from flask import g, render_template
 from . import family_bp
 from ..data.changes import consents as consent_changes
 from ..data.changes import seen
-from ..data.clock import now_text, today
+from ..data.clock import today
 from ..data.reads import events, family, meetings, plan
 from ..data.vocabulary import PLAN_RUNNING
 
 
+NEWS_SHOWN = 50
+
+
 @family_bp.route("")
 def summary(family_id):
-    since = events.seen_at(g.user_id, family_id)
-    news = events.news_from_family(family_id, since)
+    seen_event, since = events.seen(g.user_id, family_id)
+    news = events.news_from_family(family_id, seen_event, limit=NEWS_SHOWN)
     items = plan.items(family_id)
     page = render_template(
         "staff/summary.html",
-        news=news, since=since,
+        news=news, since=since, more_news=len(news) == NEWS_SHOWN,
         upcoming=meetings.meetings(family_id, "upcoming", limit=4),
         overdue=[item for item in items if item["overdue"]],
         running=sum(1 for item in items if item["status"] in PLAN_RUNNING),
@@ -26,6 +29,6 @@ def summary(family_id):
         parents=family.parents(family_id, active_only=True),
         children=family.children(family_id, active_only=True),
     )
-    # What was on the page has now been seen; anything newer stays new.
-    seen.mark_seen(g.user_id, family_id, news[0]["at"] if news else now_text())
+    # What was on the page has now been seen; anything newer, or beyond the page, stays new.
+    seen.mark_seen(g.user_id, family_id, max((line["id"] for line in news), default=seen_event))
     return page

@@ -34,8 +34,8 @@ def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
                   AND i.due_on < :today) AS overdue,
                (SELECT count(*) FROM family_events e WHERE e.family_id = f.id AND e.actor_kind = 'parent'
                   AND e.kind IN ({kinds})
-                  AND e.at > coalesce((SELECT seen_at FROM staff_family_seen s
-                                        WHERE s.staff_id = :staff AND s.family_id = f.id), '')) AS new_from_family
+                  AND e.id > coalesce((SELECT seen_event_id FROM staff_family_seen s
+                                        WHERE s.staff_id = :staff AND s.family_id = f.id), 0)) AS new_from_family
         FROM families f JOIN staff c ON c.id = f.coordinator_id
         WHERE {where}
         ORDER BY {SORTS.get(sort, SORTS['name'])}

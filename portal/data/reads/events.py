@@ -26,7 +26,7 @@ _LINES = """
     LEFT JOIN people_involved pe ON e.item_kind = 'person' AND pe.id = e.item_id
     LEFT JOIN parents ap ON e.actor_kind = 'parent' AND ap.id = e.actor_id
     LEFT JOIN staff st ON e.actor_kind = 'staff' AND st.id = e.actor_id
-    WHERE e.family_id = :family AND e.at > :since AND e.kind IN ({kinds}) {condition}
+    WHERE e.family_id = :family AND {since} AND e.kind IN ({kinds}) {condition}
     ORDER BY e.at DESC, e.id DESC LIMIT :limit
 """
 
@@ -36,12 +36,12 @@ def _kinds(kinds):
 
 
 def news_for_parent(parent, since, limit=6):
-    """What changed since the parent's last visit, newest first, one line per item.
+    """What changed since the parent's last visit (that second included: better twice than never), newest first.
 
     Their own additions are left out; so is anything they may not see.
     """
     rows = list(get_db().query(
-        _LINES.format(kinds=_kinds(FOR_PARENTS),
+        _LINES.format(kinds=_kinds(FOR_PARENTS), since="e.at >= :since",
                       condition="AND NOT (e.actor_kind = 'parent' AND e.actor_id = :parent) AND "
                                 + access.parent_sees_event_sql("e")),
         {"family": parent["family_id"], "since": since or "", "parent": parent["id"], "limit": limit * 4},
@@ -57,12 +57,16 @@ def news_for_parent(parent, since, limit=6):
     return lines[:limit]
 
 
-def news_from_family(family_id, since, limit=50):
-    """What parents added since `since` (all of it if None), with their words, newest first."""
+def news_from_family(family_id, after_event_id, limit=50):
+    """What parents added after the event a staff member was last shown, with their words.
+
+    The oldest `limit` of them, shown newest first; what is left stays new.
+    """
     rows = list(get_db().query(
-        _LINES.format(kinds=_kinds(FROM_PARENTS), condition="AND e.actor_kind = 'parent'"),
-        {"family": family_id, "since": since or "", "limit": limit},
-    ))
+        _LINES.format(kinds=_kinds(FROM_PARENTS), since="e.id > :after", condition="AND e.actor_kind = 'parent'")
+        .replace("ORDER BY e.at DESC, e.id DESC", "ORDER BY e.id"),
+        {"family": family_id, "after": after_event_id or 0, "since": "", "limit": limit},
+    ))[::-1]
     point_ids = []
     for row in rows:
         row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
@@ -77,8 +81,9 @@ def news_from_family(family_id, since, limit=50):
     return rows
 
 
-def seen_at(staff_id, family_id):
-    row = get_db().execute("SELECT seen_at FROM staff_family_seen WHERE staff_id = ? AND family_id = ?",
+def seen(staff_id, family_id):
+    """(last event id shown, when) for a staff member and a family; (0, None) if never opened."""
+    row = get_db().execute("SELECT seen_event_id, seen_at FROM staff_family_seen WHERE staff_id = ? AND family_id = ?",
                            [staff_id, family_id]).fetchone()
-    return row[0] if row else None
+    return tuple(row) if row else (0, None)
 
