@@ -6,9 +6,9 @@ from wtforms.validators import InputRequired, Length
 
 from . import delivery, links, ratelimit
 from . import sessions as auth
-from ..data import access, audit
+from ..data import audit
 from ..data.contact import normalise_phone
-from ..data.db import get_db
+from ..data.reads import family
 from ..web.formatting import mask_name
 from ..web.i18n import gettext as _
 
@@ -27,19 +27,6 @@ class RequestLinkForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     """Only a CSRF token."""
-
-
-def find_parent(contact):
-    """A parent who may sign in, by e-mail or mobile number; (parent, channel) or (None, channel)."""
-    db = get_db()
-    allowed = access.parent_may_sign_in_sql("parents.id")
-    if "@" in contact:
-        rows = db.query(f"SELECT * FROM parents WHERE lower(email) = lower(?) AND {allowed}", [contact.strip()])
-        return next(rows, None), "email"
-    phone = normalise_phone(contact)
-    if phone is None:
-        return None, None
-    return next(db.query(f"SELECT * FROM parents WHERE phone = ? AND {allowed}", [phone]), None), "sms"
 
 
 @bp.route("/login/<token>", methods=["GET", "POST"], endpoint="parent_link")
@@ -101,7 +88,7 @@ def request_link():
         config = current_app.config
         if not ratelimit.hit(f"ip:{request.remote_addr}", config["LINK_REQUESTS_PER_IP"]):
             abort(429)
-        parent, channel = find_parent(contact)
+        parent, channel = family.parent_who_may_sign_in(contact)
         if channel is None:
             return render_template("sign_in/request.html", form=form, error=_(
                 "Det ligner ikke en e-mail eller et mobilnummer. Prøv igen."

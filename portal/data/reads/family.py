@@ -1,6 +1,7 @@
 """A family's people: the contact person, a handover notice, parents and children."""
 from .. import access
 from ..clock import today_text
+from ..contact import normalise_phone
 from ..db import get_db, read_one
 
 
@@ -29,6 +30,19 @@ def contact_person(family_id):
     )
     person["is_away"] = bool(person["away_until"]) and person["away_until"] >= today_text()
     return person
+
+
+def parent_who_may_sign_in(contact):
+    """A parent who may sign in, by e-mail or mobile number; (parent, channel) or (None, channel)."""
+    db = get_db()
+    allowed = access.parent_may_sign_in_sql("parents.id")
+    if "@" in contact:
+        rows = db.query(f"SELECT * FROM parents WHERE lower(email) = lower(?) AND {allowed}", [contact.strip()])
+        return next(rows, None), "email"
+    phone = normalise_phone(contact)
+    if phone is None:
+        return None, None
+    return next(db.query(f"SELECT * FROM parents WHERE phone = ? AND {allowed}", [phone]), None), "sms"
 
 
 def handover_notice(family_id):
