@@ -4,7 +4,7 @@ import re
 from portal.web.formatting import meeting_time
 
 from conftest import (
-    CANCELLED_VISIT, FOLLOW_UP, HELD_NETWORK, NEXT_NETWORK, NIELSEN_MEETING, PETER, SPLIT, csrf_from, main_part,
+    CANCELLED_VISIT, FOLLOW_UP, NEXT_NETWORK, NIELSEN_MEETING, PETER, csrf_from, main_part,
 )
 
 

@@ -1,7 +1,7 @@
 """A parent's meetings: the list, one meeting with its summary, agenda points and a calendar file."""
 from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 

@@ -2,6 +2,7 @@
 from flask import abort, g, render_template, url_for
 
 from ..data.changes import Actor, NotFound
+from ..data.reads import family
 from ..web.forms import save_form
 
 
@@ -18,6 +19,19 @@ def found(row):
     if row is None:
         abort(404)
     return row
+
+
+def offer_hidden_from(form, family_id):
+    """Let a form hide its item from a named parent; a family with one parent has no such choice."""
+    parents = family.parents(family_id)
+    if len(parents) > 1:
+        form.hidden_from.choices = [(p["id"], p["name"]) for p in parents]
+    else:
+        del form.hidden_from
+
+
+def hidden_from_data(form):
+    return form.hidden_from.data if "hidden_from" in form else []
 
 
 def form_page(form, save, *, title, done, saved_form=None, back=None, template="staff/form.html",

@@ -3,7 +3,7 @@ from flask import g, render_template, request
 from wtforms import StringField, TextAreaField
 
 from . import family_bp
-from .common import actor, family_url, form_page, found
+from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from
 from ..data.changes import Invalid
 from ..data.changes import consents as consent_changes
 from ..data.changes import meetings as meeting_changes
@@ -65,10 +65,7 @@ class MeetingForm(VersionedForm):
             self.protected_home_parent_id.choices = [("", N_("Nej"))] + protected
         else:
             del self.protected_home_parent_id
-        if len(parents) > 1:
-            self.hidden_from.choices = [(p["id"], p["name"]) for p in parents]
-        else:
-            del self.hidden_from
+        offer_hidden_from(self, family_id)
 
     def values(self):
         starts_at = ends_at = None
@@ -91,7 +88,7 @@ class MeetingForm(VersionedForm):
             "kind": self.kind.data, "starts_at": starts_at, "ends_at": ends_at, "place": self.place.data,
             "purpose": self.purpose.data, "participants": self.participants.data, "follow_up": self.follow_up.data,
             "protected_home_parent_id": self.protected_home_parent_id.data if "protected_home_parent_id" in self else None,
-            "hidden_from": self.hidden_from.data if "hidden_from" in self else [],
+            "hidden_from": hidden_from_data(self),
         }
 
     @staticmethod

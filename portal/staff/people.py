@@ -3,7 +3,7 @@ from flask import render_template, request
 from wtforms import BooleanField, StringField
 
 from . import family_bp
-from .common import actor, family_url, form_page, found
+from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from
 from .members import ActiveForm, _saved
 from ..data.changes import people as people_changes
 from ..data.reads import family
@@ -23,16 +23,12 @@ class PersonForm(VersionedForm):
                                   description=N_("Fx et krisecenter, som kun den ene forælder må kende til."))
 
     def fill_choices(self, family_id):
-        parents = family.parents(family_id)
-        if len(parents) > 1:
-            self.hidden_from.choices = [(p["id"], p["name"]) for p in parents]
-        else:
-            del self.hidden_from
+        offer_hidden_from(self, family_id)
 
     def values(self):
         return {name: getattr(self, name).data for name in ("name", "role", "organisation", "phone", "email",
                                                               "show_contact")} | {
-            "hidden_from": self.hidden_from.data if "hidden_from" in self else []}
+            "hidden_from": hidden_from_data(self)}
 
 
 @family_bp.route("/people")

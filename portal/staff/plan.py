@@ -3,7 +3,7 @@ from flask import render_template, request
 from wtforms import StringField
 
 from . import family_bp
-from .common import actor, family_url, form_page, found
+from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from
 from .members import _saved
 from ..data.changes import plan as plan_changes
 from ..data.reads import family, goals
@@ -41,16 +41,12 @@ class PlanItemForm(VersionedForm):
             if not p["removed_at"] or p["id"] == current_person]
         self.goal_id.choices = [("", N_("Intet"))] + [
             (g["id"], g["text"][:80] + ("…" if len(g["text"]) > 80 else "")) for g in goals.goals(family_id, with_notes=False)]
-        parents = family.parents(family_id)
-        if len(parents) > 1:
-            self.hidden_from.choices = [(p["id"], p["name"]) for p in parents]
-        else:
-            del self.hidden_from
+        offer_hidden_from(self, family_id)
 
     def values(self):
         return {name: getattr(self, name).data for name in ("what", "kind", "responsible", "when_text", "due_on",
                                                               "status", "goal_id")} | {
-            "hidden_from": self.hidden_from.data if "hidden_from" in self else []}
+            "hidden_from": hidden_from_data(self)}
 
     @staticmethod
     def data_from(row):

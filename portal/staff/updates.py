@@ -3,7 +3,7 @@ from flask import render_template, request
 from wtforms import TextAreaField
 
 from . import family_bp
-from .common import actor, family_url, form_page, found
+from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from
 from ..data.changes import plan as plan_changes
 from ..data.reads import family
 from ..data.reads import plan as plan_reads
@@ -25,14 +25,10 @@ class UpdateForm(VersionedForm):
     hidden_from = CheckboxesField(N_("Vis ikke opdateringen for"), ids=True)
 
     def fill_choices(self, family_id):
-        parents = family.parents(family_id)
-        if len(parents) > 1:
-            self.hidden_from.choices = [(p["id"], p["name"]) for p in parents]
-        else:
-            del self.hidden_from
+        offer_hidden_from(self, family_id)
 
     def values(self):
-        return {"body": self.body.data, "hidden_from": self.hidden_from.data if "hidden_from" in self else [],
+        return {"body": self.body.data, "hidden_from": hidden_from_data(self),
                 "publish": request.form.get("action") == "publish"}
 
 

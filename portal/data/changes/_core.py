@@ -105,13 +105,15 @@ def changed_fields(before, values):
 
 
 def set_hidden_from(family_id, item_kind, item_id, parent_ids):
-    """Make the item invisible to exactly these parents of the family."""
+    """Make the item invisible to exactly these parents of the family; True if that changed anything."""
     db = get_db()
+    before = hidden_from(item_kind, item_id)
     db.execute("DELETE FROM hidden_from_parents WHERE item_kind = ? AND item_id = ?", [item_kind, item_id])
     for parent_id in sorted(set(parent_ids)):
         db["hidden_from_parents"].insert(
             {"family_id": family_id, "item_kind": item_kind, "item_id": item_id, "parent_id": parent_id}
         )
+    return before != sorted(set(parent_ids))
 
 
 def hidden_from(item_kind, item_id):
@@ -187,6 +189,13 @@ class Rules:
             if limit and limit[0] is not None:
                 self.check(compare(value, limit[0]), field, limit[1])
         return value
+
+    def hidden_from(self, family_id, parent_ids):
+        """The family's parents an item is not shown to (sorted ids); others are an error."""
+        parents = {row[0] for row in get_db().execute("SELECT id FROM parents WHERE family_id = ?", [family_id])}
+        hidden = sorted(set(parent_ids or []))
+        self.check(set(hidden) <= parents, "hidden_from", N_("Vælg forældre fra listen."))
+        return hidden
 
     def done(self):
         if self.errors:

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from ._core import (
-    Invalid, Rules, change, changed_fields, hidden_from, record, row_in_family, set_hidden_from, update_row,
+    Invalid, Rules, change, changed_fields, record, row_in_family, set_hidden_from, update_row,
 )
 from .consents import network_consent_missing
 from ..clock import local, now_text, to_db_time
@@ -72,8 +72,7 @@ def _check(family_id, values, meeting_id=None):
     home_of = values.get("protected_home_parent_id") or None
     rules.check(home_of is None or (home_of in parents and parents[home_of]["protected"]),
                 "protected_home_parent_id", N_("Vælg en forælder med beskyttet adresse."))
-    hidden = sorted(set(values.get("hidden_from") or []))
-    rules.check(set(hidden) <= set(parents), "hidden_from", N_("Vælg forældre fra listen."))
+    hidden = rules.hidden_from(family_id, values.get("hidden_from"))
     rules.check(not any(f"parent:{p}" in participants for p in hidden), "hidden_from",
                 N_("En forælder, der deltager i mødet, kan ikke have det skjult."))
     checked = {
@@ -151,12 +150,11 @@ def update_meeting(actor, family_id, meeting_id, version, *, publish=False, **va
     })
     old_participants = sorted(participant_keys(meeting_id))
     _save_participants(meeting_id, participants, follow_up)
-    old_hidden = hidden_from("meeting", meeting_id)
-    set_hidden_from(family_id, "meeting", meeting_id, hidden)
+    hidden_changed = set_hidden_from(family_id, "meeting", meeting_id, hidden)
     fields = changed_fields(before, checked)
     if old_participants != sorted(participants):
         fields.append("participants")
-    if old_hidden != hidden:
+    if hidden_changed:
         fields.append("hidden_from")
     if not published:
         action = "meeting.published" if publish else "meeting.draft_changed"

@@ -1,5 +1,5 @@
 """Hvem er med: the professionals around a family."""
-from ._core import Invalid, Rules, change, changed_fields, hidden_from, record, row_in_family, set_hidden_from, update_row
+from ._core import Invalid, Rules, change, changed_fields, record, row_in_family, set_hidden_from, update_row
 from ..clock import now_text
 from ..db import get_db
 from ..vocabulary import PLAN_RUNNING
@@ -9,9 +9,7 @@ from ...web.i18n import gettext as _
 
 def _check(family_id, values):
     rules = Rules()
-    parents = {row[0] for row in get_db().execute("SELECT id FROM parents WHERE family_id = ?", [family_id])}
-    hidden = sorted(set(values.get("hidden_from") or []))
-    rules.check(set(hidden) <= parents, "hidden_from", N_("Vælg forældre fra listen."))
+    hidden = rules.hidden_from(family_id, values.get("hidden_from"))
     checked = {
         "name": rules.text("name", values.get("name"), max_length=120, blank=N_("Skriv personens navn.")),
         "role": rules.text("role", values.get("role"), max_length=120,
@@ -40,10 +38,9 @@ def update_person(actor, family_id, person_id, version, **values):
     before = row_in_family("people_involved", person_id, family_id)
     checked, hidden = _check(family_id, values)
     update_row("people_involved", person_id, version, checked)
-    old_hidden = hidden_from("person", person_id)
-    set_hidden_from(family_id, "person", person_id, hidden)
+    hidden_changed = set_hidden_from(family_id, "person", person_id, hidden)
     record(actor, "person.changed", family_id, item_kind="person", item_id=person_id,
-           fields=changed_fields(before, checked) + (["hidden_from"] if old_hidden != hidden else []))
+           fields=changed_fields(before, checked) + (["hidden_from"] if hidden_changed else []))
 
 
 @change

@@ -1,6 +1,6 @@
 """The family's one plan: plan items (indsatser), and plan updates written in Markdown."""
 from ._core import (
-    Rules, change, changed_fields, hidden_from, iso, record, row_in_family, set_hidden_from, update_row,
+    Rules, change, changed_fields, iso, record, row_in_family, set_hidden_from, update_row,
 )
 from ..clock import now_text
 from ..db import get_db
@@ -27,13 +27,6 @@ def responsible_person(rules, family_id, responsible, current=None):
     return responsible if person else None
 
 
-def _hidden(rules, family_id, parent_ids):
-    parents = {row[0] for row in get_db().execute("SELECT id FROM parents WHERE family_id = ?", [family_id])}
-    hidden = sorted(set(parent_ids or []))
-    rules.check(set(hidden) <= parents, "hidden_from", N_("Vælg forældre fra listen."))
-    return hidden
-
-
 def _check_item(family_id, values, current_person=None):
     rules = Rules()
     goal_id = values.get("goal_id") or None
@@ -51,7 +44,7 @@ def _check_item(family_id, values, current_person=None):
         "status": rules.choice("status", values.get("status") or "planned", PLAN_STATUSES),
         "goal_id": goal_id,
     }
-    hidden = _hidden(rules, family_id, values.get("hidden_from"))
+    hidden = rules.hidden_from(family_id, values.get("hidden_from"))
     rules.done()
     return checked, hidden
 
@@ -75,9 +68,8 @@ def update_plan_item(actor, family_id, item_id, version, **values):
     before = row_in_family("plan_items", item_id, family_id)
     checked, hidden = _check_item(family_id, values, before["responsible_person_id"])
     update_row("plan_items", item_id, version, {**checked, "updated_at": now_text()})
-    old_hidden = hidden_from("plan_item", item_id)
-    set_hidden_from(family_id, "plan_item", item_id, hidden)
-    fields = changed_fields(before, checked) + (["hidden_from"] if old_hidden != hidden else [])
+    hidden_changed = set_hidden_from(family_id, "plan_item", item_id, hidden)
+    fields = changed_fields(before, checked) + (["hidden_from"] if hidden_changed else [])
     ended = before["status"] not in ("done", "stopped") and checked["status"] in ("done", "stopped")
     record(actor, "plan_item.ended" if ended else "plan_item.changed", family_id, item_kind="plan_item",
            item_id=item_id, for_family=True, fields=fields, status=checked["status"])
@@ -90,7 +82,7 @@ def _check_update(family_id, values):
     rules = Rules()
     body = rules.text("body", values.get("body"), max_length=UPDATE_BODY_LIMIT, multiline=True,
                       blank=N_("Skriv opdateringen."))
-    hidden = _hidden(rules, family_id, values.get("hidden_from"))
+    hidden = rules.hidden_from(family_id, values.get("hidden_from"))
     rules.done()
     return body, hidden
 
