@@ -12,6 +12,9 @@ csrf = CSRFProtect()
 class IdConverter(IntegerConverter):
     """A database id in a URL: a positive number SQLite can hold, else 404."""
 
+    # ASCII digits only: \d and int() would also read "١" and "１" as 1.
+    regex = r"[0-9]+"
+
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**63 - 1)
 
@@ -63,11 +66,17 @@ def create_app(test_config=None):
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
-        return render_template("errors/csrf.html", kept_text=request.form.get("text")), 400
+        # Text is shown back only to our own pages: never let another site put words on ours.
+        kept = request.form.get("text") if security.same_origin_request() else None
+        return render_template("errors/csrf.html", kept_text=kept), 400
 
     @app.errorhandler(404)
     def not_found(error):
         return render_template("errors/404.html"), 404
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template("errors/413.html"), 413
 
     @app.errorhandler(429)
     def too_many(error):

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 # A key that only ever works outside production: production refuses it.
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
 
+MAX_REQUEST_BYTES = 256 * 1024
 MINUTE = 60
 HOUR = 60 * MINUTE
 
@@ -61,6 +62,9 @@ def from_environment():
         "EMAIL_BACKEND": _env("EMAIL_BACKEND", "smtp" if production else "outbox"),
         "SMS_BACKEND": _env("SMS_BACKEND", "outbox"),
         "OUTBOX_DIR": _env("OUTBOX_DIR", "instance/outbox"),
+        # The largest form (a meeting summary) is under 150 KB even in emoji;
+        # anything bigger is refused before it is read (nginx enforces the same).
+        "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
         # Keep rendered family overviews in memory until the family's data changes.
         "PAGE_CACHE": _env_bool("PAGE_CACHE", True),
     }

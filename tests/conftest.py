@@ -1,5 +1,6 @@
 """Shared fixtures: each test gets its own temporary database with the demo families."""
 import re
+import shutil
 
 import pytest
 
@@ -19,19 +20,36 @@ SPLIT_NETWORK, PROTECTED_HOME_VISIT, HIDDEN_FROM_MARTIN = 6, 7, 8
 NIELSEN_MEETING = 9
 
 
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory):
+    """The migrated demo database, built once; each test gets its own copy.
+
+    The portal commits with synchronous=FULL: building the demo anew for
+    every test would cost hundreds of fsyncs.
+    """
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    template = create_app({"TESTING": True, "DATABASE": str(path), "BASE_URL": "http://localhost"})
+    with template.app_context():
+        db = get_db()
+        migrate(db)
+        demo_data.load()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, demo_database):
+    database = tmp_path / "test.db"
+    shutil.copyfile(demo_database, database)
+    database.chmod(0o600)
     app = create_app(
         {
             "TESTING": True,
-            "DATABASE": str(tmp_path / "test.db"),
+            "DATABASE": str(database),
             "OUTBOX_DIR": str(tmp_path / "outbox"),
             "BASE_URL": "http://localhost",
         }
     )
-    with app.app_context():
-        migrate(get_db())
-        demo_data.load()
     yield app
 
 

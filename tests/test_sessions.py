@@ -56,8 +56,26 @@ def test_typing_is_kept_when_the_session_ended_before_saving(auth, client, db):
     auth.sign_in()
     token = csrf_from(client.get("/").text)
     db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-31 minutes')")
-    response = client.post("/goals", data={"csrf_token": token, "text": "Mit mål 🙂", "for_whom": "family"})
-    assert "Mit mål 🙂" in response.text
+    response = client.post("/goals", data={"csrf_token": token, "text": "Mit mål 🙂", "for_whom": "family"},
+                           headers={"Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 401 and "Mit mål 🙂" in response.text
+
+
+def test_typing_sent_from_another_site_is_never_shown_back(auth, client, db):
+    """Another site must not be able to put words on the portal's pages."""
+    auth.sign_in()
+    token = csrf_from(client.get("/").text)
+    db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-31 minutes')")
+    words = "Ring til 11 22 33 44 for at beholde dit barn"
+    # Even with a valid token (as if it had leaked), a cross-site post gets no words back.
+    leaked = client.post("/goals", data={"csrf_token": token, "text": words}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert leaked.status_code == 302 and words not in leaked.text
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}, {}):
+        expired = client.post("/goals", data={"text": words}, headers=headers)
+        assert words not in expired.text
+        no_token = client.post("/meetings/2/agenda", data={"text": words}, headers=headers)
+        assert no_token.status_code in (302, 400, 401) and words not in no_token.text
+    assert words in client.post("/goals", data={"text": words}, headers={"Sec-Fetch-Site": "same-origin"}).text
 
 
 def production_app(tmp_path, **extra):

@@ -13,17 +13,41 @@ from .migrations import migrations
 
 
 def connect(path):
-    """Open a database with the pragmas every connection needs."""
+    """Open a database with the pragmas every connection needs.
+
+    A new database file is created readable by its owner only (its -wal and
+    -shm files take the same mode), in a folder only the owner can enter.
+    """
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(path))
     conn = sqlite3.connect(str(path), timeout=5, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    # FULL: a commit is on disk before a parent is told it is saved, even if
+    # the power goes a moment later (NORMAL may lose the last commits in WAL mode).
+    conn.execute("PRAGMA synchronous = FULL")
     # Connections live as long as their thread: give each a useful page cache.
     conn.execute("PRAGMA cache_size = -16000")
     conn.execute("PRAGMA mmap_size = 268435456")
     return Database(conn)
+
+
+def private_folder(folder):
+    """Create a folder (and missing parents) that only the owner can enter."""
+    folder = Path(folder)
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def private_file(path):
+    """Create an empty file readable by its owner only, unless it exists."""
+    private_folder(Path(path).parent)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    return Path(path)
 
 
 def read_one(db, sql, params):

@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import current_app
 
 from ..data.clock import now_text
+from ..data.db import private_file, private_folder
 from ..settings import municipality
 
 
@@ -76,10 +77,9 @@ def _send_smtp(recipient, text):
 
 def _write_outbox(channel, recipient, text):
     """Development backend: one JSON file a message, newest last."""
-    folder = Path(current_app.config["OUTBOX_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(current_app.config["OUTBOX_DIR"])
     existing = len(list(folder.glob("*.json")))
-    path = folder / f"{existing + 1:05d}-{channel}.json"
+    path = private_file(folder / f"{existing + 1:05d}-{channel}.json")
     path.write_text(
         json.dumps({"at": now_text(), "channel": channel, "to": recipient, "text": text}, ensure_ascii=False, indent=2),
         encoding="utf-8",

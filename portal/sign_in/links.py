@@ -24,7 +24,9 @@ def lifetime(origin):
 def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by_staff_id=None):
     """Create a link for a parent or staff member and return its full URL.
 
-    A newer link for the same person makes their older unused links invalid.
+    A link sent by staff replaces the person's older unused links. A link
+    asked for (by anyone who knows the address) replaces only older asked-for
+    links: an anonymous request never takes away a link staff sent.
     """
     db = get_db()
     random_id = new_random_id()
@@ -32,7 +34,7 @@ def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by
     with db.atomic():
         db.execute(
             "UPDATE sign_in_links SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ?"
-            " AND used_at IS NULL AND revoked_at IS NULL",
+            " AND used_at IS NULL AND revoked_at IS NULL" + (" AND origin = 'requested'" if origin == "requested" else ""),
             [to_db_time(now), subject_kind, subject_id],
         )
         link_id = db["sign_in_links"].insert(

@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 
 from ..data import access
+from ..web.security import same_origin_request
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
 from ..data.db import get_db
 from .tokens import hash_id
@@ -98,7 +99,9 @@ def load_user():
     ):
         if row is not None and row[4] is None:
             db.execute("UPDATE sessions SET ended_at = ? WHERE id_hash = ?", [to_db_time(now), id_hash])
-        session.clear()
+        # Only the sign-in goes: the CSRF token stays, so a form posted after
+        # the session ended reaches refuse_unless, which keeps the typing.
+        session.pop("sid", None)
         g.session_expired = True
         return
     if now - from_db_time(row[3]) > TOUCH_INTERVAL:
@@ -114,7 +117,7 @@ def refuse_unless(kind):
     if g.user_kind is not None and g.user_kind != kind:
         abort(404)  # signed in, but as someone these pages are not for
     if g.user_kind != kind:
-        if request.method == "POST" and request.form.get("text"):
+        if request.method == "POST" and request.form.get("text") and same_origin_request():
             # Never lose what a parent typed because their session ended.
             return render_template(
                 "sign_in/signed_out.html", reason="expired", kept_text=request.form["text"], form=None

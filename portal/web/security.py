@@ -57,6 +57,20 @@ BASE_HEADERS = (
 HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 
 
+def same_origin_request():
+    """Did this request come from one of the portal's own pages?
+
+    Our pages send no Referer, and with no-referrer browsers send "Origin:
+    null" on POST, so Sec-Fetch-Site is what tells; without it, a matching
+    Origin does.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("Origin")
+    return origin is not None and origin == request.host_url.rstrip("/")
+
+
 def set_headers(response, production):
     """Add the security headers a view has not set itself (the info site sets its own)."""
     headers = response.headers

@@ -1,0 +1,83 @@
+"""Hostile and unlucky requests: odd ids, huge bodies, private files, links nobody may take away."""
+import os
+import stat
+
+from conftest import Auth, csrf_from
+
+from portal.data.db import connect
+
+
+def test_ids_with_other_digits_than_ascii_are_not_found(auth, client):
+    auth.sign_in()
+    assert client.get("/meetings/2").status_code == 200
+    for odd in ("١", "٢", "１", "２", "²", "𝟐"):
+        assert client.get(f"/meetings/{odd}").status_code == 404, odd
+        assert client.get(f"/meetings/{odd}/calendar.ics").status_code == 404, odd
+    auth.staff()
+    assert client.get("/staff/families/١").status_code == 404
+
+
+def test_a_huge_request_is_refused_with_a_danish_page_before_it_is_read(client):
+    response = client.post("/login", data={"contact": "x" * (300 * 1024)})
+    assert response.status_code == 413
+    assert "Det, du sendte, var for stort" in response.text
+
+
+def test_the_largest_real_form_fits_under_the_limit(auth, client, db):
+    auth.staff()
+    page = client.get("/staff/families/1/meetings/3/summary").text
+    emoji = "🙂" * 4000  # every part at its 4,000-character limit, in 4-byte characters
+    response = client.post("/staff/families/1/meetings/3/summary", data={
+        "csrf_token": csrf_from(page), "version": "", "going_well": emoji, "worries": emoji, "next_steps": emoji})
+    assert response.status_code == 302
+    assert db.execute("SELECT length(going_well) FROM meeting_summaries WHERE meeting_id = 3").fetchone()[0] == 4000
+
+
+def test_the_database_its_wal_and_the_outbox_are_private_files(app, auth, client, tmp_path):
+    folder = tmp_path / "private"
+    database = folder / "data" / "portal.db"
+    db = connect(database)
+    db.execute("CREATE TABLE t (x)")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("INSERT INTO t VALUES (1)")
+    for path in (database, database.with_name("portal.db-wal"), database.with_name("portal.db-shm")):
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+    assert stat.S_IMODE(os.stat(database.parent).st_mode) == 0o700
+    db.conn.close()
+    auth.staff()
+    token = csrf_from(client.get("/staff/families/1/members").text)
+    client.post("/staff/families/1/parents/1/link", data={"csrf_token": token, "channel": "sms"})
+    outbox = app.config["OUTBOX_DIR"]
+    assert stat.S_IMODE(os.stat(outbox).st_mode) == 0o700
+    assert all(stat.S_IMODE(os.stat(os.path.join(outbox, f)).st_mode) == 0o600 for f in os.listdir(outbox))
+
+
+def test_the_portal_commits_with_synchronous_full(app):
+    with app.app_context():
+        from portal.data.db import get_db
+
+        assert get_db().execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_an_anonymous_request_never_takes_away_a_link_staff_sent(app, auth, client):
+    sent = auth.link(origin="sent", channel="email")  # what the coordinator sent Sara
+    stranger = app.test_client()
+    for _ in range(3):
+        token = csrf_from(stranger.get("/login").text)
+        stranger.post("/login", data={"csrf_token": token, "contact": "sara.holm@example.dk"})
+    page = client.get(sent)
+    assert page.status_code == 200 and "Fortsæt" in page.text
+    assert client.post(sent, data={"csrf_token": csrf_from(page.text)}).status_code == 302
+
+
+def test_a_newer_link_from_staff_still_replaces_the_older_ones(app, auth, client):
+    first = auth.link(origin="sent")
+    auth.link(origin="sent")
+    assert client.get(first).status_code == 410
+
+
+def test_a_parents_own_request_replaces_their_older_requested_link(app, auth, client):
+    first = auth.link(origin="requested")
+    auth.link(origin="requested")
+    assert client.get(first).status_code == 410
+    assert Auth(app, client).link()
