@@ -1,6 +1,8 @@
-"""The benchmark's generator and hello app keep working (no timing is asserted here)."""
+"""The benchmark's generator, page list and hello app keep working (no timing is asserted here)."""
 import re
+import shutil
 import sys
+from argparse import Namespace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -8,19 +10,31 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import generate, hello_app  # noqa: E402
+from bench import generate, hello_app, pages  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.sign_in import links  # noqa: E402
-from portal.data.db import connect, migrations  # noqa: E402
+from portal.data.db import connect, migrate, migrations  # noqa: E402
 
 FAMILIES = 20
+ANCHOR = "2026-11-23"
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     path = tmp_path_factory.mktemp("bench") / "families.db"
-    counts = generate.generate(path, FAMILIES, anchor_date="2026-11-23")
+    counts = generate.generate(path, FAMILIES, anchor_date=ANCHOR)
     return path, counts
+
+
+def _copy(path, tmp_path):
+    """Pages write (sessions, audit lines, what a coordinator has seen): render on a copy."""
+    copy = tmp_path / path.name
+    shutil.copyfile(path, copy)
+    return copy
+
+
+def _one(db, sql, params=()):
+    return db.execute(sql, params).fetchone()[0]
 
 
 def test_generator_writes_the_requested_scale_on_the_real_schema(generated):
@@ -32,15 +46,75 @@ def test_generator_writes_the_requested_scale_on_the_real_schema(generated):
         assert db["parents"].count == 2 * FAMILIES
         assert db["meetings"].count == 10 * FAMILIES
         assert db["goals"].count == 20 * FAMILIES
+        assert db["plan_items"].count >= 8 * FAMILIES
+        assert db["plan_updates"].count == 3 * FAMILIES
         assert db["staff"].count_where("role = 'coordinator'") == 1
         assert db["meeting_participants"].count >= db["meetings"].count
         assert FAMILIES <= db["children"].count <= 3 * FAMILIES
         assert db["people_involved"].count >= 4 * FAMILIES
         assert counts["goals"] == 20 * FAMILIES
         assert list(db.execute("PRAGMA foreign_key_check")) == []
-        # Every family has meetings ahead and behind, so the home page has both.
-        assert db.execute("SELECT count(*) FROM meetings WHERE status = 'planned'").fetchone()[0] > 0
-        assert db.execute("SELECT count(*) FROM meetings WHERE status = 'held'").fetchone()[0] > 0
+        # Every family has meetings ahead and behind, so the pages have both.
+        assert _one(db, "SELECT count(*) FROM meetings WHERE status = 'planned'") > 0
+        assert _one(db, "SELECT count(*) FROM meetings WHERE status = 'held'") > 0
+    finally:
+        db.conn.close()
+
+
+def test_the_schema_is_exactly_the_migrated_one_triggers_included(generated):
+    """The generator sets the triggers aside while it loads: they must all be back, unchanged."""
+    path, _ = generated
+    fresh = connect(":memory:")
+    migrate(fresh)
+    db = connect(path)
+    schema = ("SELECT type, name, tbl_name, sql FROM sqlite_master"
+              f" WHERE name NOT LIKE 'sqlite_%' AND name != '{generate.META_TABLE}'")
+    try:
+        assert set(db.execute(schema).fetchall()) == set(fresh.execute(schema).fetchall())
+        # ... and they work: a write bumps the family's data_version (rolled back: other tests read this file).
+        before = _one(db, "SELECT data_version FROM families WHERE id = 1")
+        db.conn.execute("BEGIN")
+        db.execute("UPDATE goals SET status = 'paused' WHERE id = (SELECT min(id) FROM goals WHERE family_id = 1)")
+        assert _one(db, "SELECT data_version FROM families WHERE id = 1") > before
+    finally:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        db.conn.close()
+        fresh.conn.close()
+
+
+def test_the_generated_data_has_what_the_coordinator_workspace_shows(generated):
+    path, _ = generated
+    db = connect(path)
+    try:
+        # Meetings are published (parents see only those); a few future ones are drafts.
+        assert _one(db, "SELECT count(*) FROM meetings WHERE published_at IS NULL AND starts_at < ?",
+                    [ANCHOR]) == 0
+        assert _one(db, "SELECT count(*) FROM meetings WHERE published_at IS NOT NULL") > 9 * FAMILIES
+        # A network meeting names one responsible for follow-up, and has the parents' consent.
+        assert _one(db, """SELECT count(*) FROM meetings m WHERE m.kind = 'network' AND
+                           (SELECT count(*) FROM meeting_participants p WHERE p.meeting_id = m.id AND p.follow_up) != 1""") == 0
+        assert _one(db, """SELECT count(*) FROM families f WHERE NOT EXISTS (SELECT 1 FROM consents c
+                           JOIN consent_givers g ON g.consent_id = c.id WHERE c.family_id = f.id AND c.network_meetings = 1)""") == 0
+        assert db["consent_givers"].count >= db["consents"].count
+        # Plan items have kinds and someone responsible; some running ones are past their date.
+        assert _one(db, "SELECT count(*) FROM plan_items WHERE kind IS NULL") == 0
+        assert _one(db, "SELECT count(*) FROM plan_items WHERE responsible_person_id IS NULL"
+                        " AND responsible_family = 0") == 0
+        assert _one(db, "SELECT count(*) FROM plan_items WHERE status IN ('planned', 'active')"
+                        " AND due_on < ?", [ANCHOR]) > 0
+        assert db["meeting_summaries"].count > 0 and db["action_points"].count > 0
+        assert db["agenda_points"].count > 0 and db["goal_scores"].count > 0
+        # The family's story: what the writes would have left, parents' additions among it.
+        kinds = {row[0] for row in db.execute("SELECT DISTINCT kind FROM family_events")}
+        assert {"meeting.published", "plan_item.added", "goal.added", "agenda_point.added",
+                "plan_update.published", "consent.recorded"} <= kinds
+        assert _one(db, "SELECT count(*) FROM family_events WHERE actor_kind = 'parent'") > 0
+        assert _one(db, "SELECT max(at) FROM family_events") < ANCHOR
+        # Within a family, event ids follow time (staff_family_seen counts by id).
+        assert _one(db, """SELECT count(*) FROM family_events a JOIN family_events b
+                           ON a.family_id = b.family_id AND a.id < b.id AND a.at > b.at""") == 0
+        assert db["staff_family_seen"].count == FAMILIES
     finally:
         db.conn.close()
 
@@ -48,7 +122,7 @@ def test_generator_writes_the_requested_scale_on_the_real_schema(generated):
 def test_generator_is_deterministic_and_reuses_a_matching_database(generated, tmp_path):
     path, _ = generated
     again = tmp_path / "again.db"
-    generate.generate(again, FAMILIES, anchor_date="2026-11-23")
+    generate.generate(again, FAMILIES, anchor_date=ANCHOR)
 
     def dump(p):
         db = connect(p)
@@ -58,13 +132,13 @@ def test_generator_is_deterministic_and_reuses_a_matching_database(generated, tm
             db.conn.close()
 
     assert dump(path) == dump(again)
-    assert generate.ensure(again, FAMILIES, anchor_date="2026-11-23") is False
-    assert generate.ensure(again, FAMILIES + 1, anchor_date="2026-11-23") is True
+    assert generate.ensure(again, FAMILIES, anchor_date=ANCHOR) is False
+    assert generate.ensure(again, FAMILIES + 1, anchor_date=ANCHOR) is True
     assert generate.read_params(again)["families"] == FAMILIES + 1
 
 
 def test_a_generated_parent_can_sign_in_and_see_the_home_page(generated, tmp_path):
-    path, _ = generated
+    path = _copy(generated[0], tmp_path)
     app = create_app({"TESTING": True, "DATABASE": str(path), "BASE_URL": "http://localhost",
                       "OUTBOX_DIR": str(tmp_path / "outbox")})
     db = connect(path)
@@ -84,6 +158,36 @@ def test_a_generated_parent_can_sign_in_and_see_the_home_page(generated, tmp_pat
     assert home.status_code == 200
     assert parent[1].split()[0] in home.text
     assert contact in home.text
+
+
+def test_every_benchmarked_page_renders_for_a_generated_parent_and_coordinator(generated, tmp_path):
+    """The bench's own sign-in and page list on the generated data: each page has its marker."""
+    path = _copy(generated[0], tmp_path)
+    subjects = pages.Subjects(path, "bench-test-secret-key-" + "x" * 24)
+    coordinators, caseload = pages.sample_coordinators(path, 3)
+    assert coordinators == [1] and caseload == FAMILIES
+    (family_id, staff_id), = pages.sample_families(path, 1)
+    parent_id, = pages.sample_parents(path, 1)
+    for name, kind, template, marker in pages.PAGES:
+        client = subjects.client(kind, parent_id if kind == "parent" else staff_id)
+        response = client.get(template.format(family=family_id))
+        assert response.status_code == 200, name
+        assert marker in response.text, name
+    # The caseload lists every family of the coordinator, with what is new from the parents.
+    caseload_page = subjects.client("staff", staff_id).get("/staff/").text
+    assert caseload_page.count('href="/staff/families/') >= FAMILIES
+    assert pages.count_statements(subjects.client("staff", staff_id), "/staff/") > 0
+
+
+def test_render_times_runs_end_to_end_on_two_small_databases(generated, tmp_path):
+    path = _copy(generated[0], tmp_path)
+    other = tmp_path / "ten.db"
+    generate.generate(other, 10, anchor_date=ANCHOR)
+    args = Namespace(parents=2, coordinators=1, families=2, renders=1)
+    result = pages.render_times(args, {10: other, FAMILIES: path}, "bench-test-secret-key-" + "x" * 24)
+    assert set(result["pages"]) == {name for name, *_ in pages.PAGES}
+    for page in result["pages"].values():
+        assert page["ratio"] > 0 and page["statements"][10]["median"] > 0
 
 
 def test_the_hello_baseline_says_hello():
