@@ -35,6 +35,7 @@ import gzip
 import http.client
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -537,19 +538,27 @@ def render_times(args, paths, secret_key):
                                                          "max": max(counts)}
 
     times = {families: {name: [[] for _ in jobs[name]] for name in jobs} for families, jobs in plans.items()}
-    for round_number in range(args.renders):
+    # Interleaved: each subject's render in one database is followed by the same
+    # subject's in the others, in an order shuffled each time, so a machine that
+    # gets busier (or a cache that warms) hits every database alike.
+    order = random.Random(2026)
+    for _round in range(args.renders):
         for name, *_ in PAGES:
-            # The caseload has few subjects (3 coordinators have full caseloads in 100
-            # families): render each three times as often.
-            repeat = 3 if name == "caseload" else 1
-            for _ in range(repeat):
-                for families, jobs in plans.items():  # interleaved, so drift hits every database alike
-                    for (client, path, before), samples in zip(jobs[name], times[families][name]):
+            # The caseload has few subjects (3 coordinators have a full caseload in
+            # 100 families): render each three times as often.
+            for _ in range(3 if name == "caseload" else 1):
+                for index in range(max(len(jobs[name]) for jobs in plans.values())):
+                    databases = list(plans)
+                    order.shuffle(databases)
+                    for families in databases:
+                        if index >= len(plans[families][name]):
+                            continue
+                        client, path, before = plans[families][name][index]
                         if before:
                             before()
                         t0 = time.perf_counter()
                         response = client.get(path)
-                        samples.append(time.perf_counter() - t0)
+                        times[families][name][index].append(time.perf_counter() - t0)
                         if response.status_code != 200:
                             raise RuntimeError(f"{name} {path} failed in {families:,} families: HTTP {response.status_code}")
     for reset in resets.values():
