@@ -34,10 +34,23 @@ def test_tokens_are_redacted_from_log_lines():
     assert "abcdefghijkl" not in record.getMessage() and "/staff/login/[redacted]" in record.getMessage()
 
 
-def test_the_application_never_logs_a_token(auth, client, caplog):
-    caplog.set_level(logging.DEBUG)
-    path = auth.link()
-    auth.use(path)
-    client.get(path)
+def test_a_real_server_never_logs_a_token(app, auth, caplog):
+    """Through werkzeug's own request log, the way a server writes it."""
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        path = auth.link()
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}{path}") as response:
+            assert response.status == 200
+    finally:
+        server.shutdown()
     token = path.rsplit("/", 1)[1]
+    assert "GET /login/[redacted]" in caplog.text
     assert token not in caplog.text
