@@ -52,6 +52,8 @@ def from_environment():
         # Requests for a new link, per hour.
         "LINK_REQUESTS_PER_IDENTIFIER": _env_int("LINK_REQUESTS_PER_IDENTIFIER", 3),
         "LINK_REQUESTS_PER_IP": _env_int("LINK_REQUESTS_PER_IP", 20),
+        # Goals and agenda points one parent may add per hour (a scanner, not a parent, needs more).
+        "PARENT_WRITES_PER_HOUR": _env_int("PARENT_WRITES_PER_HOUR", 30),
         # Delivery of sign-in links.
         "SMTP_HOST": _env("SMTP_HOST", "localhost"),
         "SMTP_PORT": _env_int("SMTP_PORT", 25),

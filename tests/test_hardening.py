@@ -81,3 +81,46 @@ def test_a_parents_own_request_replaces_their_older_requested_link(app, auth, cl
     auth.link(origin="requested")
     assert client.get(first).status_code == 410
     assert Auth(app, client).link()
+
+
+def test_a_parent_cannot_flood_the_family_with_goals_and_agenda_points(app, auth, client, db):
+    db.execute("DELETE FROM rate_limit_hits")  # what the demo loader wrote as Sara
+    app.config["PARENT_WRITES_PER_HOUR"] = 5
+    auth.sign_in()
+    token = csrf_from(client.get("/goals").text)
+    for number in range(3):
+        assert client.post("/goals", data={"csrf_token": token, "text": f"Mål {number}", "for_whom": "family"}).status_code == 302
+    for number in range(2):
+        assert client.post("/meetings/2/agenda", data={"csrf_token": token, "text": f"Punkt {number}"}).status_code == 302
+    before = (db["goals"].count, db["agenda_points"].count)
+    refused = client.post("/goals", data={"csrf_token": token, "text": "Et mål for meget", "for_whom": "family"})
+    assert refused.status_code == 400 and "Du har skrevet meget på kort tid" in refused.text
+    assert "Et mål for meget" in refused.text  # the typing is kept
+    assert client.post("/meetings/2/agenda", data={"csrf_token": token, "text": "x"}).status_code == 400
+    assert (db["goals"].count, db["agenda_points"].count) == before
+    # Another parent of the family is not held back by it.
+    thomas = app.test_client()
+    Auth(app, thomas).sign_in("thomas.holm@example.dk")
+    assert thomas.post("/goals", data={"csrf_token": csrf_from(thomas.get("/goals").text), "text": "Mit",
+                                       "for_whom": "family"}).status_code == 302
+
+
+def test_refused_writes_do_not_use_up_the_limit(app, auth, client, db):
+    db.execute("DELETE FROM rate_limit_hits")
+    app.config["PARENT_WRITES_PER_HOUR"] = 2
+    auth.sign_in()
+    token = csrf_from(client.get("/goals").text)
+    for _ in range(5):
+        assert client.post("/goals", data={"csrf_token": token, "text": " ", "for_whom": "family"}).status_code == 400
+    assert client.post("/goals", data={"csrf_token": token, "text": "Nu", "for_whom": "family"}).status_code == 302
+
+
+def test_pages_stay_bounded_when_a_family_has_very_many_items(app, auth, client, db):
+    for number in range(400):
+        db["goals"].insert({"family_id": 1, "text": f"Mål {number} " + "x" * 500, "written_by_parent_id": 1,
+                            "status": "active", "created_at": "2026-01-01T00:00:00Z"})
+        db["agenda_points"].insert({"meeting_id": 2, "text": f"Punkt {number} " + "y" * 500, "written_by_parent_id": 1,
+                                    "created_at": "2026-01-01T00:00:00Z"})
+    auth.sign_in()
+    for path in ("/goals", "/meetings/2", "/meetings", "/"):
+        assert len(client.get(path).data) < 200_000, path

@@ -4,9 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from . import delivery, links, ratelimit
+from . import delivery, links
 from . import sessions as auth
-from ..data import audit
+from ..data import audit, ratelimit
 from ..data.contact import normalise_phone
 from ..data.reads import family
 from ..web.formatting import mask_name

@@ -4,7 +4,9 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from .. import audit
+from flask import current_app
+
+from .. import audit, ratelimit
 from ..clock import now_text, today
 from ..contact import is_email, normalise_phone
 from ..db import get_db
@@ -78,6 +80,19 @@ def record(actor, action, family_id=None, *, item_kind=None, item_id=None, for_f
                 "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
             }
         )
+
+
+TOO_MANY_WRITES = N_("Du har skrevet meget på kort tid. Vent en time, og prøv så igen. Haster det, så ring til din kontaktperson.")
+
+
+def limit_parent_writes(actor, field):
+    """A parent adds at most PARENT_WRITES_PER_HOUR goals and agenda points an hour, across all workers.
+
+    Call it last in a change: a refused change rolls the count back with it.
+    """
+    if actor.kind == "parent" and not ratelimit.hit(
+            f"writes:parent:{actor.id}", current_app.config["PARENT_WRITES_PER_HOUR"]):
+        raise Invalid({field: _(TOO_MANY_WRITES)})
 
 
 def row_in_family(table, row_id, family_id):

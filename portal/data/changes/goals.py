@@ -3,7 +3,7 @@
 A parent's words are never edited by staff: staff comment or change the
 status, and that is recorded as a note under the goal.
 """
-from ._core import Invalid, Rules, change, iso, not_in_future, record, row_in_family, update_row
+from ._core import Invalid, Rules, change, iso, limit_parent_writes, not_in_future, record, row_in_family, update_row
 from ..clock import now_text, today
 from ..db import get_db
 from ..own_words import problem as own_words_problem
@@ -56,10 +56,12 @@ def _text(text, writer_kind):
 def add_goal(actor, family_id, *, text, for_whom="family"):
     """A parent writes a goal, or staff record one together with the family (marked so)."""
     text = _text(text, actor.kind)
+    for_whom_ids = _for_whom(family_id, for_whom)
+    limit_parent_writes(actor, "text")
     column = "written_by_parent_id" if actor.kind == "parent" else "written_by_staff_id"
     now = now_text()
     goal_id = get_db()["goals"].insert({
-        "family_id": family_id, "text": text, column: actor.id, **_for_whom(family_id, for_whom),
+        "family_id": family_id, "text": text, column: actor.id, **for_whom_ids,
         "status": "active", "created_at": now, "updated_at": now,
     }).last_pk
     record(actor, "goal.added", family_id, item_kind="goal", item_id=goal_id, for_family=True)

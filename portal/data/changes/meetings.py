@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from ._core import (
-    Invalid, Rules, change, changed_fields, record, row_in_family, set_hidden_from, update_row,
+    Invalid, Rules, change, changed_fields, limit_parent_writes, record, row_in_family, set_hidden_from, update_row,
 )
 from .consents import network_consent_missing
 from ..clock import local, now_text, to_db_time
@@ -199,6 +199,7 @@ def add_agenda_point(actor, meeting, text):
     error = own_words_problem(text, **AGENDA_POINT_TEXT)
     if error:
         raise Invalid({"text": error})
+    limit_parent_writes(actor, "text")
     column = "written_by_parent_id" if actor.kind == "parent" else "written_by_staff_id"
     point_id = get_db()["agenda_points"].insert(
         {"meeting_id": meeting["id"], "text": text, column: actor.id, "created_at": now_text()}

@@ -11,18 +11,19 @@ _GOALS = """
     LEFT JOIN parents fp ON fp.id = g.for_parent_id
     WHERE g.family_id = :family {condition}
     ORDER BY g.status != 'active', g.created_at DESC, g.id DESC
+    LIMIT :limit
 """
 
 
-def goals(family_id, *, with_notes=True):
-    """The family's goals, active ones first and newest first, with score history (oldest first)."""
-    rows = list(get_db().query(_GOALS.format(condition=""), {"family": family_id}))
+def goals(family_id, *, with_notes=True, limit=100):
+    """The family's goals, active ones first and newest first (at most `limit`), with score history."""
+    rows = list(get_db().query(_GOALS.format(condition=""), {"family": family_id, "limit": limit}))
     _attach_history(rows, with_notes)
     return rows
 
 
 def goal(family_id, goal_id):
-    row = read_one(get_db(), _GOALS.format(condition="AND g.id = :goal"), {"family": family_id, "goal": goal_id})
+    row = read_one(get_db(), _GOALS.format(condition="AND g.id = :goal"), {"family": family_id, "goal": goal_id, "limit": 1})
     if row is not None:
         _attach_history([row], True)
     return row

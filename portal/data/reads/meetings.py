@@ -92,15 +92,19 @@ _PARTICIPANTS = """
     ORDER BY p.meeting_id, CASE WHEN pa.id IS NOT NULL THEN 0 WHEN st.id IS NOT NULL THEN 1 ELSE 2 END, p.id
 """
 
-# Agenda points in the order they were written, with who wrote them.
+# Agenda points in the order they were written, with who wrote them; the
+# first 100 of a meeting (a page stays bounded whatever is posted).
 _AGENDA = """
-    SELECT a.meeting_id, a.id, a.text, a.created_at, coalesce(p.name, s.name) AS written_by,
-           a.written_by_parent_id IS NOT NULL AS by_parent
-    FROM agenda_points a
-    LEFT JOIN parents p ON p.id = a.written_by_parent_id
-    LEFT JOIN staff s ON s.id = a.written_by_staff_id
-    WHERE a.meeting_id IN ({ids})
-    ORDER BY a.meeting_id, a.id
+    SELECT meeting_id, id, text, created_at, written_by, by_parent FROM (
+        SELECT a.meeting_id, a.id, a.text, a.created_at, coalesce(p.name, s.name) AS written_by,
+               a.written_by_parent_id IS NOT NULL AS by_parent,
+               row_number() OVER (PARTITION BY a.meeting_id ORDER BY a.id) AS number
+        FROM agenda_points a
+        LEFT JOIN parents p ON p.id = a.written_by_parent_id
+        LEFT JOIN staff s ON s.id = a.written_by_staff_id
+        WHERE a.meeting_id IN ({ids})
+    ) WHERE number <= 100
+    ORDER BY meeting_id, id
 """
 
 

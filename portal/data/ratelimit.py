@@ -1,8 +1,8 @@
 """Count requests per bucket in the database, so limits hold across workers."""
 from datetime import timedelta
 
-from ..data.clock import to_db_time, utcnow
-from ..data.db import get_db
+from .clock import to_db_time, utcnow
+from .db import get_db
 
 
 def hit(bucket, limit, window=timedelta(hours=1)):
