@@ -583,6 +583,18 @@ def render_times(args, paths, secret_key):
 # --- summary -----------------------------------------------------------------------
 
 
+def code_revision():
+    """The commit measured, and whether portal/ had uncommitted changes (None without git)."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                                timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "portal"], cwd=REPO, capture_output=True,
+                               text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return commit + (" + uncommitted changes in portal/" if dirty else "")
+
+
 def verdict(ok):
     return "met" if ok else "MISSED"
 
@@ -653,11 +665,13 @@ def main():
     print(f"\nCaseload: coordinators with {rt['caseload_families'][large]} families"
           f" ({', '.join(str(rt['pages']['caseload']['subjects'][f]) for f in paths)} coordinators sampled);"
           f" SQL statements are the median per page, per database.")
-    print(f"Whole run: {time.perf_counter() - started:.0f} s.")
+    revision = code_revision()
+    print(f"Whole run: {time.perf_counter() - started:.0f} s. Code: {revision}.")
 
     result = {
         "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "quick": args.quick,
+        "code": revision,
         "cpus": cpus,
         "load_average": {"before": load_before, "after": load_after},
         "gunicorn": settings,
