@@ -76,16 +76,22 @@ class Tab:
         response = self.page.goto(url)
         return response
 
+    def resize(self, viewport):
+        self.viewport = viewport
+        self.page.set_viewport_size(viewport)
+
     def main_text(self):
         return self.page.inner_text("main")
 
     def check_accessibility(self):
+        self.page.wait_for_load_state()  # a click returns before the new page's stylesheet applies
         violations = axe_violations(self.page) if self.javascript else []
         summary = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
         assert summary == [], f"axe on {self.page.url} at {self.viewport['width']} px: {summary}"
         self.checked.append(self.page.url)
 
     def check_fits_width(self):
+        self.page.wait_for_load_state()
         width = self.page.evaluate("document.documentElement.scrollWidth")
         assert width <= self.viewport["width"], f"{self.page.url} is {width} px wide at {self.viewport['width']} px"
 
