@@ -85,6 +85,38 @@ def _demo_links():
             for who, email, staff in people]
 
 
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(target):
+    """Write a consistent copy of the database to TARGET (safe while the portal runs)."""
+    from .data.backup import BackupError, backup
+
+    try:
+        written = backup(current_app.config["DATABASE"], target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {written}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask; the portal must be stopped.")
+@with_appcontext
+def restore_command(source, yes):
+    """Replace the database with the backup SOURCE. Stop the portal first."""
+    from .data.backup import BackupError, restore
+
+    database = current_app.config["DATABASE"]
+    if not yes:
+        click.confirm(f"Replace {database} with {source}? Everything written after the backup is lost", abort=True)
+    try:
+        restore(source, database)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {database} from {source}")
+
+
 @click.group("staff")
 def staff_group():
     """Manage staff accounts (also in the browser, for admins)."""
@@ -160,5 +192,6 @@ def build_site_command():
 
 
 def init_app(app):
-    for command in (demo_command, link_command, staff_group, serve_command, build_site_command):
+    for command in (demo_command, link_command, staff_group, backup_command, restore_command, serve_command,
+                    build_site_command):
         app.cli.add_command(command)
