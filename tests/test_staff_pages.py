@@ -334,6 +334,7 @@ def test_an_addition_in_the_same_second_as_the_coordinators_view_is_still_new(ap
 def test_many_additions_are_shown_a_page_at_a_time_and_none_is_lost(app, auth, client, db):
     from portal.data.changes import Actor, goals
 
+    app.config["PARENT_WRITES_PER_HOUR"] = 1000
     with app.test_request_context():
         for number in range(60):
             goals.add_goal(Actor("parent", 1), 1, text=f"Mål nummer {number:02d}")
@@ -343,3 +344,15 @@ def test_many_additions_are_shown_a_page_at_a_time_and_none_is_lost(app, auth, c
     second = main_part(client.get("/staff/families/1").text)
     shown = set(re.findall(r"Mål nummer (\d\d)", first)) | set(re.findall(r"Mål nummer (\d\d)", second))
     assert shown == {f"{n:02d}" for n in range(60)}
+
+
+def test_parallel_efforts_name_the_family_in_words_when_it_is_one_of_them(app, auth, client):
+    from portal.data.changes import Actor, plan
+
+    with app.test_request_context():
+        plan.add_plan_item(Actor("staff", METTE), 1, what="Vi øver morgenrutinen selv", kind="family_support",
+                           responsible="family", status="active")
+    auth.staff()
+    for path in ("/staff/families/1", "/staff/families/1/plan"):
+        page = main_part(client.get(path).text)
+        assert "familien selv" in page and " og family" not in page and "family og" not in page

@@ -6,15 +6,11 @@ from .db import get_db
 
 
 def record(action, *, actor_kind="system", actor_id=None, family_id=None, **detail):
-    get_db()["audit_log"].insert(
-        {
-            "at": now_text(),
-            "actor_kind": actor_kind,
-            "actor_id": actor_id,
-            "action": action,
-            "family_id": family_id,
-            "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
-        }
+    # A plain INSERT: sqlite-utils' insert() reads the table's schema first, on every page view.
+    get_db().execute(
+        "INSERT INTO audit_log (at, actor_kind, actor_id, action, family_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        [now_text(), actor_kind, actor_id, action, family_id,
+         json.dumps(detail, ensure_ascii=False) if detail else None],
     )
 
 

@@ -118,7 +118,7 @@ def attach(meetings, key, sql, parent=None):
         m[key] = []
     if not meetings:
         return
-    hidden = access.people_hidden_from(parent["id"]) if parent is not None and key == "participants" else ()
+    hidden = access.people_hidden_from(parent) if parent is not None and key == "participants" else ()
     placeholders = ", ".join("?" for _ in by_id)
     for row in get_db().query(sql.format(ids=placeholders), list(by_id)):
         if row.get("key") in hidden:
