@@ -64,7 +64,7 @@ class PageChecker:
     warning, a table…) not yet checked there.
     """
 
-    STATES = {"error-summary", "conflict", "preview", "notice", "error", "warning", "link-box", "table-wrap"}
+    STATES = {"error-summary", "conflict", "preview", "error", "warning", "link-box", "table-wrap"}
 
     def __init__(self, browser, origin):
         self.origin = origin
