@@ -142,6 +142,7 @@ def test_a_cancelled_meeting_shows_the_reason_to_the_parent(app, auth, client):
     response = client.post(f"/staff/families/1/meetings/{FOLLOW_UP}/cancel",
                            data={"csrf_token": csrf_from(page), "version": version, "reason": "Hanne er på kursus."})
     assert response.status_code == 302
+    assert "Mødet er aflyst." in client.get(response.headers["Location"]).text  # the notice for this change
     sara = parent_client(app)
     meeting = main_part(sara.get(f"/meetings/{FOLLOW_UP}").text)
     assert "Mødet er aflyst." in meeting and "Hanne er på kursus." in meeting

@@ -4,6 +4,7 @@ from flask import abort, g, render_template, url_for
 from ..data.changes import Actor, NotFound
 from ..data.reads import family
 from ..web.forms import save_form
+from ..web.i18n import N_
 
 
 def actor():
@@ -35,13 +36,13 @@ def hidden_from_data(form):
 
 
 def form_page(form, save, *, title, done, saved_form=None, back=None, template="staff/form.html",
-              layout="staff/_family.html", **context):
-    """A staff form page: the form, saved through save_form(); a row not in the family is 404."""
+              layout="staff/_family.html", notice=N_("Gemt."), **context):
+    """A staff form page: the form, saved through save_form() with `notice` after; a row not in the family is 404."""
     def render(shown, conflict=None):
         return render_template(template, form=shown, conflict=conflict, title=title, back=back, layout=layout,
                                **context)
 
     try:
-        return save_form(form, save, done=done, render=render, saved_form=saved_form)
+        return save_form(form, save, done=done, render=render, saved_form=saved_form, notice=notice)
     except NotFound:
         abort(404)
