@@ -70,8 +70,26 @@ def link_command(contact, staff, send):
     url = links.issue(kind, person["id"], origin="sent", channel=send or "shown")
     if send:
         recipient = person["email"] if send == "email" else person["phone"]
-        delivery.send(send, recipient, url, int(links.lifetime("sent").total_seconds() // 60))
+        delivery.queue_link(send, recipient, url, int(links.lifetime("sent").total_seconds() // 60),
+                            family_id=person.get("family_id"), **{f"{kind}_id": person["id"]})
+        delivery.deliver_due()
     click.echo(url)
+
+
+@click.command("deliver")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between rounds.")
+@with_appcontext
+def deliver_command(once, interval):
+    """Send queued e-mails and SMS (each web worker also does this in a thread)."""
+    import time
+
+    while True:
+        sent = delivery.deliver_due()
+        if once:
+            click.echo(f"Sent {sent} message(s).")
+            return
+        time.sleep(interval)
 
 
 def _demo_links():
@@ -177,6 +195,7 @@ def serve_command(host, port, print_links):
             click.echo(f"    {url}")
         click.echo("")
     get_db().conn.close()
+    delivery.start_worker(app)
     run_simple(host, port, app, threaded=True)
 
 
@@ -192,6 +211,6 @@ def build_site_command():
 
 
 def init_app(app):
-    for command in (demo_command, link_command, staff_group, backup_command, restore_command, serve_command,
-                    build_site_command):
+    for command in (demo_command, link_command, deliver_command, staff_group, backup_command, restore_command,
+                    serve_command, build_site_command):
         app.cli.add_command(command)

@@ -30,5 +30,12 @@ def post_fork(server, worker):
     install_log_filters()
 
 
+def post_worker_init(worker):
+    """Each worker also sends queued messages; claims keep two workers off the same one."""
+    from portal.sign_in.delivery import start_worker
+
+    start_worker(worker.wsgi)
+
+
 def when_ready(server):
     install_log_filters()

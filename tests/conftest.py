@@ -63,6 +63,14 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def deliver(app):
+    """Run the outbox worker once, as the thread in each web worker does every second."""
+    from portal.sign_in import delivery
+
+    with app.app_context():
+        return delivery.deliver_due(limit=10_000)
+
+
 def main_part(html):
     return html.split('<main id="indhold">')[1].split("</main>")[0]
 

@@ -12,6 +12,7 @@ from portal.data.db import connect, migrate
 NOT_SHOWN_TO_FAMILIES = {
     "audit_log": "the audit log is read by admins only",
     "staff_family_seen": "when a coordinator last opened a family: staff bookkeeping",
+    "outbox": "messages waiting to be sent; their state is shown to coordinators only",
 }
 # How rows of a table reach their family, when not by a family_id column.
 VIA = {"meeting_id": "meetings", "goal_id": "goals", "consent_id": "consents"}

@@ -2,7 +2,7 @@
 import os
 import stat
 
-from conftest import Auth, csrf_from
+from conftest import Auth, csrf_from, deliver
 
 from portal.data.db import connect
 
@@ -47,6 +47,7 @@ def test_the_database_its_wal_and_the_outbox_are_private_files(app, auth, client
     auth.staff()
     token = csrf_from(client.get("/staff/families/1/members").text)
     client.post("/staff/families/1/parents/1/link", data={"csrf_token": token, "channel": "sms"})
+    assert deliver(app) == 1
     outbox = app.config["OUTBOX_DIR"]
     assert stat.S_IMODE(os.stat(outbox).st_mode) == 0o700
     assert all(stat.S_IMODE(os.stat(os.path.join(outbox, f)).st_mode) == 0o600 for f in os.listdir(outbox))

@@ -113,3 +113,28 @@ def test_many_slow_clients_do_not_block_a_parent(gunicorn):
     finally:
         for s in idle:
             s.close()
+
+
+def test_a_link_a_parent_asks_for_is_sent_by_the_workers_own_outbox_thread(gunicorn):
+    """No separate process is needed: each gunicorn worker delivers what is queued, exactly once."""
+    import json
+    import re
+
+    port, _link, log = gunicorn
+    outbox = log.parent / "outbox"
+    status, headers, body = request(port, "GET", "/login")
+    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', body).group(1)
+    cookie = headers["Set-Cookie"].split(";")[0]
+    form = f"csrf_token={token}&contact=thomas.holm%40example.dk"
+    status, _headers, body = request(port, "POST", "/login", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie, "Sec-Fetch-Site": "same-origin"})
+    assert status == 200 and "Se din e-mail" in body
+    deadline = time.monotonic() + 15
+    messages = []
+    while time.monotonic() < deadline and not messages:
+        messages = [json.loads(p.read_text()) for p in outbox.glob("*.json")]
+        time.sleep(0.2)
+    assert [m["to"] for m in messages] == ["thomas.holm@example.dk"]
+    assert f"https://{HOST}/login/" in messages[0]["text"]
+    time.sleep(2)  # both workers' threads have had rounds since: still one message
+    assert len(list(outbox.glob("*.json"))) == 1

@@ -6,7 +6,7 @@ from portal.config import ConfigError
 from portal.data.db import get_db, migrate
 from portal import demo as demo_data
 
-from conftest import Auth, csrf_from
+from conftest import Auth, csrf_from, deliver
 
 
 def cookie(client, name="familieportal"):
@@ -138,6 +138,7 @@ def test_links_use_the_configured_base_url_not_the_host_header(app, client):
     import json
     from pathlib import Path
 
+    assert deliver(app) == 1
     message = json.loads(next(Path(app.config["OUTBOX_DIR"]).glob("*.json")).read_text())
     assert "http://localhost/login/" in message["text"]
     assert "evil" not in message["text"]

@@ -578,3 +578,35 @@ def m007_coordinator_workspace(db):
         _bump_via_meeting(db, table)
     _bump_via(db, "goal_scores", "SELECT family_id FROM goals WHERE id = {}.goal_id")
     _bump_via(db, "goal_notes", "SELECT family_id FROM goals WHERE id = {}.goal_id")
+
+
+@migrations()
+def m008_outbox(db):
+    """Every e-mail and SMS waits here until a worker has sent it: never lost, never sent by two workers."""
+    db["outbox"].create(
+        {
+            "id": int,
+            "channel": str,  # email | sms
+            "recipient": str,
+            "subject": str,
+            "body": str,  # blanked once sent or given up: it may hold a sign-in link
+            "purpose": str,  # sign_in_link
+            "family_id": int,  # whose coordinator sees the message's state
+            "parent_id": int,
+            "staff_id": int,
+            "created_at": str,
+            "expires_at": str,  # not worth sending after this (the link has expired)
+            "attempts": int,
+            "next_attempt_at": str,
+            "claimed_by": str,  # the worker sending it now
+            "claimed_until": str,  # a worker killed mid-send lets go at this time
+            "sent_at": str,
+            "failed_at": str,  # given up: shown to the coordinator
+            "last_error": str,  # the kind of error only, never an address
+        },
+        pk="id",
+        not_null={"channel", "recipient", "created_at", "attempts", "next_attempt_at"},
+        defaults={"attempts": 0},
+    )
+    db["outbox"].create_index(["sent_at", "failed_at", "next_attempt_at"])
+    db["outbox"].create_index(["family_id", "created_at"])

@@ -1,21 +1,40 @@
-"""Deliver sign-in links by e-mail (SMTP) or SMS.
+"""Deliver e-mail (SMTP) and SMS through a durable outbox in the database.
+
+A request only queues a message (one row, in its own transaction), so it
+answers in the same time whether or not the address is known, and a message
+is never lost when a process dies. Workers (`familieportal deliver`, and a
+thread in every web worker) claim one row at a time with a conditional UPDATE,
+so two workers never send the same message; a claim lapses if its worker is
+killed mid-send, and the message is tried again. Failures are retried with
+backoff; after the last try, or once the link in it has expired, the message
+is marked failed, which its family's coordinator sees.
 
 Messages say who sent them and carry the link - never a child's name or
 anything about the case. In development both channels can write to an
 outbox folder instead of sending.
 """
 import json
+import os
 import smtplib
+import socket
 import ssl
+import threading
+import time
+from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
-from pathlib import Path
 
 from flask import current_app
 
-from ..data.clock import now_text
-from ..data.db import private_file, private_folder
+from ..data.clock import now_text, to_db_time, utcnow
+from ..data.db import get_db, private_file, private_folder, read_one
+from ..data.reads import family as family_reads
+from . import links
 from ..settings import municipality
+
+# Seconds to wait after the 1st, 2nd, … failed try; then the message has failed.
+BACKOFF = (30, 120, 600, 1800, 3600)
+CLAIM = timedelta(minutes=2)
 
 
 class DeliveryError(Exception):
@@ -39,49 +58,185 @@ def link_message(url, minutes):
     )
 
 
-def send(channel, recipient, url, minutes):
-    """Send a sign-in link to an e-mail address or a phone number."""
-    text = link_message(url, minutes)
-    if channel == "email":
-        backend = current_app.config["EMAIL_BACKEND"]
-        if backend == "smtp":
-            try:
-                return _send_smtp(recipient, text)
-            except (smtplib.SMTPException, OSError) as error:
-                # The class name only: the error text may hold the address.
-                raise DeliveryError(f"e-mail not sent: {type(error).__name__}") from None
-    elif channel == "sms":
-        backend = current_app.config["SMS_BACKEND"]
-    else:
+def queue_link(channel, recipient, url, minutes, *, family_id=None, parent_id=None, staff_id=None):
+    """Queue a sign-in link for an e-mail address or a phone number; return the outbox id."""
+    _backend(channel)  # refuse an unknown channel or backend now, not in the worker
+    now = utcnow()
+    subject = f"Dit link til Familieportalen – {municipality().get('name', '')}".strip(" –")
+    return get_db().execute(
+        "INSERT INTO outbox (channel, recipient, subject, body, purpose, family_id, parent_id, staff_id,"
+        " created_at, expires_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, 'sign_in_link', ?, ?, ?, ?, ?, 0, ?)",
+        [channel, recipient, subject, link_message(url, minutes), family_id, parent_id, staff_id, to_db_time(now),
+         to_db_time(now + timedelta(minutes=minutes)), to_db_time(now)],
+    ).lastrowid
+
+
+def queue_link_request(channel, contact, minutes, *, parent_id=None, family_id=None):
+    """Queue a parent's request for a new link: the same single row whether or not we know the address.
+
+    The worker issues the link and sends it (or drops a request for an
+    unknown address), so the request itself takes the same time either way.
+    """
+    _backend(channel)
+    now = utcnow()
+    get_db().execute(
+        "INSERT INTO outbox (channel, recipient, purpose, family_id, parent_id, created_at, expires_at, attempts,"
+        " next_attempt_at) VALUES (?, ?, 'link_request', ?, ?, ?, ?, 0, ?)",
+        [channel, contact, family_id, parent_id, to_db_time(now), to_db_time(now + timedelta(minutes=minutes)),
+         to_db_time(now)],
+    )
+
+
+def _link_for_request(message):
+    """Turn a queued link request into the message that carries the link; None if there is none to send."""
+    db = get_db()
+    parent = family_reads.parent_who_may_sign_in(message["recipient"])[0] if message["parent_id"] else None
+    if parent is None or parent["id"] != message["parent_id"]:
+        # Unknown, or no longer allowed: forget the address a stranger typed.
+        db.execute("UPDATE outbox SET failed_at = ?, last_error = 'no parent', recipient = '', claimed_until = NULL"
+                   " WHERE id = ?", [now_text(), message["id"]])
+        return None
+    minutes = current_app.config["REQUESTED_LINK_MINUTES"]
+    url = links.issue("parent", parent["id"], origin="requested", channel=message["channel"])
+    recipient = parent["email"] if message["channel"] == "email" else parent["phone"]
+    subject = f"Dit link til Familieportalen – {municipality().get('name', '')}".strip(" –")
+    db.execute("UPDATE outbox SET purpose = 'sign_in_link', recipient = ?, subject = ?, body = ? WHERE id = ?",
+               [recipient, subject, link_message(url, minutes), message["id"]])
+    return read_one(db, "SELECT * FROM outbox WHERE id = ?", [message["id"]])
+
+
+def _backend(channel):
+    if channel not in ("email", "sms"):
         raise ValueError(f"unknown channel {channel!r}")
-    if backend != "outbox":
+    backend = current_app.config["EMAIL_BACKEND" if channel == "email" else "SMS_BACKEND"]
+    allowed = ("smtp", "outbox") if channel == "email" else ("outbox",)
+    if backend not in allowed:
         raise ValueError(f"unknown {channel} backend {backend!r}")
-    return _write_outbox(channel, recipient, text)
+    return backend
 
 
-def _send_smtp(recipient, text):
+def deliver_due(limit=50, worker=None):
+    """Send what is due, one claimed message at a time; return how many were handed over."""
+    worker = worker or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+    sent = 0
+    for _ in range(limit):
+        message = _claim(worker)
+        if message is None:
+            break
+        sent += _try(message, worker)
+    return sent
+
+
+def _claim(worker):
+    """Take the oldest due message for this worker, or None. Only one worker's UPDATE can win a row."""
+    db = get_db()
+    now = now_text()
+    while True:
+        row = db.execute(
+            "SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?"
+            " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id LIMIT 1",
+            [now, now],
+        ).fetchone()
+        if row is None:
+            return None
+        claimed = db.execute(
+            "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? AND sent_at IS NULL"
+            " AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)",
+            [worker, to_db_time(utcnow() + CLAIM), row[0], now],
+        ).rowcount
+        if claimed == 1:
+            return read_one(db, "SELECT * FROM outbox WHERE id = ?", [row[0]])
+
+
+def _try(message, worker):
+    db = get_db()
+    if message["expires_at"] and message["expires_at"] <= now_text():
+        _give_up(message, "expired")
+        return 0
+    if message["purpose"] == "link_request":
+        message = _link_for_request(message)
+        if message is None:
+            return 0
+    try:
+        _send(message)
+    except DeliveryError as error:
+        attempts = message["attempts"] + 1
+        if attempts > len(BACKOFF):
+            _give_up(message, str(error), attempts)
+        else:
+            db.execute(
+                "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL,"
+                " claimed_until = NULL WHERE id = ? AND claimed_by = ?",
+                [attempts, to_db_time(utcnow() + timedelta(seconds=BACKOFF[attempts - 1])), str(error),
+                 message["id"], worker],
+            )
+        return 0
+    # Sent: keep the record, drop the text (it carries a sign-in link).
+    db.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, body = NULL, claimed_until = NULL"
+               " WHERE id = ?", [now_text(), message["id"]])
+    return 1
+
+
+def _give_up(message, reason, attempts=None):
+    get_db().execute(
+        "UPDATE outbox SET failed_at = ?, last_error = ?, attempts = coalesce(?, attempts), body = NULL,"
+        " claimed_until = NULL WHERE id = ?",
+        [now_text(), reason, attempts, message["id"]],
+    )
+    current_app.logger.warning("Outbox message %s given up: %s", message["id"], reason)
+
+
+def _send(message):
+    backend = _backend(message["channel"])
+    if backend == "smtp":
+        try:
+            _send_smtp(message)
+        except (smtplib.SMTPException, OSError) as error:
+            # The class name only: the error text may hold the address.
+            raise DeliveryError(f"e-mail not sent: {type(error).__name__}") from None
+    else:
+        _write_outbox(message)
+
+
+def _send_smtp(message):
     config = current_app.config
-    message = EmailMessage()
-    message["From"] = config["MAIL_SENDER"]
-    message["To"] = recipient
-    message["Subject"] = f"Dit link til Familieportalen – {municipality().get('name', '')}".strip(" –")
-    message["Message-ID"] = make_msgid(domain="familieportalen")
-    message.set_content(text)
+    mail = EmailMessage()
+    mail["From"] = config["MAIL_SENDER"]
+    mail["To"] = message["recipient"]
+    mail["Subject"] = message["subject"]
+    mail["Message-ID"] = make_msgid(domain="familieportalen")
+    mail.set_content(message["body"])
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
         if config["SMTP_STARTTLS"]:
             smtp.starttls(context=ssl.create_default_context())
         if config["SMTP_USERNAME"]:
             smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"] or "")
-        smtp.send_message(message)
+        smtp.send_message(mail)
 
 
-def _write_outbox(channel, recipient, text):
-    """Development backend: one JSON file a message, newest last."""
+def _write_outbox(message):
+    """Development backend: one JSON file a message, named after its outbox id."""
     folder = private_folder(current_app.config["OUTBOX_DIR"])
-    existing = len(list(folder.glob("*.json")))
-    path = private_file(folder / f"{existing + 1:05d}-{channel}.json")
+    path = private_file(folder / f"{message['id']:05d}-{message['channel']}.json")
     path.write_text(
-        json.dumps({"at": now_text(), "channel": channel, "to": recipient, "text": text}, ensure_ascii=False, indent=2),
+        json.dumps({"at": now_text(), "channel": message["channel"], "to": message["recipient"],
+                    "text": message["body"]}, ensure_ascii=False, indent=2),
         encoding="utf-8",
     )
-    return path
+
+
+def start_worker(app, interval=1.0):
+    """A daemon thread that delivers what is due every `interval` seconds, in this process."""
+    def run():
+        while True:
+            try:
+                with app.app_context():
+                    deliver_due()
+            except Exception:  # keep delivering: one bad moment must not stop every later message
+                app.logger.exception("Outbox worker")
+            time.sleep(interval)
+
+    thread = threading.Thread(target=run, name="outbox", daemon=True)
+    thread.start()
+    return thread
+

@@ -8,6 +8,7 @@ from . import delivery, links
 from . import sessions as auth
 from ..data import audit, ratelimit
 from ..data.contact import normalise_phone
+from ..data.db import get_db
 from ..data.reads import family
 from ..web.formatting import mask_name
 from ..web.i18n import gettext as _
@@ -85,31 +86,39 @@ def request_link():
             return render_template("sign_in/request.html", form=form, error=_(
                 "Skriv din e-mail eller dit mobilnummer."
             )), 400
-        config = current_app.config
-        if not ratelimit.hit(f"ip:{request.remote_addr}", config["LINK_REQUESTS_PER_IP"]):
-            abort(429)
         parent, channel = family.parent_who_may_sign_in(contact)
         if channel is None:
             return render_template("sign_in/request.html", form=form, error=_(
                 "Det ligner ikke en e-mail eller et mobilnummer. Prøv igen."
             )), 400
-        identifier = contact.lower() if channel == "email" else normalise_phone(contact)
-        if not ratelimit.hit(f"id:{identifier}", config["LINK_REQUESTS_PER_IDENTIFIER"]):
-            abort(429)
-        if parent is not None:
-            url = links.issue("parent", parent["id"], origin="requested", channel=channel)
-            recipient = parent["email"] if channel == "email" else parent["phone"]
-            try:
-                delivery.send(channel, recipient, url, config["REQUESTED_LINK_MINUTES"])
-            except delivery.DeliveryError as error:
-                # Same answer as always: the page must not tell who is known.
-                current_app.logger.error("Sign-in link for parent %s not delivered: %s", parent["id"], error)
-                audit.record("sign_in.link_not_delivered", family_id=parent["family_id"], channel=channel)
-        else:
-            audit.record("sign_in.link_requested_unknown", actor_kind="anonymous", channel=channel)
+        # One transaction (one write to disk) whether or not we know the address,
+        # and the message only queued: the answer takes the same time either way.
+        with get_db().atomic():
+            _answer_link_request(parent, channel, contact)
         # The same answer whether or not we know the address.
         return render_template("sign_in/requested.html", channel=channel)
     return render_template("sign_in/request.html", form=form, error=None)
+
+
+def _answer_link_request(parent, channel, contact):
+    """Queue a link if we know the address and its hourly limit allows; never tell which happened.
+
+    Over the limit for one address, nothing is sent and the page looks the
+    same: a stranger cannot lock a parent out with a 429, and a link staff
+    sent stays valid whatever strangers ask for.
+    """
+    config = current_app.config
+    if not ratelimit.hit(f"ip:{request.remote_addr}", config["LINK_REQUESTS_PER_IP"]):
+        abort(429)
+    identifier = contact.lower() if channel == "email" else normalise_phone(contact)
+    if not ratelimit.hit(f"id:{identifier}", config["LINK_REQUESTS_PER_IDENTIFIER"]):
+        audit.record("sign_in.link_request_limited", actor_kind="anonymous", channel=channel,
+                     family_id=parent["family_id"] if parent else None)
+        return
+    # Known or not, the same row: the outbox worker issues the link, or drops the request.
+    delivery.queue_link_request(channel, identifier, config["REQUESTED_LINK_MINUTES"],
+                                parent_id=parent["id"] if parent else None,
+                                family_id=parent["family_id"] if parent else None)
 
 
 @bp.route("/logout", methods=["POST"])

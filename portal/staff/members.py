@@ -30,7 +30,7 @@ class ActiveForm(VersionedForm):
 def members(family_id, status=200, **shown):
     return render_template(
         "staff/members.html", parents=family.parents(family_id), children=family.children(family_id),
-        link_form=SendLinkForm(), active_form=ActiveForm(), **shown,
+        link_form=SendLinkForm(), active_form=ActiveForm(), messages=family.messages(family_id), **shown,
     ), status
 
 
@@ -157,8 +157,6 @@ def send_link(family_id, parent_id):
     if channel == "shown":
         # Shown on screen, e.g. at a meeting: the parent scans it with their phone.
         return members(family_id, shown_url=url, shown_qr=qr_svg(url), shown_for=parent["name"])
-    try:
-        delivery.send(channel, recipient, url, current_app.config["SENT_LINK_HOURS"] * 60)
-    except delivery.DeliveryError:
-        return members(family_id, status=503, sent="failed")
+    delivery.queue_link(channel, recipient, url, current_app.config["SENT_LINK_HOURS"] * 60, family_id=family_id,
+                        parent_id=parent_id)
     return members(family_id, sent=channel)

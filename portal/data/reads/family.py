@@ -99,6 +99,16 @@ def people_involved(family_id, *, include_removed=False):
     return rows
 
 
+def messages(family_id, limit=20):
+    """The family's latest messages and where each stands, for its coordinator."""
+    return list(get_db().query(
+        "SELECT o.id, o.channel, o.recipient, o.created_at, o.sent_at, o.failed_at, o.attempts, o.last_error,"
+        " p.name AS parent_name FROM outbox o LEFT JOIN parents p ON p.id = o.parent_id"
+        " WHERE o.family_id = ? ORDER BY o.id DESC LIMIT ?",
+        [family_id, limit],
+    ))
+
+
 def people_for_parent(parent):
     """The professionals around the family that this parent may see; phone and e-mail only where allowed."""
     return list(get_db().query(
