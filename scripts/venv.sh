@@ -16,13 +16,19 @@ ensure_venv() {
     fi
 }
 
-ensure_chromium() {
-    # Browser tests drive Debian's Chromium; Playwright cannot download its own here.
-    if command -v chromium >/dev/null 2>&1; then
+ensure_debian_packages() {
+    # Real parts the tests start themselves: Debian's Chromium (Playwright cannot
+    # download its own here), nginx in front of gunicorn, openssl for its test certificate.
+    local missing=()
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
+    [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    if [ ${#missing[@]} -eq 0 ]; then
         return
     fi
     local sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+    # RUNLEVEL=1: invoke-rc.d starts no system nginx on port 80; the tests start their own on free ports.
+    DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
