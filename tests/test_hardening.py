@@ -125,3 +125,47 @@ def test_pages_stay_bounded_when_a_family_has_very_many_items(app, auth, client,
     auth.sign_in()
     for path in ("/goals", "/meetings/2", "/meetings", "/"):
         assert len(client.get(path).data) < 200_000, path
+
+
+def test_text_parents_write_is_isolated_wherever_staff_read_it(app, auth, client):
+    """A right-to-left override in a parent's words must not reorder the page around it."""
+    import re as regex
+
+    words = "Vigtigt \u202eikke dette\u202c og \u05e9\u05dc\u05d5\u05dd"
+    sara = app.test_client()
+    Auth(app, sara).sign_in()
+    token = csrf_from(sara.get("/goals").text)
+    sara.post("/goals", data={"csrf_token": token, "text": words, "for_whom": "family"})
+    sara.post("/meetings/3/agenda", data={"csrf_token": token, "text": words})
+    auth.staff()
+    goal_id = max(int(i) for i in regex.findall(r"/staff/families/1/goals/(\d+)\"", client.get("/staff/families/1/goals").text))
+    pages = [f"/staff/families/1", "/staff/families/1/goals", f"/staff/families/1/goals/{goal_id}",
+             "/staff/families/1/meetings/3"]
+    for path in pages:
+        html = client.get(path).text
+        found = [m.start() for m in regex.finditer(regex.escape(words), html)]
+        assert found, path
+        for start in found:
+            opening = list(regex.finditer(r"<(\w+)([^>]*)>", html[:start]))[-1]
+            assert opening.group(1) == "bdi" or 'dir="auto"' in opening.group(2), (path, opening.group(0))
+
+
+def test_a_percent_sign_in_names_and_texts_never_breaks_a_page(app, auth, client, db):
+    """Names, goals and consents are data: they must never be run through a translation's % formatting."""
+    from portal.data.changes import Actor, consents, goals, people
+
+    with app.test_request_context():
+        person = people.add_person(Actor("staff", 2), 1, name="Kim 50% Hansen", role="Lærer 100%",
+                                   organisation="Skole %(name)s")
+        goals.add_goal(Actor("parent", 1), 1, text="Fravær under 10%")
+        consent = consents.record_consent(Actor("staff", 2), 1, given_by=[1], information="Fravær over 10%",
+                                          shared_between="Skolen %s")
+    auth.staff()
+    for path in (f"/staff/families/1/people/{person}/edit", "/staff/families/1/plan/new", "/staff/families/1/meetings/new",
+                 f"/staff/families/1/consents/{consent}/withdraw", "/staff/families/1/people", "/staff/families/1/goals",
+                 "/staff/families/1/consents", "/staff/families/1/plan/1/edit"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert "Kim 50% Hansen" in client.get(f"/staff/families/1/people/{person}/edit").text
+    assert "Fravær over 10%" in client.get(f"/staff/families/1/consents/{consent}/withdraw").text
+    assert "Fravær under 10%" in client.get("/staff/families/1/plan/new").text

@@ -30,17 +30,34 @@ def choose(client, lang):
     return client.post("/language", data={"csrf_token": token, "lang": lang, "next": "/"})
 
 
-def test_a_parent_can_read_their_page_in_english(auth, client):
+def test_a_parent_can_read_their_pages_in_english(auth, client):
     auth.sign_in()
     choose(client, "en")
-    page = client.get("/").text
-    assert '<html lang="en">' in page
-    for text in ("Your contact person", "Your next meetings", "Our goals", "Add a goal", "Network meeting", "Sign out"):
-        assert text in page
-    assert "Dine næste møder" not in page
-    assert "/info/en/netvaerksmoeder/" in page
+    pages = {path: client.get(path).text for path in ("/", "/meetings", "/goals", "/plan", "/people", "/consents")}
+    assert '<html lang="en">' in pages["/"]
+    for path, texts in {
+        "/": ("Your contact person", "Your next meeting", "Sign out", "Accessibility statement"),
+        "/meetings": ("Your next meetings", "Network meeting", "/info/en/netvaerksmoeder/"),
+        "/goals": ("Our goals", "Add a goal"),
+        "/plan": ("Your plan",),
+    }.items():
+        for text in texts:
+            assert text in pages[path], (path, text)
+    for page in pages.values():
+        for danish in ("Dit næste møde", "Dine næste møder", "Tilføj et mål", "Log ud", "Tilgængelighedserklæring"):
+            assert danish not in page
     choose(client, "da")
-    assert "Dine næste møder" in client.get("/").text
+    assert "Dit næste møde" in client.get("/").text
+
+
+def test_staff_pages_read_in_english_too(auth, client):
+    auth.staff()
+    token = csrf_from(client.get("/staff/").text)
+    client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/staff/"})
+    for path, text in (("/staff/", "Your families"), ("/staff/families/1", "New from the family"),
+                       ("/staff/families/1/meetings/new", "Save as draft")):
+        page = client.get(path).text
+        assert text in page, (path, text)
 
 
 def test_the_language_switch_only_redirects_within_the_site(client):

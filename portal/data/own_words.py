@@ -43,7 +43,8 @@ def problem(text, *, max_length, blank_message, too_long_message, multiline=True
         return _(blank_message)
     allowed = _ALLOWED_CONTROLS if multiline else {"\t"}
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
-        return _(CONTROL_MESSAGE if multiline or "\n" not in text else ONE_LINE_MESSAGE)
+        message = CONTROL_MESSAGE if multiline or "\n" not in text else ONE_LINE_MESSAGE
+        return _(message)
     count = length(text)
     if count > max_length:
         return _(too_long_message, max=thousands(max_length), count=thousands(count))

@@ -33,9 +33,10 @@ class StaffForm(VersionedForm):
     department = StringField(N_("Afdeling"))
     email = StringField(N_("E-mail"), description=N_("Login-links sendes hertil."))
     phone = StringField(N_("Telefon"), description=N_("Forældrene kan se og ringe til nummeret."))
-    reachable = StringField(N_("Hvornår man kan fange dig"), description=N_("Fx \"Mandag–torsdag kl. 8.30–10\"."))
+    reachable = StringField(N_("Hvornår forældre kan få fat i medarbejderen"),
+                            description=N_("Fx \"Mandag–torsdag kl. 8.30–10\"."))
     role = ChoiceField(N_("Rolle"))
-    covered_by_id = IdChoiceField(N_("Dækkes af, når man er væk"))
+    covered_by_id = IdChoiceField(N_("Dækkes af, når medarbejderen er væk"))
     away_until = DateField(N_("Væk til og med"), description=N_("Tom: ikke væk. Imens ser den, der dækker, familierne."))
 
     def fill_choices(self, staff_id=None):

@@ -1,6 +1,6 @@
 """Filters and globals the templates share."""
 from . import formatting, forms, markdown
-from .i18n import current_language
+from .i18n import current_language, gettext
 from ..data import vocabulary
 from ..settings import info_page_url, municipality
 
@@ -12,6 +12,10 @@ def init_app(app):
     env.filters["day"] = lambda t: formatting.day(t, current_language()) if t else ""
     env.filters["markdown"] = markdown.render
     env.globals["choice_pairs"] = forms.choice_pairs
+    # For texts that are data or come from a variable (a label, a title with a
+    # name in it): Jinja's own _() always applies "% variables" to its result,
+    # so a "%" in a name or a goal would break the page. Literal texts use _().
+    env.globals["translate"] = gettext
     env.globals["differences"] = forms.differences
     env.globals["municipality"] = municipality
     env.globals["info_url"] = lambda slug: info_page_url(slug, current_language())

@@ -5,6 +5,7 @@ from ..db import get_db
 from ..vocabulary import PLAN_RUNNING
 from ...web.i18n import N_
 from ...web.i18n import gettext as _
+from ...web.i18n import ngettext
 
 
 def _check(family_id, values):
@@ -61,8 +62,12 @@ def remove_person(actor, family_id, person_id, version):
         [person_id],
     ).fetchone()[0]
     if meetings or items:
-        raise Invalid({"person": _(
-            "Personen er med i %(meetings)s kommende møder og har ansvar for %(items)s indsatser i planen."
-            " Flyt dem til en anden først.", meetings=meetings, items=items)})
+        raise Invalid({"person": " ".join(part for part in (
+            ngettext("Personen er med i %(num)s kommende møde.", "Personen er med i %(num)s kommende møder.", meetings)
+            if meetings else "",
+            ngettext("Personen har ansvar for %(num)s indsats i planen.",
+                     "Personen har ansvar for %(num)s indsatser i planen.", items) if items else "",
+            _("Flyt det til en anden først."),
+        ) if part)})
     update_row("people_involved", person_id, version, {"removed_at": now_text()})
     record(actor, "person.removed", family_id, item_kind="person", item_id=person_id, for_family=True)

@@ -8,6 +8,7 @@ from ..vocabulary import STAFF_ROLES
 from ...sign_in import links, sessions
 from ...web.i18n import N_
 from ...web.i18n import gettext as _
+from ...web.i18n import ngettext
 
 NOTICE_DAYS = 30
 
@@ -77,8 +78,9 @@ def set_staff_active(actor, staff_id, version, active):
         families = get_db().execute("SELECT count(*) FROM families WHERE coordinator_id = ? AND active = 1",
                                     [staff_id]).fetchone()[0]
         if families:
-            raise Invalid({"active": _("Medarbejderen er kontaktperson for %(count)s familier. Giv dem videre til en anden først.",
-                                       count=families)})
+            raise Invalid({"active": ngettext(
+                "Medarbejderen er kontaktperson for %(num)s familie. Giv den videre til en anden først.",
+                "Medarbejderen er kontaktperson for %(num)s familier. Giv dem videre til en anden først.", families)})
     update_row("staff", staff_id, version, {"active": int(bool(active))})
     _end_access(staff_id)
     record(actor, "staff.activated" if active else "staff.deactivated", None, staff_id=staff_id)
@@ -95,7 +97,7 @@ def hand_over(actor, family_id, version, *, to_staff_id, notice_until=None):
         "to_staff_id", N_("Vælg en anden aktiv medarbejder."))
     start = today()
     notice_until = rules.date("notice_until", notice_until or start + timedelta(days=NOTICE_DAYS),
-                              not_before=(start, N_("Datoen skal ligge efter i dag.")))
+                              not_before=(start, N_("Datoen kan ikke ligge før i dag.")))
     rules.done()
     update_row("families", family_id, version, {"coordinator_id": to_staff_id})
     handover_id = db["handovers"].insert({
