@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from .data.changes import SYSTEM, Actor
 from .data.changes import consents, families, goals, meetings, people, plan, staff, summaries
 from .data.clock import LOCAL_ZONE, days_from_today, today
-from .data.db import get_db
+from .data.db import get_db, writing
 
 COORDINATOR_EMAIL = "mette.lund@demo-kommune.dk"
 ADMIN_EMAIL = "anne.krogh@demo-kommune.dk"
@@ -34,7 +34,7 @@ def load():
     db = get_db()
     if db["staff"].count_where("email = ?", [COORDINATOR_EMAIL]):
         return False
-    with db.atomic():
+    with writing(db):
         ids = _staff()
         _holm(ids)
         _yilmaz_andersen(ids)

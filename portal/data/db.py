@@ -1,5 +1,7 @@
 """Open the SQLite database through sqlite-utils, one connection per request."""
+import contextlib
 import os
+import secrets
 import sqlite3
 import threading
 from pathlib import Path
@@ -48,6 +50,40 @@ def private_file(path):
     except FileExistsError:
         pass
     return Path(path)
+
+
+@contextlib.contextmanager
+def writing(db):
+    """One transaction that holds the write lock from its first statement (BEGIN IMMEDIATE).
+
+    A transaction that starts by reading and writes later cannot wait for the
+    lock: if another connection committed meanwhile, SQLite answers "database
+    is locked" at once, whatever the busy timeout. Taking the lock first makes
+    every writer wait its turn instead. Nested, it is a savepoint.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        name = f"nested_{secrets.token_hex(8)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
 
 
 def read_one(db, sql, params):

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from .clock import to_db_time, utcnow
-from .db import get_db
+from .db import get_db, writing
 
 
 def hit(bucket, limit, window=timedelta(hours=1)):
@@ -10,7 +10,7 @@ def hit(bucket, limit, window=timedelta(hours=1)):
     db = get_db()
     now = utcnow()
     since = to_db_time(now - window)
-    with db.atomic():
+    with writing(db):
         # Forget every hit older than the window, not just this bucket's.
         db.execute("DELETE FROM rate_limit_hits WHERE at < ?", [since])
         count = db.execute(

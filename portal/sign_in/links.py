@@ -6,7 +6,7 @@ from flask import current_app
 
 from ..data import access, audit
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
-from ..data.db import get_db
+from ..data.db import get_db, writing
 from .tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, verify
 
 PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in"}
@@ -31,7 +31,7 @@ def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by
     db = get_db()
     random_id = new_random_id()
     now = utcnow()
-    with db.atomic():
+    with writing(db):
         db.execute(
             "UPDATE sign_in_links SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ?"
             " AND used_at IS NULL AND revoked_at IS NULL" + (" AND origin = 'requested'" if origin == "requested" else ""),

@@ -8,7 +8,7 @@ from . import delivery, links
 from . import sessions as auth
 from ..data import audit, ratelimit
 from ..data.contact import normalise_phone
-from ..data.db import get_db
+from ..data.db import get_db, writing
 from ..data.reads import family
 from ..web.formatting import mask_name
 from ..web.i18n import gettext as _
@@ -93,7 +93,7 @@ def request_link():
             )), 400
         # One transaction (one write to disk) whether or not we know the address,
         # and the message only queued: the answer takes the same time either way.
-        with get_db().atomic():
+        with writing(get_db()):
             _answer_link_request(parent, channel, contact)
         # The same answer whether or not we know the address.
         return render_template("sign_in/requested.html", channel=channel)

@@ -9,7 +9,7 @@ from flask import current_app
 from .. import audit, ratelimit
 from ..clock import now_text, today
 from ..contact import is_email, normalise_phone
-from ..db import get_db
+from ..db import get_db, writing
 from ..own_words import is_visible
 from ..own_words import problem as text_problem
 from ...web.i18n import N_
@@ -52,7 +52,7 @@ def change(function):
 
     @functools.wraps(function)
     def wrapped(*args, **kwargs):
-        with get_db().atomic():
+        with writing(get_db()):
             return function(*args, **kwargs)
 
     return wrapped
