@@ -18,6 +18,7 @@ Also printed: what synchronous=FULL costs a write, against NORMAL, measured in t
 process on a copy of the same database (median time of adding a goal, 200 each).
 """
 import argparse
+import http.client
 import json
 import os
 import re
@@ -53,10 +54,19 @@ class Parent:
             headers["Cookie"] = self.cookie
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        reused = self.connection.sock is not None
         try:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
             text = response.read().decode(errors="replace")
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            self.connection.close()
+            self.connection = None
+            if not reused:
+                raise
+            # The server had closed the kept-alive connection (as nginx does after
+            # keepalive_requests): a browser sends the request again on a new one.
+            return self.request(method, path, body)
         except Exception:
             self.connection.close()
             self.connection = None
@@ -166,7 +176,9 @@ def main():
     urls = issue_links(db_path, parents, f"https://{SERVER_NAME}", secret)
     folder = OUT / "load-servers"
     folder.mkdir(parents=True, exist_ok=True)
-    servers = Production(folder, env)
+    # All the clients are at 127.0.0.1: nginx's limit of 30 requests at once from one
+    # address would answer most of them 429, as it should for one real address.
+    servers = Production(folder, env, per_address=args.clients * 2)
     sizes, stop = [], threading.Event()
     try:
         browsers = []

@@ -22,10 +22,16 @@ SERVER_NAME = "familie.example-kommune.dk"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def free_ports(count):
+    """`count` different free ports (held open together while chosen, so none comes twice)."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def wait_for_port(port, process, log, seconds=30):
@@ -50,8 +56,12 @@ def certificate(folder):
     return cert, key
 
 
-def nginx_config(folder, *, https_port, http_port, upstream_port):
-    """deploy/nginx.conf with this machine's ports and paths."""
+def nginx_config(folder, *, https_port, http_port, upstream_port, per_address=None):
+    """deploy/nginx.conf with this machine's ports and paths.
+
+    per_address replaces the limit of requests at once from one address: a load
+    test from one machine is every parent at one address.
+    """
     text = (DEPLOY / "nginx.conf").read_text()
     cert, key = certificate(folder)
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -77,6 +87,10 @@ def nginx_config(folder, *, https_port, http_port, upstream_port):
         text, count = re.subn(pattern, replacement, text, flags=re.M)
         if not count:
             raise ValueError(f"deploy/nginx.conf has no line matching {pattern!r}")
+    if per_address:
+        text, count = re.subn(r"limit_conn per_address \d+;", f"limit_conn per_address {per_address};", text)
+        if not count:
+            raise ValueError("deploy/nginx.conf has no limit_conn per_address")
     path = folder / "nginx.conf"
     path.write_text(text)
     return path
@@ -85,24 +99,24 @@ def nginx_config(folder, *, https_port, http_port, upstream_port):
 class Production:
     """gunicorn (production settings) on one port, nginx on another; stop() ends both."""
 
-    def __init__(self, folder, env, *, nginx=True, workers=None):
+    def __init__(self, folder, env, *, nginx=True, workers=None, port=None, per_address=None):
         self.folder = Path(folder)
-        self.gunicorn_port = free_port()
-        self.https_port = free_port() if nginx else None
-        self.http_port = free_port() if nginx else None
+        ports = free_ports(3)
+        self.gunicorn_port = port or ports[0]
+        self.https_port, self.http_port = (ports[1], ports[2]) if nginx else (None, None)
         env = {**os.environ, **env, "FAMILIEPORTAL_BIND": f"127.0.0.1:{self.gunicorn_port}"}
         if workers:
             env["FAMILIEPORTAL_WORKERS"] = str(workers)
         self.gunicorn_log = self.folder / "gunicorn.log"
         self.gunicorn = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "python:portal.gunicorn_conf", "portal:create_app()"],
-            env=env, cwd=REPO, stdout=open(self.gunicorn_log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+            env=env, cwd=REPO, stdout=open(self.gunicorn_log, "a"), stderr=subprocess.STDOUT, start_new_session=True)
         self.nginx = None
         try:
             wait_for_port(self.gunicorn_port, self.gunicorn, self.gunicorn_log)
             if nginx:
                 config = nginx_config(self.folder, https_port=self.https_port, http_port=self.http_port,
-                                      upstream_port=self.gunicorn_port)
+                                      upstream_port=self.gunicorn_port, per_address=per_address)
                 check = subprocess.run([NGINX, "-t", "-c", str(config), "-p", str(self.folder)], capture_output=True,
                                        text=True)
                 if check.returncode:

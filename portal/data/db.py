@@ -14,6 +14,15 @@ from sqlite_utils import Database
 from .migrations import migrations
 
 
+# How long a writer waits for another process's write to finish (gunicorn gives a
+# request 30 s).
+BUSY_SECONDS = 15
+# Within one process, writers take turns on this lock first: SQLite's own busy
+# handler polls with growing sleeps and is not fair, so under many concurrent
+# writers one could wait past any timeout while others come and go.
+_process_write_lock = threading.Lock()
+
+
 def connect(path):
     """Open a database with the pragmas every connection needs.
 
@@ -22,8 +31,8 @@ def connect(path):
     """
     if str(path) != ":memory:":
         private_file(Path(path))
-    conn = sqlite3.connect(str(path), timeout=5, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn = sqlite3.connect(str(path), timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
     conn.execute("PRAGMA foreign_keys = ON")
     # FULL: a commit is on disk before a parent is told it is saved, even if
     # the power goes a moment later (NORMAL may lose the last commits in WAL mode).
@@ -75,15 +84,16 @@ def writing(db):
         else:
             conn.execute(f"RELEASE SAVEPOINT {name}")
         return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")
+    with _process_write_lock:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
 
 
 def read_one(db, sql, params):
