@@ -427,3 +427,18 @@ def test_a_meeting_time_is_stored_in_utc(ctx):
                                          starts_at=from_local(date(2026, 12, 3), time(10, 0)))
     assert ctx["meetings"].get(meeting_id)["starts_at"] == "2026-12-03T09:00:00Z"
     assert HELD_NETWORK and PETER
+
+
+def test_a_deactivated_staff_member_loses_links_and_sessions_and_reactivation_revives_none(app, ctx):
+    from portal.sign_in import links
+
+    links.issue("staff", JONAS)
+    ctx["sessions"].insert({"id_hash": "j" * 64, "user_kind": "staff", "user_id": JONAS,
+                            "created_at": "2026-01-01T00:00:00Z", "last_seen_at": "2026-01-01T00:00:00Z"})
+    admin = Actor("staff", 3)
+    jonas = ctx["staff"].get(JONAS)
+    staff.set_staff_active(admin, JONAS, jonas["version"], False)
+    staff.set_staff_active(admin, JONAS, jonas["version"] + 1, True)
+    assert ctx.execute("SELECT count(*) FROM sign_in_links WHERE subject_kind = 'staff' AND subject_id = ?"
+                       " AND revoked_at IS NULL AND used_at IS NULL", [JONAS]).fetchone()[0] == 0
+    assert ctx.execute("SELECT ended_at FROM sessions WHERE id_hash = ?", ["j" * 64]).fetchone()[0] is not None
