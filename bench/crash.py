@@ -26,25 +26,23 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.servers import SERVER_NAME, Production  # noqa: E402
-from bench.slow_clients import CSRF, Client  # noqa: E402
+from bench.servers import SERVER_NAME, Browser, Production  # noqa: E402
 
 PARENTS = ["sara.holm@example.dk", "thomas.holm@example.dk", "nadia.yilmaz@example.dk",
            "martin.andersen@example.dk", "lene.nielsen@example.dk"]
 
 
-def writer(client, number, token, stop, acknowledged, lock):
+def writer(browser, number, stop, acknowledged, lock):
     count = 0
     while not stop.is_set():
         count += 1
         text = f"crash {number} {count}"
         try:
-            status, _ = client.request("POST", "/goals", body=f"csrf_token={token}&text={text.replace(' ', '+')}"
-                                                              "&for_whom=family", timeout=5)
+            ok = browser.add_goal(text, timeout=5)
         except OSError:
             time.sleep(0.05)  # the portal is down: try the next goal
             continue
-        if status == 302:
+        if ok:
             with lock:
                 acknowledged.append(text)
 
@@ -64,13 +62,12 @@ def run(kills=10, writers=5, seed=1):
     for number in range(writers):
         link = subprocess.run([*cli, "link", PARENTS[number % len(PARENTS)]], env={**os.environ, **env}, check=True,
                               capture_output=True, text=True).stdout.strip().removeprefix(f"https://{SERVER_NAME}")
-        client = Client(port, tls=False)
-        client.sign_in(link)
-        _status, page = client.request("GET", "/goals")
-        clients.append((client, CSRF.search(page).group(1)))
+        browser = Browser(port, tls=False)
+        browser.sign_in(link)
+        clients.append(browser)
     acknowledged, lock, stop = [], threading.Lock(), threading.Event()
-    threads = [threading.Thread(target=writer, args=(client, number, token, stop, acknowledged, lock))
-               for number, (client, token) in enumerate(clients)]
+    threads = [threading.Thread(target=writer, args=(browser, number, stop, acknowledged, lock))
+               for number, browser in enumerate(clients)]
     for thread in threads:
         thread.start()
     done = 0

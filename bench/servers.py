@@ -158,3 +158,69 @@ class LoopbackHTTPS(http.client.HTTPSConnection):
     def connect(self):
         raw = socket.create_connection(("127.0.0.1", self.port), self.timeout)
         self.sock = self._context.wrap_socket(raw, server_hostname=SERVER_NAME)
+
+
+CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+class Browser:
+    """A parent's browser on one keep-alive connection: over TLS to nginx, or plain http to gunicorn.
+
+    Straight to gunicorn it sends what nginx would add (X-Forwarded-Proto: https), since
+    the portal runs with FAMILIEPORTAL_PROXY_COUNT=1.
+    """
+
+    def __init__(self, port, tls=True):
+        self.port, self.tls, self.cookie, self.connection, self.token = port, tls, None, None, None
+
+    def _connect(self, timeout):
+        if self.tls:
+            return LoopbackHTTPS(self.port, timeout=timeout)
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, timeout=30):
+        if self.connection is None:
+            self.connection = self._connect(timeout)
+        self.connection.timeout = timeout
+        headers = {"Host": SERVER_NAME, "Sec-Fetch-Site": "same-origin"}
+        if not self.tls:
+            headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.1"})
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        reused = self.connection.sock is not None
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            text = response.read().decode(errors="replace")
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            self.connection.close()
+            self.connection = None
+            if not reused:
+                raise
+            # The server had closed the kept-alive connection (as nginx does after
+            # keepalive_requests): a browser sends the request again on a new one.
+            return self.request(method, path, body, timeout)
+        except Exception:
+            self.connection.close()
+            self.connection = None
+            raise
+        if response.getheader("Set-Cookie"):
+            self.cookie = response.getheader("Set-Cookie").split(";")[0]
+        return response.status, text
+
+    def sign_in(self, link_path):
+        """Open the link, press Fortsæt, and keep a CSRF token for later forms."""
+        _status, page = self.request("GET", link_path)
+        status, _ = self.request("POST", link_path, body=f"csrf_token={CSRF.search(page).group(1)}")
+        if status != 302:
+            raise RuntimeError(f"sign-in answered {status}")
+        _status, page = self.request("GET", "/goals")
+        self.token = CSRF.search(page).group(1)
+
+    def add_goal(self, text, timeout=30):
+        """True when the portal acknowledged the goal (its redirect)."""
+        status, _ = self.request("POST", "/goals", body=f"csrf_token={self.token}&text={text.replace(' ', '+')}"
+                                                         "&for_whom=family", timeout=timeout)
+        return status == 302

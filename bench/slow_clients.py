@@ -10,10 +10,8 @@ no failed load. Loopback only; a load that takes longer than --timeout failed
 and counts as --timeout.
 """
 import argparse
-import http.client
 import json
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -27,55 +25,24 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.servers import SERVER_NAME, LoopbackHTTPS, Production, tls_context  # noqa: E402
+from bench.servers import SERVER_NAME, Browser, Production, tls_context  # noqa: E402
 
 OUT = REPO / "bench" / "out"
-CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
-class Client:
-    """A parent's browser: over TLS to nginx, or plain http to gunicorn (as if nginx had sent it)."""
-
-    def __init__(self, port, tls):
-        self.port, self.tls, self.cookie = port, tls, None
-
-    def request(self, method, path, body=None, timeout=10):
-        if self.tls:
-            connection = LoopbackHTTPS(self.port, timeout=timeout)
-            headers = {"Host": SERVER_NAME}
-        else:
-            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-            headers = {"Host": SERVER_NAME, "X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.1"}
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        text = response.read().decode(errors="replace")
-        if response.getheader("Set-Cookie"):
-            self.cookie = response.getheader("Set-Cookie").split(";")[0]
-        return response.status, text
-
-    def sign_in(self, link_path):
-        _status, page = self.request("GET", link_path)
-        status, _ = self.request("POST", link_path, body=f"csrf_token={CSRF.search(page).group(1)}")
-        if status != 302:
-            raise RuntimeError(f"sign-in answered {status}")
-
-    def home_page_loads(self, count, timeout):
-        """(median seconds, failed loads) of `count` home page loads."""
-        times, failures = [], 0
-        for _ in range(count):
-            started = time.monotonic()
-            try:
-                status, page = self.request("GET", "/", timeout=timeout)
-                ok = status == 200 and 'id="kontakt"' in page
-            except OSError:
-                ok = False
-            times.append(time.monotonic() - started if ok else timeout)
-            failures += not ok
-        return statistics.median(times), failures
+def home_page_loads(browser, count, timeout):
+    """(median seconds, failed loads) of `count` home page loads."""
+    times, failures = [], 0
+    for _ in range(count):
+        started = time.monotonic()
+        try:
+            status, page = browser.request("GET", "/", timeout=timeout)
+            ok = status == 200 and 'id="kontakt"' in page
+        except OSError:
+            ok = False
+        times.append(time.monotonic() - started if ok else timeout)
+        failures += not ok
+    return statistics.median(times), failures
 
 
 class SlowClients:
@@ -120,12 +87,12 @@ def measure(servers, env, cli, args):
                             ("nginx in front", servers.https_port, True)):
         link = subprocess.run([*cli, "link", "sara.holm@example.dk"], env={**os.environ, **env}, check=True,
                               capture_output=True, text=True).stdout.strip().removeprefix(f"https://{SERVER_NAME}")
-        client = Client(port, tls)
-        client.sign_in(link)
-        calm = client.home_page_loads(args.loads, args.timeout)
+        browser = Browser(port, tls)
+        browser.sign_in(link)
+        calm = home_page_loads(browser, args.loads, args.timeout)
         slow = SlowClients(port, tls, args.slow, args.interval)
         time.sleep(1)
-        attacked = client.home_page_loads(args.loads, args.timeout)
+        attacked = home_page_loads(browser, args.loads, args.timeout)
         results[name] = {"calm_median_s": round(calm[0], 4), "calm_failures": calm[1],
                          "attacked_median_s": round(attacked[0], 4), "attacked_failures": attacked[1],
                          "slow_connections_open": len(slow.sockets)}

@@ -125,3 +125,32 @@ def db(app):
     database = connect(app.config["DATABASE"])
     yield database
     database.conn.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The portal with the demo data on a real loopback server, for a browser module."""
+    from browser import serve
+
+    folder = tmp_path_factory.mktemp("live")
+    app = create_app({"DATABASE": str(folder / "live.db"), "OUTBOX_DIR": str(folder / "outbox"),
+                      "BASE_URL": "http://127.0.0.1:0"})
+    server = serve(app)
+    with app.app_context():
+        migrate(get_db())
+        demo_data.load()
+    yield app
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, one per browser module."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -7,36 +7,11 @@ import re
 
 import pytest
 
-from portal import create_app
 from portal import demo as demo_data
 from portal.sign_in import links
-from portal.data.db import get_db, migrate
+from portal.data.db import get_db
 
-from browser import PHONE, Tab, launch, serve
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("live")
-    app = create_app({"DATABASE": str(folder / "live.db"), "OUTBOX_DIR": str(folder / "outbox"),
-                      "BASE_URL": "http://127.0.0.1:0"})
-    server = serve(app)
-    with app.app_context():
-        migrate(get_db())
-        demo_data.load()
-    yield app
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
-
+from browser import PHONE, Tab
 
 def new_link(app, email=demo_data.PARENT_EMAIL):
     with app.app_context():

@@ -16,43 +16,19 @@ from datetime import time, timedelta
 
 import pytest
 
-from portal import create_app
 from portal import demo as demo_data
 from portal.data.changes import SYSTEM, Actor
 from portal.data.changes import families, goals, meetings, people, plan
 from portal.data.clock import days_from_today, from_local, to_db_time, today
-from portal.data.db import get_db, migrate
+from portal.data.db import get_db
 from portal.sign_in import links
 from portal.web.formatting import date_only, meeting_time
 
-from browser import DESKTOP, PHONE, Tab, launch, serve
-
-playwright_api = pytest.importorskip("playwright.sync_api")
+from browser import DESKTOP, PHONE, Tab
 
 ANNE_EMAIL = demo_data.ADMIN_EMAIL
 METTE_EMAIL = demo_data.COORDINATOR_EMAIL
 JONAS_EMAIL = "jonas.berg@demo-kommune.dk"
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("live-staff")
-    app = create_app({"DATABASE": str(folder / "live.db"), "OUTBOX_DIR": str(folder / "outbox"),
-                      "BASE_URL": "http://127.0.0.1:0"})
-    server = serve(app)
-    with app.app_context():
-        migrate(get_db())
-        demo_data.load()
-    yield app
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
 
 
 class PageChecker:
@@ -467,7 +443,7 @@ def test_a_coordinator_moves_a_meeting_and_cancels_another_and_the_parent_sees_w
 
 def test_a_coordinator_publishes_a_meeting_summary_and_the_action_point_joins_the_plan(live_server, browser, checker):
     held = at(-2, 10)
-    ids = given_family(
+    given_family(
         live_server, "Familien Lund", "Maja Lund", "maja.lund@example.dk",
         therapist=lambda actor, family_id, parent_id: people.add_person(
             actor, family_id, name="Jens Holt", role="Familiebehandler", organisation="Familiehuset"),
@@ -670,7 +646,6 @@ def test_a_coordinator_previews_and_publishes_a_plan_update_in_markdown(live_ser
 
 def test_the_admin_hands_a_family_over_and_the_parent_is_told_who_takes_over(live_server, browser, checker):
     desk = Desk(browser, live_server, checker, ANNE_EMAIL)
-    page = desk.page
     desk.open_family("Familien Holm")
     desk.section("Overdrag")
     assert "Nu er det Mette Lund." in desk.main_text()

@@ -25,7 +25,7 @@ def all_forms(cls=FlaskForm):
 
 def field_names():
     import portal.staff  # noqa: F401  (defines the staff forms)
-    import portal.parent  # noqa: F401
+    import portal.parent  # noqa: F401  (defines the parent forms)
 
     names = {"csrf_token", "version", "publish", "action", "active", "channel", "lang", "next", "contact"}
     for form in all_forms():

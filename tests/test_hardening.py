@@ -139,7 +139,7 @@ def test_text_parents_write_is_isolated_wherever_staff_read_it(app, auth, client
     sara.post("/meetings/3/agenda", data={"csrf_token": token, "text": words})
     auth.staff()
     goal_id = max(int(i) for i in regex.findall(r"/staff/families/1/goals/(\d+)\"", client.get("/staff/families/1/goals").text))
-    pages = [f"/staff/families/1", "/staff/families/1/goals", f"/staff/families/1/goals/{goal_id}",
+    pages = ["/staff/families/1", "/staff/families/1/goals", f"/staff/families/1/goals/{goal_id}",
              "/staff/families/1/meetings/3"]
     for path in pages:
         html = client.get(path).text
