@@ -610,3 +610,9 @@ def m008_outbox(db):
     )
     db["outbox"].create_index(["sent_at", "failed_at", "next_attempt_at"])
     db["outbox"].create_index(["family_id", "created_at"])
+
+
+@migrations()
+def m009_previous_visit(db):
+    """When the person was last seen before this session began: what is new to them is after it."""
+    db["sessions"].add_column("previous_visit_at", str)

@@ -5,7 +5,6 @@ from . import bp
 from ..data import access
 from ..data.clock import now_text
 from ..data.reads import events, family, meetings
-from ..sign_in import sessions
 from ..web import page_cache
 from ..web.i18n import current_language
 
@@ -18,7 +17,7 @@ def home():
         return render_template("parent/welcome.html")
     g.signed_in_page = True
     parent = access.current_parent()
-    since = sessions.previous_visit("parent", parent["id"])
+    since = g.previous_visit
     # The page is the same for every view until the family's data changes (or
     # the minute turns, or the parent's previous visit does), so it is kept.
     return page_cache.render_cached(

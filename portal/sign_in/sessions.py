@@ -12,7 +12,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from ..data import access
 from ..web.security import same_origin_request
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
-from ..data.db import get_db
+from ..data.db import get_db, read_one
 from .tokens import hash_id
 
 # Writing last_seen_at on every request would make every page a write; once a
@@ -25,13 +25,18 @@ def start_session(user_kind, user_id):
     end_session()  # also drops the old CSRF token: a fresh one follows
     sid = secrets.token_urlsafe(32)
     now = now_text()
-    get_db()["sessions"].insert(
+    db = get_db()
+    # What is new to them is what came after their last visit: fixed for this session.
+    previous = db.execute("SELECT max(last_seen_at) FROM sessions WHERE user_kind = ? AND user_id = ?",
+                          [user_kind, user_id]).fetchone()[0]
+    db["sessions"].insert(
         {
             "id_hash": hash_id(sid),
             "user_kind": user_kind,
             "user_id": user_id,
             "created_at": now,
             "last_seen_at": now,
+            "previous_visit_at": previous,
         }
     )
     session["sid"] = sid
@@ -57,16 +62,6 @@ def end_all(user_kind, user_id):
     )
 
 
-def previous_visit(user_kind, user_id):
-    """When this person was last seen in an earlier session (None on their first visit)."""
-    sid = session.get("sid")
-    row = get_db().execute(
-        "SELECT max(last_seen_at) FROM sessions WHERE user_kind = ? AND user_id = ? AND id_hash != ?",
-        [user_kind, user_id, hash_id(sid) if sid else ""],
-    ).fetchone()
-    return row[0]
-
-
 def load_user():
     """Before each request: set g.user_kind and g.user_id from a live session."""
     g.user_kind = g.user_id = None
@@ -77,9 +72,10 @@ def load_user():
     id_hash = hash_id(sid)
     # The person must still be allowed in: a parent whose sign-in right was
     # taken away, or who was removed, loses their sessions at once.
-    row = db.execute(
+    row = read_one(
+        db,
         f"""
-        SELECT user_kind, user_id, created_at, last_seen_at, ended_at,
+        SELECT user_kind, user_id, created_at, last_seen_at, ended_at, previous_visit_at,
                CASE user_kind
                    WHEN 'parent' THEN {access.parent_may_sign_in_sql("user_id")}
                    WHEN 'staff' THEN {access.staff_may_sign_in_sql("user_id")}
@@ -87,26 +83,28 @@ def load_user():
         FROM sessions WHERE id_hash = ?
         """,
         [id_hash],
-    ).fetchone()
+    )
     now = utcnow()
     config = current_app.config
     if (
         row is None
-        or row[4] is not None
-        or row[5] != 1
-        or now - from_db_time(row[3]) > timedelta(minutes=config["SESSION_IDLE_MINUTES"])
-        or now - from_db_time(row[2]) > timedelta(hours=config["SESSION_MAX_HOURS"])
+        or row["ended_at"] is not None
+        or row["allowed"] != 1
+        or now - from_db_time(row["last_seen_at"]) > timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+        or now - from_db_time(row["created_at"]) > timedelta(hours=config["SESSION_MAX_HOURS"])
     ):
-        if row is not None and row[4] is None:
+        if row is not None and row["ended_at"] is None:
             db.execute("UPDATE sessions SET ended_at = ? WHERE id_hash = ?", [to_db_time(now), id_hash])
         # Only the sign-in goes: the CSRF token stays, so a form posted after
         # the session ended reaches refuse_unless, which keeps the typing.
         session.pop("sid", None)
         g.session_expired = True
         return
-    if now - from_db_time(row[3]) > TOUCH_INTERVAL:
+    if now - from_db_time(row["last_seen_at"]) > TOUCH_INTERVAL:
         db.execute("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", [to_db_time(now), id_hash])
-    g.user_kind, g.user_id = row[0], row[1]
+    g.user_kind, g.user_id = row["user_kind"], row["user_id"]
+    # When they were last here before this session: what is new to them comes after.
+    g.previous_visit = row["previous_visit_at"]
 
 
 def refuse_unless(kind):
