@@ -210,6 +210,12 @@ class Browser:
             self.cookie = response.getheader("Set-Cookie").split(";")[0]
         return response.status, text
 
+    def hang_up(self):
+        """Close the kept-alive connection: the next request arrives anew, as a phone opening the page does."""
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
     def sign_in(self, link_path):
         """Open the link, press Fortsæt, and keep a CSRF token for later forms."""
         _status, page = self.request("GET", link_path)
