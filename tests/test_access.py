@@ -222,3 +222,19 @@ def test_the_admin_rule_lives_only_in_access_py():
                  if "'admin'" in path.read_text() and path.name not in ("access.py", "migrations.py")]
     assert offenders == []
     assert ANNE  # the demo admin
+
+
+def test_the_two_shapes_of_the_staff_rule_agree_for_every_staff_member_and_family(app, db):
+    """staff_families_sql (a caseload) and staff_may_see (one family) are one rule in two query shapes."""
+    from portal.data import access
+    from portal.data.clock import today_text
+
+    db.execute("UPDATE staff SET away_until = date('now', '+3 days') WHERE id = ?", [METTE])  # Jonas covers
+    with app.app_context():
+        for staff_id in (JONAS, METTE, 4, ANNE):
+            listed = {row[0] for row in db.execute(
+                f"SELECT f.id FROM families f WHERE {access.staff_families_sql('f')}",
+                {"staff": staff_id, "today": today_text()})}
+            one_by_one = {family_id for family_id in (1, 2, 3) if access.staff_may_see(staff_id, family_id)}
+            assert listed == one_by_one, staff_id
+    assert listed == {1, 2, 3}  # the admin, last, sees all

@@ -137,9 +137,13 @@ def require_admin():
 
 
 def staff_may_see(staff_id, family_id):
+    """The rule of staff_families_sql() for one family, shaped for a lookup by its id."""
     return (
         get_db().execute(
-            f"SELECT 1 FROM families f WHERE f.id = :family AND {staff_families_sql('f')}",
+            "SELECT 1 FROM families f WHERE f.id = :family AND (f.coordinator_id = :staff"
+            " OR EXISTS (SELECT 1 FROM staff away WHERE away.id = f.coordinator_id"
+            "   AND away.covered_by_id = :staff AND away.away_until >= :today)"
+            " OR EXISTS (SELECT 1 FROM staff me WHERE me.id = :staff AND me.role = 'admin'))",
             {"family": family_id, "staff": staff_id, "today": today_text()},
         ).fetchone()
         is not None
