@@ -1,5 +1,5 @@
 """Familieportalen: one contact person, one plan, goals in the family's own words."""
-from flask import Flask, render_template, request
+from flask import render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -21,7 +21,9 @@ class IdConverter(IntegerConverter):
 
 def create_app(test_config=None):
     """Create the portal: defaults, then environment, then test overrides."""
-    app = Flask(__name__)
+    from .web.templating import Portal
+
+    app = Portal(__name__)
     app.url_map.converters["id"] = IdConverter
     config = config_module.from_environment()
     if test_config:
@@ -40,14 +42,13 @@ def create_app(test_config=None):
     from . import cli
     from .data import db
     from .sign_in import sessions as auth
-    from .web import i18n, security, templating
+    from .web import i18n, security
 
     db.init_app(app)
     cli.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)
-    templating.init_app(app)
     security.install_log_filters()
 
     from . import info_site, parent, staff

@@ -42,24 +42,44 @@ def N_(message):
     return message
 
 
+def catalogue(language):
+    return _catalogues.get(language, _catalogues[DEFAULT])
+
+
 def gettext(message, **variables):
-    text = _catalogues.get(current_language(), _catalogues[DEFAULT]).gettext(message)
+    """Translate a Danish text into the request's language (code outside templates)."""
+    text = catalogue(current_language()).gettext(message)
     return text % variables if variables else text
 
 
 def ngettext(singular, plural, n, **variables):
-    text = _catalogues.get(current_language(), _catalogues[DEFAULT]).ngettext(singular, plural, n)
+    text = catalogue(current_language()).ngettext(singular, plural, n)
     variables.setdefault("num", n)
     return text % variables
 
 
+def gettext_in(language):
+    """gettext for one language, for that language's template environment."""
+    lookup = catalogue(language).gettext
+
+    def translate(message, **variables):
+        text = lookup(message)
+        return text % variables if variables else text
+
+    return translate
+
+
+def ngettext_in(language):
+    lookup = catalogue(language).ngettext
+
+    def translate(singular, plural, n, **variables):
+        variables.setdefault("num", n)
+        return lookup(singular, plural, n) % variables
+
+    return translate
+
+
 def init_app(app):
+    """Load the catalogues and choose each request's language; the templates are set up per language."""
     load_catalogues()
     app.before_request(select_language)
-    app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.add_extension("jinja2.ext.do")
-    # newstyle: {{ _("Hej %(name)s", name=x) }} escapes variables, not the message.
-    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    app.jinja_env.globals["current_language"] = current_language
-    app.jinja_env.globals["N_"] = N_
-    app.jinja_env.globals["LANGUAGES"] = LANGUAGES

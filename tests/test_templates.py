@@ -1,0 +1,51 @@
+"""Templates are translated when compiled (portal/web/templating.py): the pages must be exactly as before."""
+import re
+import shutil
+
+import pytest
+
+from portal import create_app
+
+from conftest import Auth, csrf_from
+
+IDS = {"family_id": 1, "meeting_id": 2, "parent_id": 1, "child_id": 1, "goal_id": 3, "consent_id": 1,
+       "person_id": 1, "item_id": 1, "update_id": 1, "point_id": 1, "staff_id": 2, "token": "x", "path": "",
+       "filename": "portal.css"}
+# What differs between two sessions or two moments, whatever the templates do.
+VOLATILE = [
+    (re.compile(r'(name="[\w-]*csrf_token"[^>]*value=")[^"]+"'), r'\1…"'),
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"), "…"),
+]
+
+
+def normalised(html):
+    for pattern, replacement in VOLATILE:
+        html = pattern.sub(replacement, html)
+    return html
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("who, kind", [("sara.holm@example.dk", "parent"), ("mette.lund@demo-kommune.dk", "staff"),
+                                       ("anne.krogh@demo-kommune.dk", "staff"), (None, None)])
+def test_every_page_is_the_same_with_texts_translated_when_compiled(demo_database, tmp_path, language, who, kind):
+    pages = {}
+    for fold in (False, True):
+        database = tmp_path / f"fold-{fold}.db"
+        shutil.copyfile(demo_database, database)
+        app = create_app({"TESTING": True, "DATABASE": str(database), "OUTBOX_DIR": str(tmp_path / "outbox"),
+                          "BASE_URL": "http://localhost", "PAGE_CACHE": False, "FOLD_TRANSLATIONS": fold})
+        client = app.test_client()
+        if who:
+            Auth(app, client).sign_in(who, kind=kind)
+        token = csrf_from(client.get("/login").text)
+        client.post("/language", data={"csrf_token": token, "lang": language, "next": "/"})
+        rules = sorted(rule.rule for rule in app.url_map.iter_rules()
+                       if "GET" in rule.methods and not rule.rule.startswith(("/static", "/info", "/was")))
+        pages[fold] = {}
+        for rule in rules:
+            path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(IDS[m.group(1)]), rule)
+            response = client.get(path)
+            pages[fold][path] = (response.status_code, normalised(response.get_data(as_text=True)))
+    assert len(pages[True]) > 40
+    assert [path for path in pages[False] if pages[False][path] != pages[True][path]] == []
+    assert any(status == 200 for status, _ in pages[True].values())
