@@ -30,7 +30,8 @@ def home():
 
 def _context(parent, since):
     family_id = parent["family_id"]
-    upcoming = meetings.meetings(family_id, "upcoming", parent=parent, limit=1)
+    # Only its time, kind and place are shown here: no participants or agenda to read.
+    upcoming = meetings.meetings(family_id, "upcoming", parent=parent, limit=1, details=False)
     return dict(
         parent=parent,
         contact=family.contact_person(family_id),
