@@ -190,5 +190,61 @@ def test_render_times_runs_end_to_end_on_two_small_databases(generated, tmp_path
         assert page["ratio"] > 0 and page["statements"][10]["median"] > 0
 
 
+def test_sampled_groups_of_parents_share_no_family(generated):
+    path, _ = generated
+    closed = pages.sample_parents(path, 4)
+    real = pages.sample_parents(path, 100, skip_families=pages.families_of_parents(path, closed))
+    assert len(closed) == 4 and len(real) == FAMILIES - 4
+    assert not set(pages.families_of_parents(path, closed)) & set(pages.families_of_parents(path, real))
+    assert len(set(real)) == len(real)
+
+
+def test_the_real_traffic_rotation_hands_out_each_person_in_turn_and_never_again_within_a_minute():
+    jars = [pages.Jar({}, who) for who in "abc"]
+    rotation = pages.Rotation([(jar, "/") for jar in jars], fresh_after=pages.FRESH_SECONDS)
+    rotation.start_round(budget=2)
+    assert [rotation.take()[0].who for _ in range(2)] == ["a", "b"]
+    assert rotation.take() is None and rotation.ended_by() == "budget"
+    rotation.start_round()
+    assert rotation.take()[0].who == "c"
+    # "a" was here a moment ago: the round ends rather than show it a page it may have cached.
+    assert rotation.take() is None and rotation.ended_by() == "no fresh person"
+    # The staff pages: the next coordinator every time, each time the next of their families.
+    staff = [pages.Jar({}, who) for who in (7, 8)]
+    families = {7: [1, 2], 8: [3, 4]}
+    overview = pages.Rotation([(jar, f"/staff/families/{families[jar.who][k]}") for k in range(2) for jar in staff])
+    assert [overview.take()[1] for _ in range(5)] == [f"/staff/families/{f}" for f in (1, 3, 2, 4, 1)]
+    # A budget that keeps a pool's people a minute apart: rounds 20 s apart come back every third round.
+    assert pages.real_traffic_budget(2000, 5, 20) == 666
+    assert pages.real_traffic_budget(2000, 5, 40) == 1000
+    assert pages.real_traffic_budget(2000, 1, 40) == 2000
+
+
+def test_throughput_runs_both_traffic_models_end_to_end(generated, tmp_path, monkeypatch):
+    """Real gunicorn servers on loopback, a handful of people, very short rounds: the code runs (no speed asserted)."""
+    path = _copy(generated[0], tmp_path)
+    monkeypatch.setenv("FAMILIEPORTAL_WORKERS", "1")
+    monkeypatch.setenv("FAMILIEPORTAL_THREADS", "4")
+    args = Namespace(concurrency=2, real_parents=4, sign_in_threads=4, rounds=2, duration=0.2)
+    result = pages.throughput(args, path, "bench-test-secret-key-" + "x" * 24, out=tmp_path)
+    assert result["page_cache_in_code"] == pages.portal_has_page_cache()
+    expected = {key for key, _page, cache, _model in pages.HOME_VARIANTS + pages.STAFF_VARIANTS
+                if cache == "on" or result["page_cache_in_code"]}
+    assert set(result["variants"]) == expected
+    assert len(result["hello_rounds"]) == 2 * args.rounds + 1
+    assert result["real_parents_per_server"] == 4 and result["coordinators"] == 1 and result["caseload"] == FAMILIES
+    assert result["errors"] == 0
+    for key, variant in result["variants"].items():
+        assert variant["requests_per_second"] > 0 and variant["ratio"] > 0, key
+        assert len(variant["paired_ratios"]) == args.rounds
+    # Real traffic: the budget kept every parent to one request in the run (4 parents, 2 rounds of 2).
+    assert result["real_traffic_budget"] == 2
+    assert result["variants"]["home_real"]["ended_by"] == ["budget"]
+    assert sum(run["ok"] for run in result["variants"]["home_real"]["rounds"]) == 4
+    text, targets = pages.throughput_report(result, args)
+    assert "real traffic" in text and "closed loop" in text
+    assert set(targets) == {"parent home ÷ hello, real traffic", "family overview ÷ hello, real traffic"}
+
+
 def test_the_hello_baseline_says_hello():
     assert hello_app.app.test_client().get("/").text == "Hello"
