@@ -67,8 +67,6 @@ def from_environment():
         # The largest form (a meeting summary) is under 150 KB even in emoji;
         # anything bigger is refused before it is read (nginx enforces the same).
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
-        # Keep rendered family overviews in memory until the family's data changes.
-        "PAGE_CACHE": _env_bool("PAGE_CACHE", True),
     }
 
 

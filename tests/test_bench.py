@@ -1,6 +1,7 @@
 """The benchmark's generator, page list and hello app keep working (no timing is asserted here)."""
 import re
 import shutil
+import sqlite3
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -71,11 +72,11 @@ def test_the_schema_is_exactly_the_migrated_one_triggers_included(generated):
               f" WHERE name NOT LIKE 'sqlite_%' AND name != '{generate.META_TABLE}'")
     try:
         assert set(db.execute(schema).fetchall()) == set(fresh.execute(schema).fetchall())
-        # ... and they work: a write bumps the family's data_version (rolled back: other tests read this file).
-        before = _one(db, "SELECT data_version FROM families WHERE id = 1")
+        # ... and they work: a score out of range is refused (rolled back: other tests read this file).
         db.conn.execute("BEGIN")
-        db.execute("UPDATE goals SET status = 'paused' WHERE id = (SELECT min(id) FROM goals WHERE family_id = 1)")
-        assert _one(db, "SELECT data_version FROM families WHERE id = 1") > before
+        with pytest.raises(sqlite3.IntegrityError, match="score must be 0-10"):
+            db.execute("INSERT INTO goal_scores (goal_id, score, noted_on, created_at) SELECT min(id), 11, '2026-01-01', '2026-01-01'"
+                       " FROM goals WHERE family_id = 1")
     finally:
         if db.conn.in_transaction:
             db.conn.rollback()

@@ -169,3 +169,43 @@ def test_a_percent_sign_in_names_and_texts_never_breaks_a_page(app, auth, client
     assert "Kim 50% Hansen" in client.get(f"/staff/families/1/people/{person}/edit").text
     assert "Fravær over 10%" in client.get(f"/staff/families/1/consents/{consent}/withdraw").text
     assert "Fravær under 10%" in client.get("/staff/families/1/plan/new").text
+
+
+def test_a_sessions_touch_skips_the_disk_wait_but_leaves_the_connection_synchronous_full(app, auth, client, db):
+    """The once-a-minute last_seen_at write is unsynced; every write after it must be FULL again."""
+    auth.sign_in()
+    db.execute("UPDATE sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-5 minutes'),"
+               " last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-5 minutes') WHERE ended_at IS NULL")
+    before = db.execute("SELECT max(last_seen_at) FROM sessions WHERE ended_at IS NULL").fetchone()[0]
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        from portal.data.db import get_db
+
+        # The request's connection (one per thread, reused): touched, and FULL again.
+        assert get_db().execute("SELECT max(last_seen_at) FROM sessions WHERE ended_at IS NULL").fetchone()[0] > before
+        assert get_db().execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_links_built_once_still_follow_where_the_portal_is_mounted(client):
+    """Constant links (menu, style sheet) are built once per mount point, not once for all."""
+    for prefix in ("/a", "/b", ""):
+        page = client.get("/", base_url=f"http://localhost{prefix}/").text
+        assert f'href="{prefix}/static/portal.css"' in page
+        assert f'<a href="{prefix}/">' in page
+
+
+def test_a_database_from_before_m010_loses_the_page_cache_triggers_and_keeps_its_data(tmp_path):
+    from portal.data.db import migrate, migrations
+
+    db = connect(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m010_no_page_cache")
+    db["staff"].insert({"id": 1, "name": "Mette", "email": "m@example.dk", "role": "coordinator",
+                        "created_at": "2026-01-01T00:00:00Z"})
+    db["families"].insert({"id": 1, "name": "Familien Holm", "coordinator_id": 1, "created_at": "2026-01-01T00:00:00Z"})
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%data_version%'"
+                      ).fetchone()[0] > 10
+    assert migrate(db) == ["m010_no_page_cache"]
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%data_version%'").fetchone()[0] == 0
+    assert "data_version" not in db["families"].columns_dict
+    assert db.execute("SELECT name FROM families").fetchall() == [("Familien Holm",)]
+    db["goals"].insert({"family_id": 1, "text": "Mål", "created_at": "2026-01-01T00:00:00Z"}, alter=False)

@@ -75,8 +75,7 @@ def current_parent():
     if "parent" not in g:
         g.parent = read_one(
             get_db(),
-            "SELECT parents.*, families.data_version FROM parents"
-            " JOIN families ON families.id = parents.family_id WHERE parents.id = ?",
+            "SELECT * FROM parents WHERE id = ?",
             [g.user_id],
         )
     return g.parent

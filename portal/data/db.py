@@ -96,6 +96,32 @@ def writing(db):
             conn.execute("COMMIT")
 
 
+def write_unsynced(db, sql, params):
+    """One autocommitted statement whose loss in a power cut does no harm, without waiting for the disk.
+
+    For bookkeeping such as a session's last_seen_at, written on a parent's first
+    view each minute: waiting for fsync there would make most page views wait for
+    the disk and for each other. In WAL mode a NORMAL commit is still atomic and
+    survives a crash of the process; only a power cut may lose it (until the next
+    FULL commit, which syncs the whole log). Never for what a person wrote.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        raise RuntimeError("write_unsynced is its own transaction")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        return conn.execute(sql, params)
+    finally:
+        conn.execute("PRAGMA synchronous = FULL")
+
+
+def read_rows(db, sql, params=()):
+    """Every row of a read as a dict, for the reads on the busiest pages (no savepoint: see read_one)."""
+    cursor = db.execute(sql, params)
+    keys = [column[0] for column in cursor.description]
+    return [dict(zip(keys, row)) for row in cursor.fetchall()]
+
+
 def read_one(db, sql, params):
     """The first row of a read as a dict, or None.
 

@@ -616,3 +616,17 @@ def m008_outbox(db):
 def m009_previous_visit(db):
     """When the person was last seen before this session began: what is new to them is after it."""
     db["sessions"].add_column("previous_visit_at", str)
+
+
+@migrations()
+def m010_no_page_cache(db):
+    """The page cache is gone (issue 9: pages render fast enough without it), and with it families.data_version.
+
+    Its triggers made every write to a family's tables also update the family's
+    row; nothing else reads the version.
+    """
+    for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%data_version%'"
+    ).fetchall():
+        db.execute(f'DROP TRIGGER "{name}"')
+    db.execute("ALTER TABLE families DROP COLUMN data_version")

@@ -3,9 +3,8 @@ from flask import g, redirect, render_template, url_for
 
 from . import bp
 from ..data import access
-from ..data.clock import now_text
 from ..data.reads import events, family, meetings
-from ..web import page_cache
+from .news import news_lines
 from ..web.i18n import current_language
 
 
@@ -18,14 +17,7 @@ def home():
     g.signed_in_page = True
     parent = access.current_parent()
     since = g.previous_visit
-    # The page is the same for every view until the family's data changes (or
-    # the minute turns, or the parent's previous visit does), so it is kept.
-    return page_cache.render_cached(
-        ("parent-home", parent["family_id"], parent["id"], current_language(), parent["data_version"],
-         now_text()[:16], since),
-        "parent/home.html",
-        lambda: _context(parent, since),
-    )
+    return render_template("parent/home.html", **_context(parent, since))
 
 
 def _context(parent, since):
@@ -37,6 +29,6 @@ def _context(parent, since):
         contact=family.contact_person(family_id),
         handover=family.handover_notice(family_id),
         next_meeting=upcoming[0] if upcoming else None,
-        news=events.news_for_parent(parent, since),
+        news=news_lines(events.news_for_parent(parent, since), current_language()),
         first_visit=since is None,
     )

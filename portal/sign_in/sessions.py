@@ -12,7 +12,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from ..data import access
 from ..web.security import same_origin_request
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
-from ..data.db import get_db, read_one
+from ..data.db import get_db, read_one, write_unsynced
 from .tokens import hash_id
 
 # Writing last_seen_at on every request would make every page a write; once a
@@ -101,7 +101,9 @@ def load_user():
         g.session_expired = True
         return
     if now - from_db_time(row["last_seen_at"]) > TOUCH_INTERVAL:
-        db.execute("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", [to_db_time(now), id_hash])
+        # Lost in a power cut, it only makes the session look older: it ends
+        # sooner, and the next session shows a little more as new.
+        write_unsynced(db, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", [to_db_time(now), id_hash])
     g.user_kind, g.user_id = row["user_kind"], row["user_id"]
     # When they were last here before this session: what is new to them comes after.
     g.previous_visit = row["previous_visit_at"]

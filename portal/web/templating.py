@@ -9,7 +9,7 @@ time. The portal's Flask class hands out the environment of the request's langua
 import ast
 import re
 
-from flask import Flask, has_app_context
+from flask import Flask, has_app_context, has_request_context, request
 from jinja2.ext import Extension
 from markupsafe import Markup
 
@@ -19,7 +19,31 @@ from ..settings import info_page_url, municipality
 
 
 class Portal(Flask):
-    """Flask with a Jinja environment per language (made on first use)."""
+    """Flask with a Jinja environment per language (made on first use), and constant links built once."""
+
+    # Endpoints whose URL never changes while the app runs, given the same
+    # values: every page links the menu, the style sheet and the sign-out form.
+    # Building one through the URL map costs more than most of a page's text.
+    _constant_urls = None
+
+    def url_for(self, endpoint, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
+        cacheable = (
+            _method is None and _scheme is None and not _external and not endpoint.startswith(".")
+            and (not values or endpoint == "static") and has_request_context()
+            and not self.url_default_functions
+        )
+        if not cacheable:
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                                   _external=_external, **values)
+        # A relative URL depends only on where the app is mounted (SCRIPT_NAME).
+        key = (endpoint, request.script_root, _anchor, *sorted(values.items()))
+        cache = self.__dict__.setdefault("_constant_urls", {})
+        url = cache.get(key)
+        if url is None:
+            url = super().url_for(endpoint, _anchor=_anchor, **values)
+            if len(cache) < 1000:
+                cache[key] = url
+        return url
 
     @property
     def jinja_env(self):
@@ -88,6 +112,7 @@ def configure(env, language, fold=True):
     # so a "%" in a name or a goal would break the page.
     env.globals["translate"] = gettext
     env.globals["current_language"] = lambda: language
+    env.globals["LANGUAGE"] = language
     env.globals["N_"] = i18n.N_
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.filters["meeting_time"] = lambda t: formatting.meeting_time(t, language)

@@ -2,7 +2,7 @@
 import json
 
 from .. import access
-from ..db import get_db
+from ..db import get_db, read_rows
 
 # Kinds of event a parent hears of on their home page.
 FOR_PARENTS = (
@@ -35,17 +35,21 @@ def _kinds(kinds):
     return ", ".join(f"'{kind}'" for kind in kinds)
 
 
+_FOR_PARENT = _LINES.format(
+    kinds=_kinds(FOR_PARENTS), since="e.at >= :since",
+    condition="AND NOT (e.actor_kind = 'parent' AND e.actor_id = :parent) AND " + access.parent_sees_event_sql("e"))
+
+
 def news_for_parent(parent, since, limit=6):
     """What changed since the parent's last visit (that second included: better twice than never), newest first.
 
     Their own additions are left out; so is anything they may not see.
     """
-    rows = list(get_db().query(
-        _LINES.format(kinds=_kinds(FOR_PARENTS), since="e.at >= :since",
-                      condition="AND NOT (e.actor_kind = 'parent' AND e.actor_id = :parent) AND "
-                                + access.parent_sees_event_sql("e")),
+    rows = read_rows(
+        get_db(),
+        _FOR_PARENT,
         {"family": parent["family_id"], "since": since or "", "parent": parent["id"], "limit": limit * 4},
-    ))
+    )
     seen, lines = set(), []
     for row in rows:
         key = (row["item_kind"], row["item_id"]) if row["item_id"] else ("event", row["id"])

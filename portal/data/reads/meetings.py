@@ -1,7 +1,7 @@
 """Meetings with who takes part, agenda points, summaries and action points."""
 from .. import access
 from ..clock import now_text
-from ..db import get_db, read_one
+from ..db import get_db, read_one, read_rows
 
 _WHICH = {
     # The next meetings that will take place, soonest first.
@@ -21,14 +21,15 @@ def meetings(family_id, which, *, parent=None, limit=50, details=True):
     if parent is not None:
         condition += " AND " + access.parent_sees_sql("meeting", "m")
         params["parent"] = parent["id"]
-    rows = list(get_db().query(
+    rows = read_rows(
+        get_db(),
         f"""
         SELECT m.*, s.published_at AS summary_published_at
         FROM meetings m LEFT JOIN meeting_summaries s ON s.meeting_id = m.id
         WHERE m.family_id = :family AND {condition} ORDER BY {order} LIMIT :limit
         """,
         params,
-    ))
+    )
     if parent is not None:
         rows = [access.shown_to_parent(row, parent["id"]) for row in rows]
     if details:
