@@ -31,10 +31,21 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """Each worker also sends queued messages; claims keep two workers off the same one."""
+    """Each worker also sends queued messages (claims keep two workers off the same one) and writes session touches."""
     from portal.sign_in.delivery import start_worker
+    from portal.sign_in.sessions import touches
 
     start_worker(worker.wsgi)
+    touches.start(worker.wsgi)
+
+
+def worker_exit(server, worker):
+    """A worker stopping writes the touches it still holds."""
+    from portal.sign_in.sessions import touches
+
+    app = getattr(worker, "wsgi", None)
+    if app is not None:
+        touches.stop(app)
 
 
 def when_ready(server):

@@ -1,4 +1,6 @@
 """Sessions: new at sign-in, end on time or on sign-out, cookies locked down."""
+import time
+
 import pytest
 
 from portal import create_app
@@ -142,3 +144,76 @@ def test_links_use_the_configured_base_url_not_the_host_header(app, client):
     message = json.loads(next(Path(app.config["OUTBOX_DIR"]).glob("*.json")).read_text())
     assert "http://localhost/login/" in message["text"]
     assert "evil" not in message["text"]
+
+
+# Session touches written behind (a server process): see sessions.Touches.
+
+
+@pytest.fixture
+def behind(app):
+    """Touches as a gunicorn worker has them: held in memory, written by a thread (here: slowly)."""
+    from portal.sign_in import sessions
+
+    sessions.touches.start(app, interval=3600)
+    yield sessions.touches
+    sessions.touches.stop(app)
+
+
+def _last_seen(db):
+    return db.execute("SELECT last_seen_at FROM sessions WHERE ended_at IS NULL").fetchone()[0]
+
+
+def test_a_touch_waits_in_memory_and_is_written_by_the_next_flush(app, auth, client, db, behind):
+    auth.sign_in()
+    db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-5 minutes')")
+    old = _last_seen(db)
+    assert client.get("/").status_code == 200
+    assert _last_seen(db) == old  # not written yet: no other connection's cache was thrown away
+    with app.app_context():
+        behind.flush(get_db())
+    assert _last_seen(db) > old
+
+
+def test_a_session_touched_in_memory_is_not_ended_as_idle(app, auth, client, db, behind):
+    auth.sign_in()
+    db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-29 minutes')")
+    assert client.get("/").status_code == 200  # a touch, held in memory
+    db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-31 minutes')")
+    assert "Hej Sara" in client.get("/").text  # the database alone would call this session idle
+
+
+def test_a_late_flush_never_moves_last_seen_back_or_touches_an_ended_session(app, auth, client, db, behind):
+    auth.sign_in()
+    db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-5 minutes')")
+    assert client.get("/").status_code == 200  # held: "now"
+    db.execute("UPDATE sessions SET last_seen_at = '2999-01-01T00:00:00Z'")  # written later elsewhere
+    with app.app_context():
+        behind.flush(get_db())
+    assert _last_seen(db) == "2999-01-01T00:00:00Z"
+    assert client.get("/").status_code == 200
+    token = csrf_from(client.get("/").text)
+    db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-5 minutes')")
+    client.get("/")  # held again
+    client.post("/logout", data={"csrf_token": token})
+    ended = db.execute("SELECT last_seen_at FROM sessions WHERE ended_at IS NOT NULL ORDER BY ended_at DESC").fetchone()[0]
+    with app.app_context():
+        behind.flush(get_db())
+    assert db.execute("SELECT last_seen_at FROM sessions WHERE ended_at IS NOT NULL ORDER BY ended_at DESC"
+                      ).fetchone()[0] == ended
+
+
+def test_the_thread_writes_touches_within_its_interval(app, auth, client, db):
+    from portal.sign_in import sessions
+
+    auth.sign_in()
+    db.execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-5 minutes')")
+    old = _last_seen(db)
+    sessions.touches.start(app, interval=0.05)
+    try:
+        assert client.get("/").status_code == 200
+        deadline = time.monotonic() + 5
+        while _last_seen(db) == old and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _last_seen(db) > old
+    finally:
+        sessions.touches.stop(app)

@@ -5,6 +5,8 @@ the session itself is a database row, so ending it there ends it everywhere.
 """
 import functools
 import secrets
+import threading
+import time
 from datetime import timedelta
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
@@ -18,6 +20,85 @@ from .tokens import hash_id
 # Writing last_seen_at on every request would make every page a write; once a
 # minute is precise enough for a 30-minute idle timeout.
 TOUCH_INTERVAL = timedelta(seconds=60)
+# In a server process, touches wait in memory and are written together this often.
+TOUCH_FLUSH_SECONDS = 5
+
+
+class Touches:
+    """A session's last_seen_at, written behind the request that saw the person.
+
+    Parents mostly come once and look at a page or two, so nearly every view
+    would touch its session. Each such write makes every other connection
+    throw away its page cache (SQLite sees that the database changed), and
+    the next page from every worker reads cold. So a server process keeps
+    the touches in memory and a thread writes them in one transaction every
+    TOUCH_FLUSH_SECONDS. The idle timeout is 30 minutes; the database is at
+    most a few seconds behind (a process killed in between loses that: the
+    session looks a little older, which only ends it sooner). Without the
+    thread (tests, the CLI, `flask run`) a touch is written at once.
+    """
+
+    def __init__(self):
+        self.pending = {}
+        self.lock = threading.Lock()
+        self.flusher = None
+
+    def add(self, db, id_hash, when):
+        if self.flusher is None:
+            self._write(db, {id_hash: when})
+            return
+        with self.lock:
+            self.pending[id_hash] = when
+
+    def seen(self, id_hash):
+        """The newest touch of a session this process has not written yet, or None."""
+        with self.lock:
+            return self.pending.get(id_hash)
+
+    def flush(self, db):
+        with self.lock:
+            batch, self.pending = self.pending, {}
+        if batch:
+            self._write(db, batch)
+
+    @staticmethod
+    def _write(db, batch):
+        # Never revives an ended session, never moves last_seen_at back.
+        write_unsynced(
+            db,
+            "UPDATE sessions SET last_seen_at = :when"
+            " WHERE id_hash = :id AND ended_at IS NULL AND last_seen_at < :when",
+            [{"id": id_hash, "when": when} for id_hash, when in batch.items()],
+            many=True,
+        )
+
+    def start(self, app, interval=TOUCH_FLUSH_SECONDS):
+        """Write touches behind, in this process: a daemon thread (gunicorn's post_worker_init)."""
+        stopping = self.stopping = threading.Event()
+
+        def run():
+            while not stopping.wait(interval):
+                try:
+                    with app.app_context():
+                        self.flush(get_db())
+                except Exception:  # keep going: the next flush writes what this one could not
+                    app.logger.exception("Session touches")
+
+        self.flusher = threading.Thread(target=run, name="session-touches", daemon=True)
+        self.flusher.start()
+        return self.flusher
+
+    def stop(self, app):
+        """Stop the thread and write what is left; touches are written at once again."""
+        if self.flusher is not None:
+            self.stopping.set()
+            self.flusher.join()
+            self.flusher = None
+        with app.app_context():
+            self.flush(get_db())
+
+
+touches = Touches()
 
 
 def start_session(user_kind, user_id):
@@ -86,6 +167,8 @@ def load_user():
     )
     now = utcnow()
     config = current_app.config
+    if row is not None:
+        row["last_seen_at"] = max(row["last_seen_at"], touches.seen(id_hash) or "")
     if (
         row is None
         or row["ended_at"] is not None
@@ -101,9 +184,7 @@ def load_user():
         g.session_expired = True
         return
     if now - from_db_time(row["last_seen_at"]) > TOUCH_INTERVAL:
-        # Lost in a power cut, it only makes the session look older: it ends
-        # sooner, and the next session shows a little more as new.
-        write_unsynced(db, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", [to_db_time(now), id_hash])
+        touches.add(db, id_hash, to_db_time(now))
     g.user_kind, g.user_id = row["user_kind"], row["user_id"]
     # When they were last here before this session: what is new to them comes after.
     g.previous_visit = row["previous_visit_at"]
