@@ -5,9 +5,9 @@
     .venv/bin/python bench/pages.py --skip-throughput   # only the render times (part 2)
 
 1. Throughput under two traffic models, as a share of a bare Flask "hello" app
-   (bench/hello_app.py). The portal (on the generated 5,000-family database, once
-   with its page cache on as deployed and once with FAMILIEPORTAL_PAGE_CACHE=0) and
-   the hello app are served by gunicorn on 127.0.0.1 with the portal's production
+   (bench/hello_app.py). The portal (on the generated 5,000-family database; a
+   portal that still has a page cache is also served with FAMILIEPORTAL_PAGE_CACHE=0,
+   to compare older code) and the hello app are served by gunicorn on 127.0.0.1 with the portal's production
    settings (portal/gunicorn_conf.py: gthread workers). 8 client threads, each on
    one kept-alive connection, send GETs back to back:
    - closed loop: each thread is one signed-in person reloading their own page
