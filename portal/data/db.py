@@ -96,8 +96,8 @@ def writing(db):
             conn.execute("COMMIT")
 
 
-def write_unsynced(db, sql, params, many=False):
-    """One write whose loss in a power cut does no harm, without waiting for the disk (many: one transaction).
+def write_unsynced(db, sql, rows):
+    """One transaction of writes (sql once per row) whose loss in a power cut does no harm, without waiting for the disk.
 
     For bookkeeping such as a session's last_seen_at, written on a parent's first
     view each minute: waiting for fsync there would make most page views wait for
@@ -110,17 +110,8 @@ def write_unsynced(db, sql, params, many=False):
         raise RuntimeError("write_unsynced is its own transaction")
     conn.execute("PRAGMA synchronous = NORMAL")
     try:
-        if many:
-            with _process_write_lock:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    conn.executemany(sql, params)
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                conn.execute("COMMIT")
-            return None
-        return conn.execute(sql, params)
+        with writing(db):
+            conn.executemany(sql, rows)
     finally:
         conn.execute("PRAGMA synchronous = FULL")
 

@@ -69,7 +69,6 @@ class Touches:
             "UPDATE sessions SET last_seen_at = :when"
             " WHERE id_hash = :id AND ended_at IS NULL AND last_seen_at < :when",
             [{"id": id_hash, "when": when} for id_hash, when in batch.items()],
-            many=True,
         )
 
     def start(self, app, interval=TOUCH_FLUSH_SECONDS):
