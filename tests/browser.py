@@ -31,6 +31,7 @@ def axe_violations(page):
     """Run axe-core (shipped in axe-playwright-python) and return its violations."""
     from axe_playwright_python.sync_playwright import Axe
 
+    settle(page)
     result = Axe().run(
         page,
         options={
@@ -40,6 +41,23 @@ def axe_violations(page):
         },
     )
     return result.response["violations"]
+
+
+SETTLE_SCRIPT = """() => Promise.all(
+    document.getAnimations()
+        .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+        .map(a => a.finished.catch(() => null))
+)"""
+
+
+def settle(page):
+    """Wait until running CSS transitions and animations have ended.
+
+    axe reads colours as they are painted: a search result that is still
+    fading in is measured half-transparent over the overlay behind it, and
+    fails contrast although the finished page passes (a CI run caught this).
+    """
+    page.evaluate(SETTLE_SCRIPT)
 
 
 def serve(app):
