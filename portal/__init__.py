@@ -40,12 +40,11 @@ def create_app(test_config=None):
         )
 
     from . import cli
-    from .data import audit, db
+    from .data import db
     from .sign_in import sessions as auth
     from .web import i18n, security
 
     db.init_app(app)
-    audit.init_app(app)
     cli.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

@@ -31,21 +31,26 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """Each worker also sends queued messages (claims keep two workers off the same one) and writes session touches."""
+    """Each worker also sends queued messages (claims keep two workers off the same one) and writes behind
+    session touches and what a page view leaves (data/behind.py)."""
+    from portal.data import behind
     from portal.sign_in.delivery import start_worker
     from portal.sign_in.sessions import touches
 
     start_worker(worker.wsgi)
     touches.start(worker.wsgi)
+    behind.views.start(worker.wsgi, behind.VIEWS_FLUSH_SECONDS)
 
 
 def worker_exit(server, worker):
-    """A worker stopping writes the touches it still holds."""
+    """A worker stopping writes what it still holds behind."""
+    from portal.data import behind
     from portal.sign_in.sessions import touches
 
     app = getattr(worker, "wsgi", None)
     if app is not None:
         touches.stop(app)
+        behind.views.stop(app)
 
 
 def when_ready(server):

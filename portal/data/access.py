@@ -157,7 +157,6 @@ def family_for_staff(family_id):
     if not staff_may_see(g.user_id, family_id):
         abort(404)
     if request.method in ("GET", "HEAD"):
-        staff_id, page = g.user_id, request.endpoint
-        audit.after_response(lambda: audit.record("family.viewed", actor_kind="staff", actor_id=staff_id,
-                                                  family_id=family_id, page=page))
+        audit.record_view("family.viewed", actor_kind="staff", actor_id=g.user_id, family_id=family_id,
+                          page=request.endpoint)
     return read_one(get_db(), "SELECT * FROM families WHERE id = ?", [family_id])

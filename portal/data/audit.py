@@ -1,42 +1,27 @@
 """Write events to the audit log. Never log tokens or a parent's words."""
 import json
 
-from flask import g
-
+from . import behind
 from .clock import now_text
-from .db import get_db, writing
+from .db import get_db
+
+
+_INSERT = "INSERT INTO audit_log (at, actor_kind, actor_id, action, family_id, detail) VALUES (?, ?, ?, ?, ?, ?)"
+
+
+def _row(action, actor_kind, actor_id, family_id, detail):
+    return [now_text(), actor_kind, actor_id, action, family_id,
+            json.dumps(detail, ensure_ascii=False) if detail else None]
 
 
 def record(action, *, actor_kind="system", actor_id=None, family_id=None, **detail):
-    # A plain INSERT: sqlite-utils' insert() reads the table's schema first, on every page view.
-    get_db().execute(
-        "INSERT INTO audit_log (at, actor_kind, actor_id, action, family_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-        [now_text(), actor_kind, actor_id, action, family_id,
-         json.dumps(detail, ensure_ascii=False) if detail else None],
-    )
+    # A plain INSERT: sqlite-utils' insert() reads the table's schema first.
+    get_db().execute(_INSERT, _row(action, actor_kind, actor_id, family_id, detail))
 
 
-def after_response(write):
-    """Run write() when the response is ready, in one transaction with the request's other such writes.
-
-    For what a page view leaves behind (its audit line, what a coordinator has
-    now seen): one commit instead of one each. If the writes fail, the page is
-    not shown (the response becomes an error).
-    """
-    g.setdefault("after_response", []).append(write)
-
-
-def write_after_response(response):
-    pending = g.pop("after_response", None)
-    if pending:
-        with writing(get_db()):
-            for write in pending:
-                write()
-    return response
-
-
-def init_app(app):
-    app.after_request(write_after_response)
+def record_view(action, *, actor_kind, actor_id, family_id, **detail):
+    """Log that someone looked: written behind the page view (see behind.py), with the time of the view."""
+    behind.views.add(get_db(), (_INSERT, _row(action, actor_kind, actor_id, family_id, detail)))
 
 
 def for_family(family_id, *, limit=200, offset=0):

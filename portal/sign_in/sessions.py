@@ -5,7 +5,6 @@ the session itself is a database row, so ending it there ends it everywhere.
 """
 import functools
 import secrets
-import threading
 import time
 from datetime import timedelta
 
@@ -14,6 +13,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from ..data import access
 from ..web.security import same_origin_request
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
+from ..data.behind import Behind
 from ..data.db import get_db, read_one, write_unsynced
 from .tokens import hash_id
 
@@ -24,45 +24,34 @@ TOUCH_INTERVAL = timedelta(seconds=60)
 TOUCH_FLUSH_SECONDS = 5
 
 
-class Touches:
-    """A session's last_seen_at, written behind the request that saw the person.
+class Touches(Behind):
+    """A session's last_seen_at, written behind the request that saw the person (see data/behind.py).
 
     Parents mostly come once and look at a page or two, so nearly every view
-    would touch its session. Each such write makes every other connection
-    throw away its page cache (SQLite sees that the database changed), and
-    the next page from every worker reads cold. So a server process keeps
-    the touches in memory and a thread writes them in one transaction every
-    TOUCH_FLUSH_SECONDS. The idle timeout is 30 minutes; the database is at
-    most a few seconds behind (a process killed in between loses that: the
-    session looks a little older, which only ends it sooner). Without the
-    thread (tests, the CLI, `flask run`) a touch is written at once.
+    would touch its session. The idle timeout is 30 minutes; the database is at
+    most TOUCH_FLUSH_SECONDS behind (a process killed in between loses that:
+    the session looks a little older, which only ends it sooner), and this
+    process's own idle checks see the touches it holds.
     """
 
-    def __init__(self):
-        self.pending = {}
-        self.lock = threading.Lock()
-        self.flusher = None
+    name = "session-touches"
 
-    def add(self, db, id_hash, when):
-        if self.flusher is None:
-            self._write(db, {id_hash: when})
-            return
-        with self.lock:
-            self.pending[id_hash] = when
+    def empty(self):
+        return {}
+
+    def hold(self, pending, row):
+        id_hash, when = row
+        pending[id_hash] = when
+
+    def merge(self, older, newer):
+        return {**older, **newer}
 
     def seen(self, id_hash):
         """The newest touch of a session this process has not written yet, or None."""
         with self.lock:
             return self.pending.get(id_hash)
 
-    def flush(self, db):
-        with self.lock:
-            batch, self.pending = self.pending, {}
-        if batch:
-            self._write(db, batch)
-
-    @staticmethod
-    def _write(db, batch):
+    def write(self, db, batch):
         # Never revives an ended session, never moves last_seen_at back.
         write_unsynced(
             db,
@@ -72,29 +61,7 @@ class Touches:
         )
 
     def start(self, app, interval=TOUCH_FLUSH_SECONDS):
-        """Write touches behind, in this process: a daemon thread (gunicorn's post_worker_init)."""
-        stopping = self.stopping = threading.Event()
-
-        def run():
-            while not stopping.wait(interval):
-                try:
-                    with app.app_context():
-                        self.flush(get_db())
-                except Exception:  # keep going: the next flush writes what this one could not
-                    app.logger.exception("Session touches")
-
-        self.flusher = threading.Thread(target=run, name="session-touches", daemon=True)
-        self.flusher.start()
-        return self.flusher
-
-    def stop(self, app):
-        """Stop the thread and write what is left; touches are written at once again."""
-        if self.flusher is not None:
-            self.stopping.set()
-            self.flusher.join()
-            self.flusher = None
-        with app.app_context():
-            self.flush(get_db())
+        return super().start(app, interval)
 
 
 touches = Touches()
@@ -183,7 +150,7 @@ def load_user():
         g.session_expired = True
         return
     if now - from_db_time(row["last_seen_at"]) > TOUCH_INTERVAL:
-        touches.add(db, id_hash, to_db_time(now))
+        touches.add(db, (id_hash, to_db_time(now)))
     g.user_kind, g.user_id = row["user_kind"], row["user_id"]
     # When they were last here before this session: what is new to them comes after.
     g.previous_visit = row["previous_visit_at"]

@@ -3,7 +3,6 @@ from flask import g, render_template
 
 from . import family_bp
 from ..data.changes import consents as consent_changes
-from ..data import audit
 from ..data.changes import seen
 from ..data.clock import today
 from ..data.reads import events, family, meetings, plan
@@ -31,6 +30,5 @@ def summary(family_id):
         children=family.children(family_id, active_only=True),
     )
     # What was on the page has now been seen; anything newer, or beyond the page, stays new.
-    shown, staff_id = max((line["id"] for line in news), default=seen_event), g.user_id
-    audit.after_response(lambda: seen.mark_seen(staff_id, family_id, shown))
+    seen.mark_seen(g.user_id, family_id, max((line["id"] for line in news), default=seen_event))
     return page
