@@ -7,6 +7,7 @@ Texts that are data or come from a variable go through `translate()` at render
 time. The portal's Flask class hands out the environment of the request's language.
 """
 import ast
+import functools
 import re
 
 from flask import Flask, has_app_context, has_request_context, request
@@ -96,6 +97,23 @@ def folded(text, **variables):
     return Markup(text) % variables
 
 
+PLACE_WITHHELD = i18n.N_("Stedet får du at vide af din kontaktperson")
+
+
+def meeting_kind(gettext, meeting):
+    """The kind of meeting in the reader's language: a function, not a macro, so pages need no macro import."""
+    return gettext(vocabulary.MEETING_KINDS.get(meeting["kind"], "Møde"))
+
+
+def meeting_place(gettext, meeting):
+    """Where a meeting is, or that the contact person will tell (a protected address)."""
+    if meeting.get("place_withheld"):
+        return Markup('<span class="muted">%s</span>') % gettext(PLACE_WITHHELD)
+    if meeting.get("place"):
+        return Markup('<span dir="auto">%s</span>') % meeting["place"]
+    return ""
+
+
 def configure(env, language, fold=True):
     """Set up one language's environment: its translations, filters and globals."""
     translations = i18n.catalogue(language)
@@ -119,6 +137,8 @@ def configure(env, language, fold=True):
     env.filters["date_only"] = lambda d: formatting.date_only(d, language) if d else ""
     env.filters["day"] = lambda t: formatting.day(t, language) if t else ""
     env.filters["markdown"] = markdown.render
+    env.globals["meeting_kind"] = functools.partial(meeting_kind, gettext)
+    env.globals["meeting_place"] = functools.partial(meeting_place, gettext)
     env.globals["choice_pairs"] = forms.choice_pairs
     env.globals["differences"] = forms.differences
     env.globals["municipality"] = municipality
