@@ -82,10 +82,13 @@ def test_closing_a_case_ends_its_parents_links_and_sessions_at_once(app, auth, c
     assert client.get("/plan").status_code == 200
     url = links.issue("parent", THOMAS, origin="sent", channel="email", issued_by_staff_id=METTE)
     close(ctx)
-    assert client.get("/plan").status_code == 302  # signed out
-    assert links.check("parent", url.rsplit("/", 1)[-1]).problem in ("revoked", "invalid")
+    # Ended in the database at once, not only refused when next used.
     assert ctx.execute("SELECT count(*) FROM sessions WHERE user_kind = 'parent' AND user_id = ? AND ended_at IS NULL",
                        [SARA]).fetchone()[0] == 0
+    assert ctx.execute("SELECT count(*) FROM sign_in_links WHERE subject_id = ? AND revoked_at IS NULL AND used_at IS NULL",
+                       [THOMAS]).fetchone()[0] == 0
+    assert client.get("/plan").status_code == 302  # signed out
+    assert links.check("parent", url.rsplit("/", 1)[-1]).problem == "revoked"
 
 
 def test_closing_a_case_twice_is_refused_as_a_conflict(ctx):
