@@ -1,4 +1,4 @@
-"""The `familieportal` command: init-db, demo, link, serve, build-site."""
+"""The `familieportal` command: init-db, demo, link, retention, serve, build-site."""
 import os
 
 import click
@@ -172,6 +172,19 @@ def staff_deactivate_command(email):
     click.echo(f"Deactivated {person['name']}.")
 
 
+@click.command("retention")
+@with_appcontext
+def retention_command():
+    """Delete closed families whose retention period has passed; prune sessions, links, rate limits, sent mail.
+
+    Run it daily (see README, "Deleting on time").
+    """
+    from .data import retention
+
+    for line in retention.run().lines():
+        click.echo(line)
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -212,5 +225,5 @@ def build_site_command():
 
 def init_app(app):
     for command in (demo_command, link_command, deliver_command, staff_group, backup_command, restore_command,
-                    serve_command, build_site_command):
+                    retention_command, serve_command, build_site_command):
         app.cli.add_command(command)

@@ -37,3 +37,12 @@ def info_page_url(slug, language="da"):
         base += "/"
     prefix = "" if language == "da" else f"{language}/"
     return f"{base}{prefix}{slug}"
+
+
+def retention_days():
+    """Days from closing a family's case until `familieportal retention` deletes its data (settings.yml)."""
+    value = municipality().get("retention_days_after_closing")
+    # No default: the privacy page shows this value, so the code must not assume another.
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError("content/settings.yml: set retention_days_after_closing to a whole number of days (0 or more)")
+    return value

@@ -21,10 +21,11 @@ from .vocabulary import HIDEABLE
 
 
 def parent_may_sign_in_sql(parent_id_expr):
-    """True for a parent who may sign in: allowed, active, in an active family."""
+    """True for a parent who may sign in: allowed, active, in an active family whose case is not closed."""
     return (
         "EXISTS (SELECT 1 FROM parents p JOIN families f ON f.id = p.family_id"
-        f" WHERE p.id = {parent_id_expr} AND p.can_sign_in = 1 AND p.active = 1 AND f.active = 1)"
+        f" WHERE p.id = {parent_id_expr} AND p.can_sign_in = 1 AND p.active = 1 AND f.active = 1"
+        " AND f.closed_at IS NULL)"
     )
 
 

@@ -630,3 +630,10 @@ def m010_no_page_cache(db):
     ).fetchall():
         db.execute(f'DROP TRIGGER "{name}"')
     db.execute("ALTER TABLE families DROP COLUMN data_version")
+
+
+@migrations()
+def m012_closed_families(db):
+    """families.closed_at: a closed case (issue 10). Its parents lose access; `familieportal retention` deletes it later."""
+    db["families"].add_column("closed_at", str)
+    db["families"].create_index(["closed_at"])

@@ -30,7 +30,7 @@ from ..data.clock import now_text, to_db_time, utcnow
 from ..data.db import get_db, private_file, private_folder, read_one
 from ..data.reads import family as family_reads
 from . import links
-from ..settings import municipality
+from ..settings import municipality, retention_days
 
 # Seconds to wait after the 1st, 2nd, … failed try; then the message has failed.
 BACKOFF = (30, 120, 600, 1800, 3600)
@@ -68,6 +68,37 @@ def queue_link(channel, recipient, url, minutes, *, family_id=None, parent_id=No
         " created_at, expires_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, 'sign_in_link', ?, ?, ?, ?, ?, 0, ?)",
         [channel, recipient, subject, link_message(url, minutes), family_id, parent_id, staff_id, to_db_time(now),
          to_db_time(now + timedelta(minutes=minutes)), to_db_time(now)],
+    ).lastrowid
+
+
+def case_closed_message(retention_days):
+    """The last message to a parent of a closed case: where their information is now, and whom to ask.
+
+    Like every message, it names no child, meeting or detail of the case.
+    """
+    m = municipality()
+    name = m.get("name", "kommunen")
+    contact = ", ".join(part for part in (m.get("department"), m.get("phone_display") and f"telefon {m['phone_display']}",
+                                          m.get("email")) if part)
+    return (
+        f"Hej\n\n"
+        f"Din sag i Familieportalen er lukket, og du kan ikke længere logge ind.\n"
+        f"Dine oplysninger findes nu i kommunens sagssystem.\n"
+        f"Om {retention_days} dage sletter vi dem fra Familieportalen.\n\n"
+        f"Har du spørgsmål, så kontakt {name}" + (f": {contact}" if contact else "") + ".\n\n"
+        f"Venlig hilsen\n{name}"
+    )
+
+
+def queue_case_closed(channel, recipient, *, family_id, parent_id):
+    """Queue the last notice to a parent whose family's case was closed; return the outbox id."""
+    _backend(channel)
+    now = now_text()
+    subject = f"Din sag i Familieportalen er lukket – {municipality().get('name', '')}".strip(" –")
+    return get_db().execute(
+        "INSERT INTO outbox (channel, recipient, subject, body, purpose, family_id, parent_id, created_at, attempts,"
+        " next_attempt_at) VALUES (?, ?, ?, ?, 'case_closed', ?, ?, ?, 0, ?)",
+        [channel, recipient, subject, case_closed_message(retention_days()), family_id, parent_id, now, now],
     ).lastrowid
 
 

@@ -26,10 +26,14 @@ def load_family():
     g.family = access.family_for_staff(request.view_args["family_id"])
     # The section of the family's pages this view belongs to: its module's name.
     g.section = current_app.view_functions[request.endpoint].__module__.rsplit(".", 1)[-1]
+    if g.family["closed_at"] and request.method == "POST":
+        # The changes refuse a closed case too (changes/_core.py); this answers with a page instead of a form.
+        from .closing import closed_page
+        return closed_page()
 
 
 from . import (  # noqa: E402,F401  (routes register on the blueprints)
-    accounts, audit, caseload, consents, goals, handover, meetings, members, people, plan, summary, updates,
+    accounts, audit, caseload, closing, consents, goals, handover, meetings, members, people, plan, summary, updates,
 )
 
 bp.register_blueprint(family_bp)

@@ -6,4 +6,4 @@ messages per field), writes in one transaction, refuses to overwrite a row
 that changed since the form was read (Conflict), and leaves an audit line and,
 where it is part of the family's story, a family event.
 """
-from ._core import SYSTEM, Actor, Conflict, Invalid, NotFound  # noqa: F401
+from ._core import SYSTEM, Actor, Closed, Conflict, Invalid, NotFound  # noqa: F401

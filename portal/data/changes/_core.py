@@ -43,6 +43,16 @@ class Conflict(Exception):
         self.saved = saved
 
 
+CASE_CLOSED = N_("Familiens sag er lukket, så den kan ikke ændres. Oplysningerne slettes fra portalen, når slettefristen er gået.")
+
+
+class Closed(Invalid):
+    """The family's case is closed: nothing about it may change any more."""
+
+    def __init__(self):
+        super().__init__({"family": _(CASE_CLOSED)})
+
+
 class NotFound(Exception):
     """No such row in this family: the caller answers 404."""
 
@@ -63,7 +73,11 @@ def record(actor, action, family_id=None, *, item_kind=None, item_id=None, for_f
 
     Events are the family's story (never edited); for_family=True lets the
     family's own pages show it. Neither ever holds what a parent wrote.
+    Every change to a family records, so this is where a closed case refuses
+    it: raised inside the change's transaction, nothing of it is written.
     """
+    if family_id is not None and is_closed(family_id):
+        raise Closed()
     audit.record(action, actor_kind=actor.kind, actor_id=actor.id, family_id=family_id,
                  **({"item": f"{item_kind}:{item_id}"} if item_kind else {}), **detail)
     if family_id is not None and event:
@@ -80,6 +94,11 @@ def record(actor, action, family_id=None, *, item_kind=None, item_id=None, for_f
                 "detail": json.dumps(detail, ensure_ascii=False) if detail else None,
             }
         )
+
+
+def is_closed(family_id):
+    row = get_db().execute("SELECT closed_at FROM families WHERE id = ?", [family_id]).fetchone()
+    return row is not None and row[0] is not None
 
 
 TOO_MANY_WRITES = N_("Du har skrevet meget på kort tid. Vent en time, og prøv så igen. Haster det, så ring til din kontaktperson.")

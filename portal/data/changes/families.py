@@ -1,8 +1,8 @@
 """Start a family, and keep its parents and children up to date."""
-from ._core import Rules, change, changed_fields, record, row_in_family, update_row
+from ._core import Conflict, NotFound, Rules, change, changed_fields, is_closed, record, row_in_family, update_row
 from ..clock import now_text, today
 from ..db import get_db
-from ...sign_in import links, sessions
+from ...sign_in import delivery, links, sessions
 from ...web.i18n import N_
 
 
@@ -45,6 +45,32 @@ def set_family_active(actor, family_id, version, active):
             _end_access(parent_id)
     record(actor, "family.activated" if active else "family.deactivated", family_id,
            item_kind="family", item_id=family_id)
+
+
+@change
+def close_family(actor, family_id, version):
+    """Close the family's case: parents lose access at once and get a last notice; the caseload lets go of it.
+
+    The family's data stays until `familieportal retention` deletes it, once
+    the retention period (content/settings.yml) has passed. A closed case is
+    never opened again, and nothing about it changes meanwhile.
+    """
+    db = get_db()
+    family = db["families"].get(family_id) if db["families"].count_where("id = ?", [family_id]) else None
+    if family is None:
+        raise NotFound("families")
+    if is_closed(family_id):
+        raise Conflict(family)
+    # Recorded before the row says closed: record() refuses a closed family.
+    record(actor, "family.closed", family_id, item_kind="family", item_id=family_id)
+    update_row("families", family_id, version, {"active": 0, "closed_at": now_text()})
+    parents = db.execute("SELECT id, email, phone, can_sign_in, active FROM parents WHERE family_id = ?",
+                         [family_id]).fetchall()
+    for parent_id, email, phone, can_sign_in, active in parents:
+        _end_access(parent_id)
+        if can_sign_in and active and (email or phone):
+            delivery.queue_case_closed("email" if email else "sms", email or phone, family_id=family_id,
+                                       parent_id=parent_id)
 
 
 def _end_access(parent_id):

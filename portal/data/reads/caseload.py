@@ -17,7 +17,7 @@ PAGE_SIZE = 50
 def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
     """(rows, total): the families the staff member may see, one page, sorted as asked."""
     kinds = ", ".join(f"'{kind}'" for kind in FROM_PARENTS)
-    where = f"f.active = :active AND {access.staff_families_sql('f')}"
+    where = f"f.active = :active AND f.closed_at IS NULL AND {access.staff_families_sql('f')}"
     params = {"staff": staff_id, "today": today_text(), "now": now_text(), "active": int(active),
               "limit": PAGE_SIZE, "offset": (max(page, 1) - 1) * PAGE_SIZE}
     if search:
@@ -48,6 +48,6 @@ def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
 
 def inactive_count(staff_id):
     return get_db().execute(
-        f"SELECT count(*) FROM families f WHERE f.active = 0 AND {access.staff_families_sql('f')}",
+        f"SELECT count(*) FROM families f WHERE f.active = 0 AND f.closed_at IS NULL AND {access.staff_families_sql('f')}",
         {"staff": staff_id, "today": today_text()},
     ).fetchone()[0]

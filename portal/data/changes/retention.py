@@ -1,0 +1,97 @@
+"""Delete a closed family completely, once its retention period has passed.
+
+The portal is not the municipality's case record: the case system is. So a
+closed family's data goes, every row of it, and one anonymous audit line says
+that a deletion happened.
+
+FAMILY_ROWS names every table that can hold something of a family, with the
+condition that finds it; tests/test_retention.py fails when a table in the
+schema is in neither FAMILY_ROWS nor NOT_FAMILY_DATA, so a new table cannot be
+forgotten. Conditions take :family (the family's id), :parents (a JSON array
+of its parents' ids) and :contacts (a JSON array of their e-mails, in lower
+case, and phone numbers), so they still find leftovers after the rows they
+came from are gone.
+"""
+import json
+
+from .. import audit
+from ..db import get_db, writing
+
+_FAMILY = "family_id = :family"
+_PARENTS = "(SELECT value FROM json_each(:parents))"
+_CONTACTS = "(SELECT value FROM json_each(:contacts))"
+_MEETINGS = "meeting_id IN (SELECT id FROM meetings WHERE family_id = :family)"
+_GOALS = "goal_id IN (SELECT id FROM goals WHERE family_id = :family)"
+
+# In deletion order: rows before the rows they refer to (foreign keys are on).
+FAMILY_ROWS = {
+    "goal_scores": _GOALS,
+    "goal_notes": _GOALS,
+    "agenda_points": _MEETINGS,
+    "meeting_participants": _MEETINGS,
+    "meeting_summaries": _MEETINGS,
+    "action_points": _MEETINGS,
+    "consent_givers": "consent_id IN (SELECT id FROM consents WHERE family_id = :family)",
+    "hidden_from_parents": _FAMILY,
+    "handovers": _FAMILY,
+    "family_events": _FAMILY,
+    "staff_family_seen": _FAMILY,
+    "plan_updates": _FAMILY,
+    "plan_items": _FAMILY,
+    "consents": _FAMILY,
+    "goals": _FAMILY,
+    "meetings": _FAMILY,
+    "people_involved": _FAMILY,
+    "children": _FAMILY,
+    "sign_in_links": f"subject_kind = 'parent' AND subject_id IN {_PARENTS}",
+    "sessions": f"user_kind = 'parent' AND user_id IN {_PARENTS}",
+    "outbox": f"family_id = :family OR parent_id IN {_PARENTS} OR lower(recipient) IN {_CONTACTS}",
+    "audit_log": f"family_id = :family OR (actor_kind = 'parent' AND actor_id IN {_PARENTS})",
+    # Buckets name a parent's id (goals and agenda points an hour) or their e-mail/phone (link requests).
+    "rate_limit_hits": f"bucket IN (SELECT 'writes:parent:' || value FROM json_each(:parents))"
+                       f" OR bucket IN (SELECT 'id:' || value FROM json_each(:contacts))",
+    "parents": _FAMILY,
+    "families": "id = :family",
+}
+
+# Tables that hold nothing of any family, and why.
+NOT_FAMILY_DATA = {
+    "staff": "the municipality's employees",
+    "_sqlite_migrations": "which schema migrations have run",
+    "sqlite_sequence": "SQLite's own counters",
+    "sqlite_stat1": "SQLite's own statistics",
+}
+
+
+def family_keys(family_id):
+    """The parameters FAMILY_ROWS' conditions take for this family."""
+    db = get_db()
+    parents = db.execute("SELECT id, email, phone FROM parents WHERE family_id = ?", [family_id]).fetchall()
+    contacts = sorted({value.lower() for _, email, phone in parents for value in (email, phone) if value})
+    return {"family": family_id, "parents": json.dumps([row[0] for row in parents]),
+            "contacts": json.dumps(contacts)}
+
+
+def delete_family(family_id):
+    """Delete every row of a closed family in one transaction; return how many rows went.
+
+    SQLite's secure_delete overwrites what is deleted with zeros, so the
+    family's names do not linger in free pages of the file (the caller
+    checkpoints the WAL afterwards, see portal/data/retention.py).
+    """
+    db = get_db()
+    before = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        with writing(db):
+            closed_at = db.execute("SELECT closed_at FROM families WHERE id = ?", [family_id]).fetchone()
+            if closed_at is None or closed_at[0] is None:
+                raise ValueError(f"family {family_id} is not closed")  # never an open family
+            keys = family_keys(family_id)
+            removed = sum(db.execute(f"DELETE FROM [{table}] WHERE {condition}", keys).rowcount
+                          for table, condition in FAMILY_ROWS.items())
+            # Anonymous: no family id, no name; only that a closed case was deleted.
+            audit.record("family.deleted", actor_kind="system", closed_on=closed_at[0][:10], rows=removed)
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(before)}")
+    return removed

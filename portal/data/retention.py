@@ -1,0 +1,93 @@
+"""`familieportal retention`, run daily: delete closed families on time and prune what only helps for a while.
+
+- A family whose case was closed longer ago than `retention_days_after_closing`
+  (content/settings.yml, shown on the info site's privacy page) is deleted
+  completely (portal/data/changes/retention.py), then the file is rewritten
+  (VACUUM) and the WAL emptied, so nothing of it is left on disk.
+- Sessions, sign-in links, rate-limit rows and sent or failed outbox messages
+  are pruned on their own schedules below, so the database does not grow
+  without bound.
+"""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from .changes.retention import delete_family
+from .clock import to_db_time, utcnow
+from .db import get_db, writing
+from ..settings import retention_days
+
+# A person's sessions are kept this long after their last activity; their newest
+# stays anyway, because "new since your last visit" starts from it.
+SESSION_DAYS = 30
+# Sign-in links, this long after they expired (a token older than 72 h is refused by its signature anyway).
+LINK_DAYS = 30
+# Rate-limit hits: every limit counts one hour; a day is ample.
+RATE_LIMIT_HOURS = 24
+# Outbox rows after they were sent (their text is already gone), and after they failed
+# (the coordinator sees a failed message on the family's page until then).
+SENT_DAYS = 30
+FAILED_DAYS = 90
+
+
+@dataclass
+class Report:
+    families_deleted: int = 0
+    family_rows_deleted: int = 0
+    pruned: dict = field(default_factory=dict)
+
+    def lines(self):
+        yield f"Deleted {self.families_deleted} closed families ({self.family_rows_deleted} rows)."
+        for table, count in self.pruned.items():
+            yield f"Pruned {count} rows from {table}."
+
+
+def due_families(now=None):
+    """Ids of closed families whose retention period has passed at `now`."""
+    cutoff = to_db_time((now or utcnow()) - timedelta(days=retention_days()))
+    return [row[0] for row in get_db().execute(
+        "SELECT id FROM families WHERE closed_at IS NOT NULL AND closed_at <= ? ORDER BY id", [cutoff])]
+
+
+def prune(now=None):
+    """Delete what has served its purpose; return {table: rows deleted}."""
+    now = now or utcnow()
+    before = {
+        "sessions": to_db_time(now - timedelta(days=SESSION_DAYS)),
+        "links": to_db_time(now - timedelta(days=LINK_DAYS)),
+        "hits": to_db_time(now - timedelta(hours=RATE_LIMIT_HOURS)),
+        "sent": to_db_time(now - timedelta(days=SENT_DAYS)),
+        "failed": to_db_time(now - timedelta(days=FAILED_DAYS)),
+    }
+    statements = {
+        "sessions": "DELETE FROM sessions WHERE last_seen_at < :sessions AND last_seen_at <"
+                    " (SELECT max(newest.last_seen_at) FROM sessions newest"
+                    "  WHERE newest.user_kind = sessions.user_kind AND newest.user_id = sessions.user_id)",
+        "sign_in_links": "DELETE FROM sign_in_links WHERE expires_at < :links",
+        "rate_limit_hits": "DELETE FROM rate_limit_hits WHERE at < :hits",
+        "outbox": "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < :sent)"
+                  " OR (failed_at IS NOT NULL AND failed_at < :failed)",
+    }
+    db = get_db()
+    pruned = {}
+    for table, sql in statements.items():
+        with writing(db):
+            pruned[table] = db.execute(sql, before).rowcount
+    return pruned
+
+
+def run(now=None):
+    """Delete the closed families that are due, prune, and leave nothing deleted on disk; return a Report."""
+    report = Report()
+    for family_id in due_families(now):
+        report.family_rows_deleted += delete_family(family_id)
+        report.families_deleted += 1
+    report.pruned = prune(now)
+    db = get_db()
+    if report.families_deleted:
+        # secure_delete zeroed the rows; VACUUM also drops older copies of them left
+        # in free space by earlier updates (a renamed parent, a changed phone number).
+        db.execute("VACUUM")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return report
+
+
