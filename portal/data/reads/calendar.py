@@ -19,8 +19,8 @@ def parent_of_feed(token_hash):
     """The parent whose feed in use has this token hash and who may still sign in, else None."""
     return read_one(
         get_db(),
-        "SELECT p.* FROM calendar_feeds c JOIN parents p ON p.id = c.parent_id"
-        f" WHERE c.token_hash = ? AND c.replaced_at IS NULL AND {access.parent_may_sign_in_sql('p.id')}",
+        "SELECT owner.* FROM calendar_feeds c JOIN parents owner ON owner.id = c.parent_id"
+        f" WHERE c.token_hash = ? AND c.replaced_at IS NULL AND {access.parent_may_sign_in_sql('c.parent_id')}",
         [token_hash],
     )
 
