@@ -8,7 +8,7 @@ import pytest
 import vobject
 
 from conftest import (
-    CANCELLED_VISIT, CONVERSATION, FOLLOW_UP, HELD_NETWORK, HIDDEN_FROM_MARTIN, METTE, NEXT_NETWORK,
+    CANCELLED_VISIT, CONVERSATION, FOLLOW_UP, HELD_NETWORK, HIDDEN_FROM_MARTIN, METTE, NEXT_NETWORK, NIELSEN_MEETING,
     PROTECTED_HOME_VISIT, SPLIT_NETWORK, csrf_from, main_part,
 )
 
@@ -228,3 +228,10 @@ def test_a_single_meeting_file_is_made_with_icalendar_and_reads_in_a_second_pars
     assert event["UID"] == f"meeting-{NEXT_NETWORK}@localhost" and "SEQUENCE" in event
     assert event.decoded("DTSTART").astimezone(timezone.utc) == event.decoded("DTSTART")
     assert vobject.readOne(response.text).vevent.summary.value == "Netværksmøde (Demo Kommune)"
+
+
+def test_another_familys_meeting_never_reaches_the_feed_even_with_the_parent_on_it(app, db, sara_feed):
+    db.execute("INSERT INTO meeting_participants (meeting_id, parent_id, follow_up) VALUES (?, 1, 0)",
+               [NIELSEN_MEETING])
+    body = app.test_client().get(path_of(sara_feed)).text
+    assert f"meeting-{NIELSEN_MEETING}@" not in body and f"meeting-{NEXT_NETWORK}@" in body

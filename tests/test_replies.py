@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from conftest import (
-    CANCELLED_VISIT, FOLLOW_UP, HELD_NETWORK, HIDDEN_FROM_MARTIN, METTE, NEXT_NETWORK, SARA, csrf_from, deliver,
-    main_part,
+    CANCELLED_VISIT, FOLLOW_UP, HELD_NETWORK, HIDDEN_FROM_MARTIN, METTE, NEXT_NETWORK, NIELSEN_MEETING, SARA,
+    csrf_from, deliver, main_part,
 )
 
 REASON = "Jeg er på arbejde 🙁\nKan vi tage det over telefonen?"
@@ -100,6 +100,15 @@ def test_a_parent_cannot_answer_another_familys_meeting_or_one_hidden_from_them(
     assert replies(db) == [] and meeting_reply_mails(db) == []
 
 
+def test_a_parent_put_on_another_familys_meeting_still_cannot_answer_it(auth, client, db):
+    db.execute("INSERT INTO meeting_participants (meeting_id, parent_id, follow_up) VALUES (?, ?, 0)",
+               [NIELSEN_MEETING, SARA])
+    auth.sign_in()
+    response = answer(client, NIELSEN_MEETING, "not_coming", token=csrf_from(client.get("/meetings").text))
+    assert response.status_code == 404
+    assert replies(db) == [] and meeting_reply_mails(db) == []
+
+
 def test_a_parent_who_does_not_take_part_cannot_answer(auth, client, db):
     auth.sign_in("thomas.holm@example.dk")
     page = main_part(client.get(f"/meetings/{FOLLOW_UP}").text)
@@ -123,12 +132,28 @@ def test_a_cancelled_or_past_meeting_cannot_be_answered(auth, client, db, meetin
     assert replies(db) == []
 
 
-def test_a_meeting_cancelled_while_the_parent_answers_is_not_answered(app, auth, client, db):
+def test_a_meeting_cancelled_while_the_parent_answers_is_not_answered(app, db):
+    """The page (and the view) read the meeting as planned; the change reads it again in its transaction."""
+    from portal.data.changes import Actor, Invalid
+    from portal.data.changes import replies as reply_changes
+    from portal.data.db import get_db
+
+    with app.test_request_context():
+        seen = get_db()["meetings"].get(NEXT_NETWORK)
+        db.execute("UPDATE meetings SET status = 'cancelled' WHERE id = ?", [NEXT_NETWORK])
+        with pytest.raises(Invalid) as refused:
+            reply_changes.answer_meeting(Actor("parent", SARA), seen, "not_coming")
+    assert "Mødet er aflyst" in refused.value.errors["answer"]
+    assert replies(db) == [] and meeting_reply_mails(db) == []
+
+
+def test_a_meeting_that_has_begun_cannot_be_answered(auth, client, db):
     auth.sign_in()
     token = csrf_from(client.get(f"/meetings/{NEXT_NETWORK}").text)
-    db.execute("UPDATE meetings SET status = 'cancelled' WHERE id = ?", [NEXT_NETWORK])
-    response = answer(client, NEXT_NETWORK, "not_coming", token=token)
-    assert response.status_code == 400 and "Mødet er aflyst" in response.text
+    db.execute("UPDATE meetings SET starts_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-10 minutes') WHERE id = ?",
+               [NEXT_NETWORK])
+    response = answer(client, NEXT_NETWORK, "coming", token=token)
+    assert response.status_code == 400 and "Mødet er begyndt" in response.text
     assert replies(db) == []
 
 
