@@ -269,3 +269,14 @@ def test_a_parent_taken_off_a_meeting_loses_their_answer(app, auth, client, db):
 
     Auth(app, staff_page).staff()
     assert "kan ikke komme" not in staff_page.get("/staff/").text
+
+
+def test_answers_count_towards_a_parents_hourly_writes(app, auth, client, db):
+    already = db.execute("SELECT count(*) FROM rate_limit_hits WHERE bucket = ?", [f"writes:parent:{SARA}"]).fetchone()[0]
+    app.config["PARENT_WRITES_PER_HOUR"] = already + 1
+    auth.sign_in()
+    assert answer(client, NEXT_NETWORK, "coming").status_code == 302
+    response = answer(client, NEXT_NETWORK, "not_coming", "Jeg er syg")
+    assert response.status_code == 400 and "Du har skrevet meget på kort tid" in response.text
+    assert "Jeg er syg" in response.text  # kept in the form
+    assert replies(db)[0]["answer"] == "coming" and meeting_reply_mails(db) == []
