@@ -59,6 +59,7 @@ def create_app(test_config=None):
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(language.bp)
     app.register_blueprint(parent.bp)
+    app.register_blueprint(parent.feed.public_bp)
     app.register_blueprint(staff.bp)
 
     @app.after_request

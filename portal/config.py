@@ -54,6 +54,8 @@ def from_environment():
         "LINK_REQUESTS_PER_IP": _env_int("LINK_REQUESTS_PER_IP", 20),
         # Goals and agenda points one parent may add per hour (a scanner, not a parent, needs more).
         "PARENT_WRITES_PER_HOUR": _env_int("PARENT_WRITES_PER_HOUR", 30),
+        # Reads of one parent's calendar feed per hour (calendar apps read it every hour or so).
+        "CALENDAR_FEED_REQUESTS_PER_HOUR": _env_int("CALENDAR_FEED_REQUESTS_PER_HOUR", 60),
         # Delivery of sign-in links.
         "SMTP_HOST": _env("SMTP_HOST", "localhost"),
         "SMTP_PORT": _env_int("SMTP_PORT", 25),

@@ -18,7 +18,8 @@ ID_TABLES = {"meeting_id": "meetings", "parent_id": "parents", "child_id": "chil
              "update_id": "plan_updates"}
 # Public routes: anyone may open them.
 PUBLIC = {"parent.home", "info_site.info_page", "info_site.accessibility_statement", "static", "language.choose",
-          "sign_in.signed_out", "sign_in.request_link", "sign_in.parent_link", "sign_in.staff_link", "sign_in.sign_out"}
+          "sign_in.signed_out", "sign_in.request_link", "sign_in.parent_link", "sign_in.staff_link", "sign_in.sign_out",
+          "calendar_feed.feed"}
 
 
 def family_rules(app):

@@ -27,7 +27,7 @@ def field_names():
     import portal.staff  # noqa: F401  (defines the staff forms)
     import portal.parent  # noqa: F401  (defines the parent forms)
 
-    names = {"csrf_token", "version", "publish", "action", "active", "channel", "lang", "next", "contact"}
+    names = {"csrf_token", "version", "publish", "action", "active", "channel", "lang", "next", "contact", "answer"}
     for form in all_forms():
         for name in dir(form):
             if isinstance(getattr(form, name, None), UnboundField):

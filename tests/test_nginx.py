@@ -116,6 +116,16 @@ def test_nginx_logs_no_sign_in_token(production):
     assert "/login/[redacted]" in log and token not in log
 
 
+def test_nginx_logs_no_calendar_feed_token(production):
+    servers, _link = production
+    token = "IjBNVDBVTW1VUkU3TjZtZlJjREoySUxfeFlfMEE0R1ZNbFR5RllMdjYwQmMi.3etNudm-dDjAFIy4b_SK1I0Wm40"
+    status, _, _ = request(servers, "GET", f"/calendar/{token}.ics")
+    assert status == 404
+    time.sleep(0.3)
+    log = (servers.folder / "access.log").read_text()
+    assert "/calendar/[redacted]" in log and token not in log
+
+
 def test_slow_clients_cannot_take_the_portal_down(production):
     """200 connections that send a header line now and then hold nginx buffers, not portal threads."""
     servers, _link = production

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from portal.data import retention
-from portal.data.changes import Actor, Closed, Conflict, families, goals, plan, staff
+from portal.data.changes import Actor, Closed, Conflict, calendar_feeds, families, goals, plan, replies, staff
 from portal.data.changes.retention import FAMILY_ROWS, NOT_FAMILY_DATA, delete_family, family_keys
 from portal.data.clock import to_db_time, utcnow
 from portal.data.db import get_db
@@ -14,14 +14,14 @@ from portal.data.reads import caseload
 from portal.settings import retention_days
 from portal.sign_in import links, sessions
 
-from conftest import csrf_from, HOLM, JONAS, METTE, NIELSEN, SARA, SPLIT, THOMAS
+from conftest import csrf_from, HOLM, JONAS, METTE, NEXT_NETWORK, NIELSEN, SARA, SPLIT, THOMAS
 
 METTE_ACTS = Actor("staff", METTE)
 # What only Familien Holm's rows hold (see portal/demo.py): none of it may be left in the file.
 HOLM_TEXTS = ["Familien Holm", "Sara Holm", "Thomas Holm", "sara.holm@example.dk", "thomas.holm@example.dk",
               "+4520304050", "Lars Østergaard", "Emil skal have det godt i skolen",
               "Hvordan kan Emil få en god start", "Karen fra Familiehuset kommer hver tirsdag",
-              "Sara vil selv tale med jobcentret"]
+              "Sara vil selv tale med jobcentret", "Vi er hos farmor i Aabenraa"]
 
 
 @pytest.fixture
@@ -73,6 +73,10 @@ def give_holm_a_row_in_every_table(app, auth, client):
         staff.hand_over(METTE_ACTS, HOLM, version(get_db(), HOLM), to_staff_id=JONAS)
         get_db().execute("INSERT INTO staff_family_seen (staff_id, family_id, seen_event_id, seen_at)"
                          " VALUES (?, ?, 1, ?)", [METTE, HOLM, to_db_time(utcnow())])
+        sara = get_db()["parents"].get(SARA)
+        replies.answer_meeting(Actor("parent", SARA), get_db()["meetings"].get(NEXT_NETWORK), "not_coming",
+                               reason="Vi er hos farmor i Aabenraa")
+        calendar_feeds.new_calendar_feed(Actor("parent", SARA), sara)
 
 
 # Closing a case.

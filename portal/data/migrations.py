@@ -633,6 +633,46 @@ def m010_no_page_cache(db):
 
 
 @migrations()
+def m011_meeting_replies_and_calendar_feeds(db):
+    """A parent's answer to a meeting ("Jeg kommer" / "Jeg kan ikke komme"), and each parent's calendar feed."""
+    db["meeting_replies"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "meeting_id": int,
+            "parent_id": int,
+            "answer": str,  # coming | not_coming
+            "reason": str,  # why they cannot come, in their own words, stored exactly as written
+            "answered_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "meeting_id", "parent_id", "answer", "answered_at"},
+        foreign_keys=[("family_id", "families", "id"), ("meeting_id", "meetings", "id"), ("parent_id", "parents", "id")],
+    )
+    db["meeting_replies"].create_index(["meeting_id", "parent_id"], unique=True)
+    # The caseload counts "kan ikke komme" per family.
+    db["meeting_replies"].create_index(["family_id", "answer"])
+
+    # The database holds the SHA-256 of a feed's token and a random seed that
+    # makes the token only together with the secret key: never the token.
+    db["calendar_feeds"].create(
+        {
+            "id": int,
+            "parent_id": int,
+            "seed": str,
+            "token_hash": str,
+            "created_at": str,
+            "replaced_at": str,  # a new link was made: this one answers 404 from then on
+        },
+        pk="id",
+        not_null={"parent_id", "seed", "token_hash", "created_at"},
+        foreign_keys=[("parent_id", "parents", "id")],
+    )
+    db["calendar_feeds"].create_index(["token_hash"], unique=True)
+    db["calendar_feeds"].create_index(["parent_id", "replaced_at"])
+
+
+@migrations()
 def m012_closed_families(db):
     """families.closed_at: a closed case (issue 10). Its parents lose access; `familieportal retention` deletes it later."""
     db["families"].add_column("closed_at", str)

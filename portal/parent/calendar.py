@@ -1,68 +1,60 @@
-"""Make an .ics file so a parent can put a meeting in their own calendar.
+"""Calendar files (iCalendar, RFC 5545) made with the icalendar library: one meeting, or a parent's feed.
 
-The event says what kind of meeting, when and where, and links back to the
-portal; it holds no case details, because calendars are often synced to
-cloud services.
+An event says what kind of meeting, when and where, and links back to the
+portal; it holds no purpose, participants or case details, because calendars
+are often synced to cloud services. Each meeting keeps one UID; its SEQUENCE
+is the meeting's version, raised by every change, so calendar apps take a moved
+or cancelled meeting as the newer copy. Times are in UTC.
 """
 from datetime import timedelta
 
-from ..data.clock import from_db_time, now_text
+from icalendar import Calendar, Event, vDuration
+
+from ..data.clock import from_db_time, utcnow
+from ..data.vocabulary import MEETING_KINDS
+from ..settings import municipality
+from ..web.i18n import gettext as _
 
 DEFAULT_LENGTH = timedelta(hours=1)
+PRODID = "-//Familieportalen//DA"
+# Calendar apps that honour it read the feed again after this long.
+REFRESH = timedelta(hours=1)
 
 
-def _escape(text):
-    return (
-        (text or "")
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\r", "\\n")
-        .replace("\n", "\\n")
+def title(meeting):
+    """What a calendar calls the meeting: its kind and the municipality, nothing about the case."""
+    name = municipality().get("name", "")
+    kind = _(MEETING_KINDS.get(meeting["kind"], "Møde"))
+    return f"{kind} ({name})" if name else kind
+
+
+def meeting_event(meeting, *, title, url, host, stamp=None):
+    """One meeting as a VEVENT. `meeting` is a row as the parent may see it (place withheld: None)."""
+    starts_at = from_db_time(meeting["starts_at"])
+    ends_at = from_db_time(meeting["ends_at"]) if meeting["ends_at"] else starts_at + DEFAULT_LENGTH
+    modified = meeting.get("updated_at") or meeting.get("created_at")
+    event = Event.new(
+        uid=f"meeting-{meeting['id']}@{host}",
+        stamp=stamp or utcnow(),
+        start=starts_at,
+        end=ends_at,
+        summary=title,
+        location=meeting["place"] or None,
+        description=f"Se mødet i Familieportalen: {url}",
+        url=url,
+        sequence=meeting["version"] or 0,
+        last_modified=from_db_time(modified) if modified else None,
+        status="CANCELLED" if meeting["status"] == "cancelled" else "CONFIRMED",
     )
+    return event
 
 
-def _fold(line):
-    """Fold a content line at 75 octets, as RFC 5545 asks."""
-    data = line.encode("utf-8")
-    parts = []
-    while len(data) > 75:
-        cut = 75 if not parts else 74
-        # Never split a UTF-8 character.
-        while cut > 0 and (data[cut] & 0xC0) == 0x80:
-            cut -= 1
-        parts.append(data[:cut])
-        data = data[cut:]
-    parts.append(data)
-    return "\r\n ".join(p.decode("utf-8") for p in parts)
-
-
-def _utc(text):
-    return from_db_time(text).strftime("%Y%m%dT%H%M%SZ")
-
-
-def meeting_ics(meeting, *, title, municipality_name, url, host):
-    ends_at = meeting["ends_at"] or (
-        (from_db_time(meeting["starts_at"]) + DEFAULT_LENGTH).strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Familieportalen//DA",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting['id']}@{host}",
-        f"DTSTAMP:{_utc(now_text())}",
-        f"DTSTART:{_utc(meeting['starts_at'])}",
-        f"DTEND:{_utc(ends_at)}",
-        f"SUMMARY:{_escape(f'{title} ({municipality_name})')}",
-        f"LOCATION:{_escape(meeting['place'])}",
-        f"DESCRIPTION:{_escape('Se mødet i Familieportalen: ' + url)}",
-        f"URL:{url}",
-        "STATUS:CANCELLED" if meeting["status"] == "cancelled" else "STATUS:CONFIRMED",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+def calendar(events, *, uid, name=None, feed=False):
+    """A VCALENDAR with these events, as bytes."""
+    cal = Calendar.new(prodid=PRODID, uid=uid, name=name, method="PUBLISH", calscale="GREGORIAN",
+                       subcomponents=events)
+    if feed:
+        cal.add("REFRESH-INTERVAL", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+        # Outlook reads this older name for the same thing.
+        cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    return cal.to_ical()

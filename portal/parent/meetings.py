@@ -1,17 +1,16 @@
 """A parent's meetings: the list, one meeting with its summary, agenda points and a calendar file."""
 from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, g, redirect, render_template, url_for
+from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
-from . import bp, calendar
+from . import bp, calendar, feed
 from ..data import access
 from ..data.changes import Actor, Invalid
 from ..data.changes import meetings as meeting_changes
-from ..data.reads import meetings
-from ..data.vocabulary import MEETING_KINDS
-from ..settings import municipality
+from ..data.changes import replies as reply_changes
+from ..data.reads import meetings, replies
 from ..web.i18n import gettext as _
 
 
@@ -24,11 +23,16 @@ class AgendaPointForm(FlaskForm):
 def meeting_list():
     parent = access.current_parent()
     family_id = parent["family_id"]
+    upcoming = meetings.meetings(family_id, "upcoming", parent=parent)
     return render_template(
         "parent/meetings.html",
-        upcoming=meetings.meetings(family_id, "upcoming", parent=parent),
+        upcoming=upcoming,
+        answers=replies.answers_by_meeting([m["id"] for m in upcoming], parent["id"]),
+        me=f"parent:{parent['id']}",
         cancelled=meetings.meetings(family_id, "cancelled", parent=parent, limit=10),
         past=meetings.meetings(family_id, "past", parent=parent, limit=20, details=False),
+        feed=feed.addresses(parent["id"]),
+        feed_form=feed.NewFeedForm(),
     )
 
 
@@ -37,12 +41,22 @@ def meeting(meeting_id):
     return _render_meeting(meeting_id, AgendaPointForm())
 
 
-def _render_meeting(meeting_id, form, error=None, status=200):
+def _render_meeting(meeting_id, form, error=None, status=200, reply_form=None, reply_error=None):
     parent = access.current_parent()
     row = meetings.meeting(parent["family_id"], meeting_id, parent=parent)
     if row is None:
         abort(404)
-    return render_template("parent/meeting.html", m=row, form=form, error=error), status
+    taking_part = any(p["key"] == f"parent:{parent['id']}" for p in row["participants"])
+    return render_template(
+        "parent/meeting.html", m=row, form=form, error=error, taking_part=taking_part,
+        reply=replies.reply(meeting_id, parent["id"]) if taking_part else None,
+        reply_form=reply_form or ReplyForm(), reply_error=reply_error,
+    ), status
+
+
+class ReplyForm(FlaskForm):
+    # "Jeg kommer" and "Jeg kan ikke komme" are the form's two buttons (name="answer").
+    reason = TextAreaField()
 
 
 @bp.route("/meetings/<id:meeting_id>/agenda", methods=["POST"])
@@ -59,19 +73,32 @@ def add_agenda_point(meeting_id):
     return redirect(url_for("parent.meeting", meeting_id=meeting_id, point_added=1, _anchor="punkter"))
 
 
+@bp.route("/meetings/<id:meeting_id>/reply", methods=["POST"])
+def reply(meeting_id):
+    """A parent answers "Jeg kommer" or "Jeg kan ikke komme" (with a reason if they like); they can change it."""
+    meeting_row = access.meeting_for_parent(meeting_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _render_meeting(meeting_id, AgendaPointForm(), status=400, reply_form=form,
+                               reply_error=_("Noget gik galt. Prøv igen."))
+    try:
+        reply_changes.answer_meeting(Actor("parent", g.user_id), meeting_row, request.form.get("answer"),
+                                     form.reason.data)
+    except Invalid as invalid:
+        message = invalid.errors.get("reason") or invalid.errors.get("answer")
+        return _render_meeting(meeting_id, AgendaPointForm(), status=400, reply_form=form, reply_error=message)
+    return redirect(url_for("parent.meeting", meeting_id=meeting_id, answered=1, _anchor="svar"))
+
+
 @bp.route("/meetings/<id:meeting_id>/calendar.ics")
 def meeting_calendar(meeting_id):
     meeting_row = access.meeting_for_parent(meeting_id)
     base = current_app.config["BASE_URL"]
-    body = calendar.meeting_ics(
-        meeting_row,
-        title=_(MEETING_KINDS.get(meeting_row["kind"], "Møde")),
-        municipality_name=municipality().get("name", ""),
-        url=f"{base}/meetings/{meeting_id}",
-        host=urlsplit(base).hostname,
-    )
+    host = urlsplit(base).hostname
+    event = calendar.meeting_event(meeting_row, title=calendar.title(meeting_row), url=f"{base}/meetings/{meeting_id}",
+                                   host=host)
     return Response(
-        body,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="moede-{meeting_id}.ics"'},
+        calendar.calendar([event], uid=f"meeting-{meeting_id}-file@{host}"),
+        headers={"Content-Type": "text/calendar; charset=utf-8",
+                 "Content-Disposition": f'attachment; filename="moede-{meeting_id}.ics"'},
     )

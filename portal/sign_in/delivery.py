@@ -102,6 +102,33 @@ def queue_case_closed(channel, recipient, *, family_id, parent_id):
     ).lastrowid
 
 
+def cannot_come_message(url):
+    """The e-mail to a coordinator when a parent cannot come: no names, times, places or reasons."""
+    name = municipality().get("name", "kommunen")
+    return (
+        f"Hej\n\n"
+        f"En forælder har svaret \"kan ikke komme\" til et møde i Familieportalen.\n"
+        f"Se svaret her (du skal logge ind):\n{url}\n\n"
+        f"Venlig hilsen\nFamilieportalen, {name}"
+    )
+
+
+def queue_cannot_come(staff, url):
+    """Queue the e-mail that tells a coordinator a parent cannot come to a meeting; return the outbox id.
+
+    Call it inside the transaction that saves the answer: both are written, or neither.
+    The row has no family: it is not one of the messages to the family's parents.
+    """
+    _backend("email")
+    now = utcnow()
+    return get_db().execute(
+        "INSERT INTO outbox (channel, recipient, subject, body, purpose, staff_id, created_at, attempts,"
+        " next_attempt_at) VALUES ('email', ?, ?, ?, 'meeting_reply', ?, ?, 0, ?)",
+        [staff["email"], "Svar på et møde i Familieportalen", cannot_come_message(url), staff["id"],
+         to_db_time(now), to_db_time(now)],
+    ).lastrowid
+
+
 def queue_link_request(channel, contact, minutes, *, parent_id=None, family_id=None):
     """Queue a parent's request for a new link: the same single row whether or not we know the address.
 

@@ -11,6 +11,7 @@ from ..data.changes import summaries as summary_changes
 from ..data.clock import NoSuchLocalTime, from_local, local, today
 from ..data.reads import family
 from ..data.reads import meetings as meeting_reads
+from ..data.reads import replies as reply_reads
 from ..data.vocabulary import MEETING_KINDS
 from ..web.forms import CheckboxesField, ChoiceField, DateField, IdChoiceField, TimeField, VersionedForm
 from ..web.formatting import meeting_time
@@ -36,7 +37,8 @@ def meeting(family_id, meeting_id):
         missing = consent_changes.network_consent_missing(family_id, local(row["starts_at"]).date())
         if missing:
             problem = ", ".join(p["name"] for p in missing)
-    return render_template("staff/meeting.html", m=row, consent_missing=problem)
+    return render_template("staff/meeting.html", m=row, consent_missing=problem,
+                           replies=reply_reads.replies_by_parent(meeting_id))
 
 
 class MeetingForm(VersionedForm):

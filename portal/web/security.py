@@ -19,8 +19,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# A sign-in token in a path or message: /login/<token> or /staff/login/<token>.
-TOKEN_IN_PATH = re.compile(r"(/login/)[A-Za-z0-9_\-\.]{8,}")
+# A token in a path or message: /login/<token>, /staff/login/<token> or a calendar feed's /calendar/<token>.ics.
+TOKEN_IN_PATH = re.compile(r"(/login/|/calendar/)[A-Za-z0-9_\-\.]{8,}")
 
 
 def redact(text):

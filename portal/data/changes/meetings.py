@@ -5,6 +5,7 @@ from ._core import (
     Invalid, Rules, change, changed_fields, limit_parent_writes, record, row_in_family, set_hidden_from, update_row,
 )
 from .consents import network_consent_missing
+from .replies import forget_replies
 from ..clock import local, now_text, to_db_time
 from ..db import get_db
 from ..own_words import problem as own_words_problem
@@ -150,6 +151,8 @@ def update_meeting(actor, family_id, meeting_id, version, *, publish=False, **va
     })
     old_participants = sorted(participant_keys(meeting_id))
     _save_participants(meeting_id, participants, follow_up)
+    # An answer was given to the meeting as it was: at another time, it must be given again.
+    forget_replies(meeting_id, all_parents=before["starts_at"] != checked["starts_at"])
     hidden_changed = set_hidden_from(family_id, "meeting", meeting_id, hidden)
     fields = changed_fields(before, checked)
     if old_participants != sorted(participants):

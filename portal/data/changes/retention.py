@@ -30,6 +30,7 @@ FAMILY_ROWS = {
     "agenda_points": _MEETINGS,
     "meeting_participants": _MEETINGS,
     "meeting_summaries": _MEETINGS,
+    "meeting_replies": _MEETINGS,
     "action_points": _MEETINGS,
     "consent_givers": "consent_id IN (SELECT id FROM consents WHERE family_id = :family)",
     "hidden_from_parents": _FAMILY,
@@ -45,6 +46,7 @@ FAMILY_ROWS = {
     "children": _FAMILY,
     "sign_in_links": f"subject_kind = 'parent' AND subject_id IN {_PARENTS}",
     "sessions": f"user_kind = 'parent' AND user_id IN {_PARENTS}",
+    "calendar_feeds": f"parent_id IN {_PARENTS}",
     "outbox": f"family_id = :family OR parent_id IN {_PARENTS} OR lower(recipient) IN {_CONTACTS}",
     "audit_log": f"family_id = :family OR (actor_kind = 'parent' AND actor_id IN {_PARENTS})",
     # Buckets name a parent's id (goals and agenda points an hour) or their e-mail/phone (link requests).

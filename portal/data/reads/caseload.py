@@ -32,6 +32,9 @@ def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
                   AND m.starts_at >= :now) AS next_meeting,
                (SELECT count(*) FROM plan_items i WHERE i.family_id = f.id AND i.status IN {PLAN_RUNNING}
                   AND i.due_on < :today) AS overdue,
+               (SELECT count(*) FROM meeting_replies r JOIN meetings m ON m.id = r.meeting_id
+                WHERE r.family_id = f.id AND r.answer = 'not_coming' AND m.status = 'planned'
+                  AND m.starts_at >= :now) AS cannot_come,
                (SELECT count(*) FROM family_events e WHERE e.family_id = f.id AND e.actor_kind = 'parent'
                   AND e.kind IN ({kinds})
                   AND e.id > coalesce((SELECT seen_event_id FROM staff_family_seen s

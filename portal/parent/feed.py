@@ -1,0 +1,68 @@
+"""A parent's calendar feed: "Abonnér i din kalender".
+
+The address holds a secret token (its own purpose and salt); the database
+keeps only its SHA-256, and the seed it is made from with the secret key. The
+feed works without a session, answers 404 for an unknown or replaced token or a
+parent who may no longer sign in, and holds only the kind, time and place of
+the meetings the parent takes part in, with a link to the portal.
+"""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, current_app, g, redirect, url_for
+from flask_wtf import FlaskForm
+
+from . import bp, calendar
+from ..data import access, ratelimit
+from ..data.changes import Actor
+from ..data.changes import calendar_feeds as feed_changes
+from ..data.reads import calendar as calendar_reads
+from ..sign_in import tokens
+
+public_bp = Blueprint("calendar_feed", __name__)
+
+
+class NewFeedForm(FlaskForm):
+    """Only a CSRF token: the button that makes a new address."""
+
+
+def addresses(parent_id):
+    """The parent's feed address, as https and webcal; None before they have made one."""
+    feed = calendar_reads.current_feed(parent_id)
+    if feed is None:
+        return None
+    path = url_for("calendar_feed.feed", token=feed_changes.token_for(feed["seed"]))
+    base = current_app.config["BASE_URL"]
+    https = f"{base}{path}"
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1], "created_at": feed["created_at"]}
+
+
+@bp.route("/calendar-feed", methods=["POST"])
+def new_feed():
+    """Make the parent's feed address, or a new one: the old one stops working."""
+    form = NewFeedForm()
+    if not form.validate_on_submit():
+        abort(400)
+    feed_changes.new_calendar_feed(Actor("parent", g.user_id), access.current_parent())
+    return redirect(url_for("parent.meeting_list", feed="new", _anchor="kalender"))
+
+
+@public_bp.route("/calendar/<token>.ics")
+def feed(token):
+    try:
+        tokens.verify(feed_changes.PURPOSE, token)
+    except tokens.TokenInvalid:
+        abort(404)
+    parent = calendar_reads.parent_of_feed(tokens.hash_id(token))
+    if parent is None:
+        abort(404)
+    if not ratelimit.hit(f"calendar-feed:{parent['id']}", current_app.config["CALENDAR_FEED_REQUESTS_PER_HOUR"]):
+        abort(429)
+    base = current_app.config["BASE_URL"]
+    host = urlsplit(base).hostname
+    events = [
+        calendar.meeting_event(m, title=calendar.title(m), url=f"{base}/meetings/{m['id']}", host=host)
+        for m in calendar_reads.feed_meetings(parent)
+    ]
+    body = calendar.calendar(events, uid=f"calendar-feed-{parent['id']}@{host}", name="Familieportalen", feed=True)
+    return Response(body, headers={"Content-Type": "text/calendar; charset=utf-8",
+                                   "Cache-Control": "private, no-store"})
