@@ -85,7 +85,7 @@ def deliver_command(once, interval):
     import time
 
     while True:
-        sent = delivery.deliver_due()
+        sent = delivery.work()
         if once:
             click.echo(f"Sent {sent} message(s).")
             return
