@@ -204,7 +204,7 @@ def test_a_database_from_before_m010_loses_the_page_cache_triggers_and_keeps_its
     db["families"].insert({"id": 1, "name": "Familien Holm", "coordinator_id": 1, "created_at": "2026-01-01T00:00:00Z"})
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%data_version%'"
                       ).fetchone()[0] > 10
-    assert migrate(db) == ["m010_no_page_cache"]
+    assert migrate(db)[0] == "m010_no_page_cache"  # and the migrations after it
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%data_version%'").fetchone()[0] == 0
     assert "data_version" not in db["families"].columns_dict
     assert db.execute("SELECT name FROM families").fetchall() == [("Familien Holm",)]

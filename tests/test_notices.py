@@ -325,3 +325,18 @@ def test_a_notice_link_leaves_the_link_staff_sent_working(app, client, ctx, at, 
     notices.release(at(10, 15))
     deliver(app)
     assert auth.use(staff_link).status_code == 302
+
+
+def test_events_from_before_the_notices_existed_are_not_news(tmp_path):
+    from portal.data.db import connect, migrate, migrations
+
+    db = connect(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m013_notices")
+    db["staff"].insert({"id": 1, "name": "Mette", "email": "m@example.dk", "role": "coordinator",
+                        "created_at": "2026-01-01T00:00:00Z"})
+    db["families"].insert({"id": 1, "name": "Familien Holm", "coordinator_id": 1, "created_at": "2026-01-01T00:00:00Z"})
+    db["family_events"].insert({"family_id": 1, "at": "2026-01-01T00:00:00Z", "kind": "plan_item.added",
+                                "actor_kind": "staff", "actor_id": 1, "for_family": 1})
+    assert "m013_notices" in migrate(db)
+    assert db.execute("SELECT last_event_id FROM notice_cursor").fetchone()[0] == 1
+    assert "notices_by" in db["parents"].columns_dict and "landing" in db["sign_in_links"].columns_dict

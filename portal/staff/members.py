@@ -10,7 +10,7 @@ from . import family_bp
 from .caseload import FamilyForm
 from .common import actor, family_url, form_page, found
 from ..data.changes import families as family_changes
-from ..data.reads import family
+from ..data.reads import family, notices
 from ..sign_in import delivery, links
 from ..web.forms import NumberField, VersionedForm, YesNoUnknownField
 from ..web.i18n import N_
@@ -30,7 +30,8 @@ class ActiveForm(VersionedForm):
 def members(family_id, status=200, **shown):
     return render_template(
         "staff/members.html", parents=family.parents(family_id), children=family.children(family_id),
-        link_form=SendLinkForm(), active_form=ActiveForm(), messages=family.messages(family_id), **shown,
+        link_form=SendLinkForm(), active_form=ActiveForm(), messages=family.messages(family_id),
+        notice_parents=notices.for_family(family_id), **shown,
     ), status
 
 
