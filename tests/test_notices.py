@@ -340,3 +340,18 @@ def test_events_from_before_the_notices_existed_are_not_news(tmp_path):
     assert "m013_notices" in migrate(db)
     assert db.execute("SELECT last_event_id FROM notice_cursor").fetchone()[0] == 1
     assert "notices_by" in db["parents"].columns_dict and "landing" in db["sign_in_links"].columns_dict
+
+
+def test_the_worker_round_makes_notices_and_reminders_and_takes_no_write_lock_when_idle(ctx, at, monkeypatch):
+    at(9, 50)
+    move(NEXT_NETWORK, 1, 13)
+    assert notices.step(at(9, 55)) == 0
+    assert set(open_notices(ctx)) == {SARA, THOMAS}
+    assert notices.step(at(10)) == 2  # the two reminders; the change waits its 15 minutes
+    assert notices.step(at(10, 1)) == 0
+    writes = []
+    monkeypatch.setattr(notices, "release", lambda *a: writes.append("release"))
+    monkeypatch.setattr(notices, "collect", lambda *a: writes.append("collect"))
+    monkeypatch.setattr(notices, "remind", lambda *a: writes.append("remind"))
+    notices.step(at(10, 2))
+    assert writes == []

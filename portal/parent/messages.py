@@ -1,6 +1,7 @@
 """The parent's "Beskeder" page: how notices reach them (SMS, e-mail or none), and what was sent."""
-from flask import g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
+from wtforms import StringField
 
 from . import bp
 from ..data import access
@@ -11,7 +12,8 @@ from ..web.i18n import gettext as _
 
 
 class ChannelForm(FlaskForm):
-    """Only a CSRF token: the choice is read and checked by the change."""
+    # Checked by the change: only channels the parent has an address for, or none.
+    notices_by = StringField()
 
 
 def _render(chosen=None, errors=None, status=200):
@@ -29,8 +31,9 @@ def messages():
 
 @bp.route("/messages", methods=["POST"])
 def choose_channel():
-    chosen = request.form.get("notices_by", "")
-    if not ChannelForm().validate_on_submit():
+    form = ChannelForm()
+    chosen = form.notices_by.data or ""
+    if not form.validate_on_submit():
         return _render(chosen, {"notices_by": _("Noget gik galt. Prøv igen.")}, 400)
     try:
         notice_changes.choose_channel(Actor("parent", g.user_id), g.user_id, chosen)

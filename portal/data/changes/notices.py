@@ -138,25 +138,37 @@ def _add_topic(event, parent_id, topic):
     })
 
 
-@change
-def remind(now=None):
-    """From 10 the day before, a reminder for each parent taking part in a meeting; return how many were made."""
-    now = now or clock.utcnow()
-    here = now.astimezone(LOCAL_ZONE)
-    if here.time() < REMIND_FROM:
-        return 0
-    tomorrow = here.date() + timedelta(days=1)
-    start, end = from_local(tomorrow, time(0)), from_local(tomorrow + timedelta(days=1), time(0))
-    return get_db().execute(
-        f"""
-        INSERT OR IGNORE INTO notices (family_id, parent_id, kind, meeting_id, meeting_starts_at, first_at, due_at)
-        SELECT m.family_id, mp.parent_id, 'reminder', m.id, m.starts_at, :now, :now
+def _reminder_candidates():
+    """Meetings tomorrow (:start to :end) and the parents taking part who may see them and sign in."""
+    return f"""
+        SELECT m.family_id, mp.parent_id, m.id AS meeting_id, m.starts_at
         FROM meetings m JOIN meeting_participants mp ON mp.meeting_id = m.id
         WHERE m.status = 'planned' AND m.starts_at >= :start AND m.starts_at < :end AND mp.parent_id IS NOT NULL
           AND {access.parent_sees_sql('meeting', 'm', 'mp.parent_id')}
           AND {access.parent_may_sign_in_sql('mp.parent_id')}
-        """,
-        {"now": to_db_time(now), "start": to_db_time(start), "end": to_db_time(end)},
+    """
+
+
+def _tomorrow(now):
+    """The Copenhagen day after `now` as UTC bounds, or None before 10 (reminders are made from 10 the day before)."""
+    here = now.astimezone(LOCAL_ZONE)
+    if here.time() < REMIND_FROM:
+        return None
+    tomorrow = here.date() + timedelta(days=1)
+    start, end = from_local(tomorrow, time(0)), from_local(tomorrow + timedelta(days=1), time(0))
+    return {"now": to_db_time(now), "start": to_db_time(start), "end": to_db_time(end)}
+
+
+@change
+def remind(now=None):
+    """From 10 the day before, a reminder for each parent taking part in a meeting; return how many were made."""
+    params = _tomorrow(now or clock.utcnow())
+    if params is None:
+        return 0
+    return get_db().execute(
+        "INSERT OR IGNORE INTO notices (family_id, parent_id, kind, meeting_id, meeting_starts_at, first_at, due_at)"
+        f" SELECT family_id, parent_id, 'reminder', meeting_id, starts_at, :now, :now FROM ({_reminder_candidates()})",
+        params,
     ).rowcount
 
 
@@ -216,7 +228,22 @@ def _queue(notice, parent, channel, now):
 
 
 def step(now=None):
-    """One round of the worker: collect, remind, release."""
-    collect()
-    remind(now)
-    return release(now)
+    """One round of the worker: collect, remind, release; each only when a read shows there is work.
+
+    The reads take no write lock, so the worker in every web process costs
+    the writers nothing while there is nothing to do.
+    """
+    now = now or clock.utcnow()
+    db = get_db()
+    if db.execute("SELECT (SELECT coalesce(max(id), 0) FROM family_events)"
+                  " > (SELECT last_event_id FROM notice_cursor WHERE id = 1)").fetchone()[0]:
+        collect()
+    params = _tomorrow(now)
+    if params and db.execute(
+            f"SELECT 1 FROM ({_reminder_candidates()}) c WHERE NOT EXISTS (SELECT 1 FROM notices n"
+            " WHERE n.kind = 'reminder' AND n.meeting_id = c.meeting_id AND n.parent_id = c.parent_id"
+            " AND n.meeting_starts_at = c.starts_at) LIMIT 1", params).fetchone():
+        remind(now)
+    if db.execute("SELECT 1 FROM notices WHERE done_at IS NULL AND due_at <= ? LIMIT 1", [to_db_time(now)]).fetchone():
+        return release(now)
+    return 0
