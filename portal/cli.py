@@ -81,11 +81,11 @@ def link_command(contact, staff, send):
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between rounds.")
 @with_appcontext
 def deliver_command(once, interval):
-    """Send queued e-mails and SMS (each web worker also does this in a thread)."""
+    """Make the parents' notices and send queued e-mails and SMS (each web worker also does this in a thread)."""
     import time
 
     while True:
-        sent = delivery.deliver_due()
+        sent = delivery.work()
         if once:
             click.echo(f"Sent {sent} message(s).")
             return

@@ -1,5 +1,6 @@
 """Read the portal's configuration from environment variables."""
 import os
+import re
 from urllib.parse import urlsplit
 
 # A key that only ever works outside production: production refuses it.
@@ -65,6 +66,10 @@ def from_environment():
         "MAIL_SENDER": _env("MAIL_SENDER", "Familieportalen <noreply@localhost>"),
         "EMAIL_BACKEND": _env("EMAIL_BACKEND", "smtp" if production else "outbox"),
         "SMS_BACKEND": _env("SMS_BACKEND", "outbox"),
+        # The HTTP SMS gateway (GatewayAPI's REST interface): its address, key (no default) and sender name.
+        "SMS_GATEWAY_URL": _env("SMS_GATEWAY_URL", "https://gatewayapi.eu/rest/mtsms"),
+        "SMS_GATEWAY_KEY": _env("SMS_GATEWAY_KEY"),
+        "SMS_SENDER": _env("SMS_SENDER"),
         "OUTBOX_DIR": _env("OUTBOX_DIR", "instance/outbox"),
         # The largest form (a meeting summary) is under 150 KB even in emoji;
         # anything bigger is refused before it is read (nginx enforces the same).
@@ -72,11 +77,29 @@ def from_environment():
     }
 
 
+def _check_sms_gateway(config):
+    """The gateway needs a real key (there is no default), and https in production; a sender the phones accept."""
+    sender = config.get("SMS_SENDER")
+    if sender and not re.fullmatch(r"[A-Za-z0-9 ]{1,11}|\+?[0-9]{1,15}", sender):
+        raise ConfigError("FAMILIEPORTAL_SMS_SENDER must be up to 11 letters and digits, or a number of up to 15 digits.")
+    if config.get("SMS_BACKEND") != "gateway":
+        return
+    key = config.get("SMS_GATEWAY_KEY") or ""
+    if len(key) < 16:
+        raise ConfigError("FAMILIEPORTAL_SMS_BACKEND=gateway needs FAMILIEPORTAL_SMS_GATEWAY_KEY, the gateway's API token.")
+    url = urlsplit(config.get("SMS_GATEWAY_URL") or "")
+    if url.scheme not in {"http", "https"} or not url.hostname:
+        raise ConfigError("FAMILIEPORTAL_SMS_GATEWAY_URL is not an http(s) address.")
+    if config["PRODUCTION"] and url.scheme != "https":
+        raise ConfigError("Production mode needs an https FAMILIEPORTAL_SMS_GATEWAY_URL: the key and messages travel in it.")
+
+
 def finish(config):
     """Derive dependent settings and refuse unsafe production configuration."""
     base = urlsplit(config["BASE_URL"])
     if base.scheme not in {"http", "https"} or not base.hostname:
         raise ConfigError(f"FAMILIEPORTAL_BASE_URL is not an http(s) address: {config['BASE_URL']!r}")
+    _check_sms_gateway(config)
     if config["PRODUCTION"]:
         key = config.get("SECRET_KEY")
         if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:

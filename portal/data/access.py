@@ -48,23 +48,23 @@ def staff_families_sql(alias="f"):
     )
 
 
-def parent_sees_sql(item_kind, alias):
-    """Row `alias` of a meeting, plan item or plan update is visible to parent :parent."""
+def parent_sees_sql(item_kind, alias, parent=":parent"):
+    """Row `alias` of a meeting, plan item or plan update is visible to parent :parent (or the expression `parent`)."""
     assert item_kind in HIDEABLE
     condition = (
         f"NOT EXISTS (SELECT 1 FROM hidden_from_parents h WHERE h.item_kind = '{item_kind}'"
-        f" AND h.item_id = {alias}.id AND h.parent_id = :parent)"
+        f" AND h.item_id = {alias}.id AND h.parent_id = {parent})"
     )
     if item_kind in ("meeting", "plan_update"):
         condition += f" AND {alias}.published_at IS NOT NULL"
     return condition
 
 
-def parent_sees_event_sql(alias):
-    """A line of family_events (row `alias`) that parent :parent may see."""
+def parent_sees_event_sql(alias, parent=":parent"):
+    """A line of family_events (row `alias`) that parent :parent (or the expression `parent`) may see."""
     return (
         f"{alias}.for_family = 1 AND NOT EXISTS (SELECT 1 FROM hidden_from_parents h"
-        f" WHERE h.item_kind = {alias}.item_kind AND h.item_id = {alias}.item_id AND h.parent_id = :parent)"
+        f" WHERE h.item_kind = {alias}.item_kind AND h.item_id = {alias}.item_id AND h.parent_id = {parent})"
     )
 
 

@@ -677,3 +677,48 @@ def m012_closed_families(db):
     """families.closed_at: a closed case (issue 10). Its parents lose access; `familieportal retention` deletes it later."""
     db["families"].add_column("closed_at", str)
     db["families"].create_index(["closed_at"])
+
+
+@migrations()
+def m013_notices(db):
+    """Notices to parents: their choice of channel, the queue of notices and reminders, and where a link lands.
+
+    A notice gathers one parent's changes for 15 minutes (one open notice per
+    parent); a reminder is made once per meeting, parent and start time. The
+    cursor remembers the last family event turned into notices, so a killed
+    worker neither loses nor repeats one.
+    """
+    db["parents"].add_column("notices_by", str)  # sms | email | none; null: the channel they have
+    db["notices"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "parent_id": int,
+            "kind": str,  # changes | reminder
+            "topics": str,  # changes: space-separated, e.g. "meeting plan"
+            "meeting_id": int,  # reminder: the meeting, and its start when reminded
+            "meeting_starts_at": str,
+            "first_at": str,  # the first change (or when the reminder was made)
+            "due_at": str,  # first change + 15 min; SMS pushed out of the night
+            "done_at": str,  # turned into an outbox row, or skipped
+            "outbox_id": int,
+            "skipped": str,  # why nothing was sent: none | no_contact | no_access | meeting_gone
+        },
+        pk="id",
+        not_null={"family_id", "parent_id", "kind", "first_at", "due_at"},
+        foreign_keys=[("family_id", "families", "id"), ("parent_id", "parents", "id"),
+                      ("meeting_id", "meetings", "id"), ("outbox_id", "outbox", "id")],
+    )
+    # One open notice of changes per parent: new changes join it.
+    db.execute("CREATE UNIQUE INDEX notices_one_open_per_parent ON notices (parent_id)"
+               " WHERE kind = 'changes' AND done_at IS NULL")
+    # One reminder per meeting, parent and start time: a moved meeting gets a new one.
+    db.execute("CREATE UNIQUE INDEX notices_one_reminder ON notices (meeting_id, parent_id, meeting_starts_at)"
+               " WHERE kind = 'reminder'")
+    db["notices"].create_index(["done_at", "due_at"])
+    db["notices"].create_index(["family_id", "id"])
+    db["notices"].create_index(["parent_id", "id"])
+    db["notice_cursor"].create({"id": int, "last_event_id": int}, pk="id", not_null={"last_event_id"})
+    # Events before the notices existed are not news any more.
+    db.execute("INSERT INTO notice_cursor (id, last_event_id) SELECT 1, coalesce(max(id), 0) FROM family_events")
+    db["sign_in_links"].add_column("landing", str)  # e.g. "meeting:12": where the parent lands after signing in

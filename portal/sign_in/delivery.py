@@ -26,10 +26,12 @@ from email.utils import make_msgid
 
 from flask import current_app
 
+from ..data import access, clock
+from ..data.changes import notices
 from ..data.clock import now_text, to_db_time, utcnow
 from ..data.db import get_db, private_file, private_folder, read_one
 from ..data.reads import family as family_reads
-from . import links
+from . import links, notice_texts, sms_gateway
 from ..settings import municipality, retention_days
 
 # Seconds to wait after the 1st, 2nd, … failed try; then the message has failed.
@@ -38,7 +40,15 @@ CLAIM = timedelta(minutes=2)
 
 
 class DeliveryError(Exception):
-    """A message could not be handed to the mail server or SMS gateway."""
+    """A message could not be handed to the mail server or SMS gateway; it is tried again later."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """The gateway refused the message itself (a 4xx answer): trying again would only fail again."""
+
+
+# Notices and reminders carry a sign-in link made when they are sent.
+NOTICE_PURPOSES = {"notice": "notice", "reminder": "reminder"}
 
 
 def link_message(url, minutes):
@@ -163,11 +173,28 @@ def _link_for_request(message):
     return read_one(db, "SELECT * FROM outbox WHERE id = ?", [message["id"]])
 
 
+def _notice_with_link(message):
+    """The notice as it is sent: to the parent's address now, with a fresh single-use link (never stored)."""
+    parent = read_one(get_db(), f"SELECT * FROM parents WHERE id = ? AND {access.parent_may_sign_in_sql('parents.id')}",
+                      [message["parent_id"]])
+    address = parent and parent["phone" if message["channel"] == "sms" else "email"]
+    if not address:
+        _give_up(message, "no parent")
+        return None
+    landing = None
+    if message["purpose"] == "reminder":
+        row = get_db().execute("SELECT meeting_id FROM notices WHERE outbox_id = ?", [message["id"]]).fetchone()
+        landing = f"meeting:{row[0]}" if row else None
+    url = links.issue("parent", parent["id"], origin=NOTICE_PURPOSES[message["purpose"]], channel=message["channel"],
+                      landing=landing)
+    return {**message, "recipient": address, "body": notice_texts.with_link(message["body"], url)}
+
+
 def _backend(channel):
     if channel not in ("email", "sms"):
         raise ValueError(f"unknown channel {channel!r}")
     backend = current_app.config["EMAIL_BACKEND" if channel == "email" else "SMS_BACKEND"]
-    allowed = ("smtp", "outbox") if channel == "email" else ("outbox",)
+    allowed = ("smtp", "outbox") if channel == "email" else ("outbox", "gateway")
     if backend not in allowed:
         raise ValueError(f"unknown {channel} backend {backend!r}")
     return backend
@@ -215,11 +242,20 @@ def _try(message, worker):
         message = _link_for_request(message)
         if message is None:
             return 0
+    if message["purpose"] in NOTICE_PURPOSES:
+        if message["channel"] == "sms" and (morning := notices.quiet_until(clock.utcnow())):
+            # A retry that falls in the night waits for the morning; it costs no attempt.
+            db.execute("UPDATE outbox SET next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL"
+                       " WHERE id = ? AND claimed_by = ?", [to_db_time(morning), message["id"], worker])
+            return 0
+        message = _notice_with_link(message)
+        if message is None:
+            return 0
     try:
         _send(message)
     except DeliveryError as error:
         attempts = message["attempts"] + 1
-        if attempts > len(BACKOFF):
+        if attempts > len(BACKOFF) or isinstance(error, PermanentDeliveryError):
             _give_up(message, str(error), attempts)
         else:
             db.execute(
@@ -252,6 +288,8 @@ def _send(message):
         except (smtplib.SMTPException, OSError) as error:
             # The class name only: the error text may hold the address.
             raise DeliveryError(f"e-mail not sent: {type(error).__name__}") from None
+    elif backend == "gateway":
+        sms_gateway.send(message)
     else:
         _write_outbox(message)
 
@@ -283,13 +321,19 @@ def _write_outbox(message):
     )
 
 
+def work(limit=50):
+    """One round of the worker: turn what staff published into notices, then send what is due."""
+    notices.step()
+    return deliver_due(limit)
+
+
 def start_worker(app, interval=1.0):
-    """A daemon thread that delivers what is due every `interval` seconds, in this process."""
+    """A daemon thread that makes notices and delivers what is due every `interval` seconds, in this process."""
     def run():
         while True:
             try:
                 with app.app_context():
-                    deliver_due()
+                    work()
             except Exception:  # keep delivering: one bad moment must not stop every later message
                 app.logger.exception("Outbox worker")
             time.sleep(interval)

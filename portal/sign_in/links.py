@@ -12,6 +12,8 @@ from .tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, ve
 PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in"}
 PATH = {"parent": "/login/", "staff": "/staff/login/"}
 MAX_LIFETIME = timedelta(hours=72)
+# Links of these origins replace only older unused links of the same origin.
+OWN_ORIGIN = ("requested", "notice", "reminder")
 
 
 def lifetime(origin):
@@ -21,12 +23,14 @@ def lifetime(origin):
     return min(timedelta(hours=config["SENT_LINK_HOURS"]), MAX_LIFETIME)
 
 
-def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by_staff_id=None):
+def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by_staff_id=None, landing=None):
     """Create a link for a parent or staff member and return its full URL.
 
     A link sent by staff replaces the person's older unused links. A link
-    asked for (by anyone who knows the address) replaces only older asked-for
-    links: an anonymous request never takes away a link staff sent.
+    asked for (by anyone who knows the address), or sent with a notice or reminder,
+    replaces only older links of its own origin: neither an anonymous request
+    nor a notice takes away a link staff sent. `landing` ("meeting:12") is
+    where the person lands after signing in.
     """
     db = get_db()
     random_id = new_random_id()
@@ -34,8 +38,8 @@ def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by
     with writing(db):
         db.execute(
             "UPDATE sign_in_links SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ?"
-            " AND used_at IS NULL AND revoked_at IS NULL" + (" AND origin = 'requested'" if origin == "requested" else ""),
-            [to_db_time(now), subject_kind, subject_id],
+            " AND used_at IS NULL AND revoked_at IS NULL" + (" AND origin = ?" if origin in OWN_ORIGIN else ""),
+            [to_db_time(now), subject_kind, subject_id, *([origin] if origin in OWN_ORIGIN else [])],
         )
         link_id = db["sign_in_links"].insert(
             {
@@ -47,6 +51,7 @@ def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by
                 "issued_by_staff_id": issued_by_staff_id,
                 "created_at": to_db_time(now),
                 "expires_at": to_db_time(now + lifetime(origin)),
+                "landing": landing,
             }
         ).last_pk
     audit.record(

@@ -54,10 +54,18 @@ def use_link(token):
             family_id=links.family_of(checked.link),
             link_id=checked.link["id"],
         )
-        return redirect(url_for(HOME[kind]))
+        return redirect(_landing(kind, checked.link))
     return render_template(
         "sign_in/confirm.html", form=form, masked_name=mask_name(links.subject_name(checked.link))
     )
+
+
+def _landing(kind, link):
+    """Where a link leads after signing in: its landing page (e.g. the meeting a reminder is about), else home."""
+    target, _sep, ref = (link.get("landing") or "").partition(":")
+    if kind == "parent" and target == "meeting" and ref.isascii() and ref.isdigit():
+        return url_for("parent.meeting", meeting_id=int(ref))
+    return url_for(HOME[kind])
 
 
 def _audit_rejected(kind, checked):

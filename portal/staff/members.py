@@ -10,7 +10,7 @@ from . import family_bp
 from .caseload import FamilyForm
 from .common import actor, family_url, form_page, found
 from ..data.changes import families as family_changes
-from ..data.reads import closed, family
+from ..data.reads import closed, family, notices
 from ..sign_in import delivery, links
 from ..web.forms import NumberField, VersionedForm, YesNoUnknownField
 from ..web.i18n import N_
@@ -31,7 +31,8 @@ def members(family_id, status=200, **shown):
     return render_template(
         "staff/members.html", parents=family.parents(family_id), children=family.children(family_id),
         link_form=SendLinkForm(), active_form=ActiveForm(), messages=family.messages(family_id),
-        deleted_at=closed.deleted_at(g.family["closed_at"]) if g.family["closed_at"] else None, **shown,
+        deleted_at=closed.deleted_at(g.family["closed_at"]) if g.family["closed_at"] else None,
+        notice_parents=notices.for_family(family_id), **shown,
     ), status
 
 

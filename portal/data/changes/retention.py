@@ -25,6 +25,7 @@ _GOALS = "goal_id IN (SELECT id FROM goals WHERE family_id = :family)"
 
 # In deletion order: rows before the rows they refer to (foreign keys are on).
 FAMILY_ROWS = {
+    "notices": _FAMILY,
     "goal_scores": _GOALS,
     "goal_notes": _GOALS,
     "agenda_points": _MEETINGS,
@@ -59,6 +60,7 @@ FAMILY_ROWS = {
 # Tables that hold nothing of any family, and why.
 NOT_FAMILY_DATA = {
     "staff": "the municipality's employees",
+    "notice_cursor": "the id of the last family event turned into notices",
     "_sqlite_migrations": "which schema migrations have run",
     "sqlite_sequence": "SQLite's own counters",
     "sqlite_stat1": "SQLite's own statistics",
