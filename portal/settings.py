@@ -46,3 +46,16 @@ def retention_days():
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValueError("content/settings.yml: set retention_days_after_closing to a whole number of days (0 or more)")
     return value
+
+
+MEETING_LOAD_DEFAULT = {"days": 14, "meetings": 5}
+
+
+def meeting_load():
+    """{days, meetings}: a family with at least `meetings` meetings in `days` days is flagged (settings.yml)."""
+    value = municipality().get("meeting_load") or MEETING_LOAD_DEFAULT
+    if not isinstance(value, dict) or not all(
+            isinstance(value.get(key), int) and not isinstance(value.get(key), bool) and value[key] > 0
+            for key in ("days", "meetings")):
+        raise ValueError("content/settings.yml: set meeting_load to {days: 14, meetings: 5} (whole numbers above 0)")
+    return {"days": value["days"], "meetings": value["meetings"]}

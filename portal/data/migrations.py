@@ -722,3 +722,33 @@ def m013_notices(db):
     # Events before the notices existed are not news any more.
     db.execute("INSERT INTO notice_cursor (id, last_event_id) SELECT 1, coalesce(max(id), 0) FROM family_events")
     db["sign_in_links"].add_column("landing", str)  # e.g. "meeting:12": where the parent lands after signing in
+
+
+@migrations()
+def m014_timeline_marks(db):
+    """A coordinator's mark on a line of the family's timeline: significant, and a short note on what it meant.
+
+    The lines themselves are family_events, never edited; a mark is the only
+    thing written about them (one per event), and a parent sees its note only
+    when it is marked for the family.
+    """
+    db["timeline_marks"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "event_id": int,
+            "significant": int,  # 1: a significant event in the child's story
+            "note": str,  # what it meant for the child, written by staff
+            "note_for_family": int,  # 1: the family's own timeline shows the mark and the note
+            "by_staff_id": int,
+            "at": str,
+            "version": int,
+        },
+        pk="id",
+        not_null={"family_id", "event_id", "significant", "note_for_family", "at", "version"},
+        defaults={"significant": 0, "note_for_family": 0, "version": 0},
+        foreign_keys=[("family_id", "families", "id"), ("event_id", "family_events", "id"),
+                      ("by_staff_id", "staff", "id")],
+    )
+    db["timeline_marks"].create_index(["event_id"], unique=True)
+    db["timeline_marks"].create_index(["family_id"])

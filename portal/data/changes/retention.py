@@ -35,6 +35,7 @@ FAMILY_ROWS = {
     "action_points": _MEETINGS,
     "consent_givers": "consent_id IN (SELECT id FROM consents WHERE family_id = :family)",
     "hidden_from_parents": _FAMILY,
+    "timeline_marks": _FAMILY,
     "handovers": _FAMILY,
     "family_events": _FAMILY,
     "staff_family_seen": _FAMILY,

@@ -3,6 +3,7 @@ from .. import access
 from ..clock import now_text, today_text
 from ..db import get_db
 from ..vocabulary import PLAN_RUNNING
+from . import meeting_load
 from .events import FROM_PARENTS
 
 SORTS = {
@@ -23,6 +24,8 @@ def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
     if search:
         where += " AND f.name LIKE :search ESCAPE '\\'"
         params["search"] = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    load_from, load_to, threshold, days = meeting_load.window()
+    params.update(load_from=load_from, load_to=load_to)
     db = get_db()
     total = db.execute(f"SELECT count(*) FROM families f WHERE {where}", params).fetchone()[0]
     rows = list(db.query(
@@ -38,7 +41,8 @@ def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
                (SELECT count(*) FROM family_events e WHERE e.family_id = f.id AND e.actor_kind = 'parent'
                   AND e.kind IN ({kinds})
                   AND e.id > coalesce((SELECT seen_event_id FROM staff_family_seen s
-                                        WHERE s.staff_id = :staff AND s.family_id = f.id), 0)) AS new_from_family
+                                        WHERE s.staff_id = :staff AND s.family_id = f.id), 0)) AS new_from_family,
+               {meeting_load.count_sql('f')} AS coming_meetings
         FROM families f JOIN staff c ON c.id = f.coordinator_id
         WHERE {where}
         ORDER BY {SORTS.get(sort, SORTS['name'])}
@@ -46,6 +50,8 @@ def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
         """,
         params,
     ))
+    for row in rows:
+        row["meeting_load"] = {"count": row["coming_meetings"], "days": days} if row["coming_meetings"] >= threshold else None
     return rows, total
 
 
