@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from portal.data import retention
-from portal.data.changes import Actor, Closed, Conflict, calendar_feeds, families, goals, notices, plan, replies, staff
+from portal.data.changes import (
+    Actor, Closed, Conflict, calendar_feeds, families, goals, notices, plan, replies, staff, timeline,
+)
 from portal.data.changes.retention import FAMILY_ROWS, NOT_FAMILY_DATA, delete_family, family_keys
 from portal.data.clock import to_db_time, utcnow
 from portal.data.db import get_db
@@ -77,6 +79,7 @@ def give_holm_a_row_in_every_table(app, auth, client):
         replies.answer_meeting(Actor("parent", SARA), get_db()["meetings"].get(NEXT_NETWORK), "not_coming",
                                reason="Vi er hos farmor i Aabenraa")
         calendar_feeds.new_calendar_feed(Actor("parent", SARA), sara)
+        timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
         notices.collect()  # the hidden plan item above: a notice for Sara
 
 
