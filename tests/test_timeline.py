@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from conftest import HOLM, METTE, NIELSEN, SPLIT, csrf_from, main_part
+from conftest import HOLM, METTE, NIELSEN, csrf_from, main_part
 from portal.data.changes import Actor, Conflict, Invalid
 from portal.data.changes import meetings as meeting_changes
 from portal.data.changes import timeline as timeline_changes
@@ -23,10 +23,6 @@ def mark(app, family_id, event, version=None, **values):
 
 def line_ids(html):
     return {int(n) for n in re.findall(r'id="linje-(\d+)"', html)}
-
-
-def parent_email(db, parent_id):
-    return db.execute("SELECT email FROM parents WHERE id = ?", [parent_id]).fetchone()[0]
 
 
 def test_the_coordinator_sees_every_line_of_the_familys_story_with_its_source(auth, client, db):

@@ -8,7 +8,7 @@ family and not about an item hidden from them, no person hidden from them as a
 source, and a mark only when its note is marked for the family.
 """
 import json
-from datetime import date
+from datetime import date, datetime, time
 
 from .. import access
 from ..clock import LOCAL_ZONE, to_db_time
@@ -64,7 +64,6 @@ _LINES = f"""
 
 def month_start(month):
     """The first moment of a month (a date) in Copenhagen, as stored UTC text."""
-    from datetime import datetime, time
     return to_db_time(datetime.combine(month.replace(day=1), time(0), tzinfo=LOCAL_ZONE))
 
 
