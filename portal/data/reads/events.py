@@ -40,6 +40,11 @@ _FOR_PARENT = _LINES.format(
     condition="AND NOT (e.actor_kind = 'parent' AND e.actor_id = :parent) AND " + access.parent_sees_event_sql("e"))
 
 
+_FROM_FAMILY = _LINES.format(
+    kinds=_kinds(FROM_PARENTS), since="e.id > :after", condition="AND e.actor_kind = 'parent'",
+).replace("ORDER BY e.at DESC, e.id DESC", "ORDER BY e.id")
+
+
 def news_for_parent(parent, since, limit=6):
     """What changed since the parent's last visit (that second included: better twice than never), newest first.
 
@@ -66,11 +71,8 @@ def news_from_family(family_id, after_event_id, limit=50):
 
     The oldest `limit` of them, shown newest first; what is left stays new.
     """
-    rows = list(get_db().query(
-        _LINES.format(kinds=_kinds(FROM_PARENTS), since="e.id > :after", condition="AND e.actor_kind = 'parent'")
-        .replace("ORDER BY e.at DESC, e.id DESC", "ORDER BY e.id"),
-        {"family": family_id, "after": after_event_id or 0, "since": "", "limit": limit},
-    ))[::-1]
+    rows = read_rows(get_db(), _FROM_FAMILY,
+                     {"family": family_id, "after": after_event_id or 0, "since": "", "limit": limit})[::-1]
     point_ids = []
     for row in rows:
         row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
