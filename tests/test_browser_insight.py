@@ -42,3 +42,23 @@ def test_the_insight_page_passes_axe_and_fits_a_phone(live_server, browser):
     assert download.value.suggested_filename.startswith("familieportalen-indsigt-")
     assert tab.foreign_requests() == []
     tab.close()
+
+
+def test_a_coordinator_opens_a_familys_insight_from_its_sections_at_a_desk(live_server, browser):
+    from portal import demo as demo_data
+    from portal.data.db import get_db
+    from portal.sign_in import links
+
+    with live_server.app_context():
+        mette = next(get_db()["staff"].rows_where("email = ?", [demo_data.COORDINATOR_EMAIL]))
+        link = links.issue("staff", mette["id"])
+    desk = Tab(browser, live_server.config["BASE_URL"], viewport=DESKTOP)
+    desk.page.goto(link)
+    desk.page.get_by_role("button", name="Fortsæt").click()
+    desk.goto("/staff/families/1/close")
+    desk.page.get_by_role("link", name="Se alt om familien til sagen").click()
+    sections = desk.page.get_by_role("navigation", name="Familiens sider")
+    assert sections.get_by_role("link", name="Indsigt").get_attribute("aria-current") == "page"
+    assert "goal_scores" in desk.main_text()
+    desk.check_accessibility()
+    desk.close()
