@@ -10,7 +10,7 @@ from portal.data.changes.retention import FAMILY_ROWS, NOT_FAMILY_DATA, family_k
 from portal.data.db import get_db
 from portal import demo as demo_data
 
-from conftest import HOLM, METTE, SARA, SPLIT, Auth, csrf_from, main_part
+from conftest import HOLM, METTE, NADIA, SARA, SPLIT, SPLIT_NETWORK, Auth, csrf_from, main_part
 
 PETER_EMAIL = "peter.friis@demo-kommune.dk"
 NADIAS_SECRETS = ("Skovbrynet", "nadia.yilmaz@example.dk", "31 32 33 34", "+4531323334", "Krisecentret",
@@ -201,3 +201,27 @@ def test_a_closed_case_can_still_be_exported_for_an_aktindsigt(app, auth, client
     auth.staff()
     assert client.get(f"/staff/families/{SPLIT}/insight.json").json["tables"]["families"][0]["closed_at"]
     assert downloads(db, SPLIT) == [("staff", METTE, "json")]
+
+
+def test_a_parents_audit_lines_are_staff_looking_and_their_own_actions_never_the_other_parents(app, auth, client, db):
+    from portal.data.changes import replies
+
+    with app.app_context():
+        meeting = get_db()["meetings"].get(SPLIT_NETWORK)
+        replies.answer_meeting(Actor("parent", NADIA), meeting, "not_coming", reason="Jeg er på krisecentret den dag")
+    auth.staff()
+    client.get(f"/staff/families/{SPLIT}/plan")
+    client = Auth(app, app.test_client())
+    client.sign_in(demo_data.SPLIT_FAMILY_PARENT_EMAIL)
+    data = client.client.get("/insight.json").json
+    # Staff changed things and Nadia acted in this family: none of those lines are his.
+    assert db.execute("SELECT count(*) FROM audit_log WHERE family_id = ? AND actor_kind = 'parent' AND actor_id = ?",
+                      [SPLIT, NADIA]).fetchone()[0] >= 2
+    assert db.execute("SELECT count(*) FROM audit_log WHERE family_id = ? AND actor_kind = 'staff'"
+                      " AND action NOT IN ('family.viewed', 'insight.downloaded')", [SPLIT]).fetchone()[0] > 0
+    assert any(line["action"] == "family.viewed" and line["actor_name"] == "Mette Lund" for line in data["audit"])
+    for line in data["audit"]:
+        assert (line["actor_kind"] == "staff" and line["action"] in ("family.viewed", "insight.downloaded")) \
+            or line["actor_name"] == "Martin Andersen", line
+    assert data["meeting_replies"] == []
+    assert "krisecentret den dag" not in json.dumps(data, ensure_ascii=False)
