@@ -53,6 +53,7 @@ def test_a_parent_downloads_it_as_a_json_file_with_english_keys_and_utc_times(au
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="familieportalen-indsigt-')
+    assert response.headers["Cache-Control"] == "no-store"
     assert "Børn og Familie" in response.get_data(as_text=True)  # not \u00f8
     data = json.loads(response.get_data(as_text=True))
     assert data["kind"] == "parent" and data["you"]["name"] == "Sara Holm"
