@@ -34,7 +34,8 @@ def main():
     existing.update(template, no_fuzzy_matching=True)
     with open(CATALOGUE, "wb") as f:
         write_po(f, existing, width=100, omit_header=False, sort_output=True, include_lineno=False)
-    missing = [m.id for m in existing if m.id and not m.string]
+    missing = [m.id for m in existing
+               if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
     print(f"{len(existing)} messages, {len(missing)} without English")
 
 
