@@ -13,6 +13,15 @@ from babel.dates import format_date, format_datetime, get_day_names, get_month_n
 
 from ..data.clock import local
 
+# A meeting's time as each language writes it; another language gets the English shape
+# in its own words. Arabic keeps Babel's default for "ar": Latin digits (0-9), as on
+# Danish phones and letters, with Arabic day and month names: "الخميس 3 ديسمبر، الساعة 10:00".
+MEETING_TIME = {
+    "da": "EEEE d. MMMM 'kl.' H.mm",
+    "en": "EEEE d MMMM 'at' HH:mm",
+    "ar": "EEEE d MMMM، 'الساعة' HH:mm",
+}
+
 WRITTEN_OUT = ("da", "en")
 
 
@@ -36,9 +45,7 @@ def meeting_time(moment_text, locale="da"):
 
 
 def babel_meeting_time(moment, locale):
-    if locale == "da":
-        return format_datetime(moment, "EEEE d. MMMM 'kl.' H.mm", locale="da")
-    return format_datetime(moment, "EEEE d MMMM 'at' HH:mm", locale=locale)
+    return format_datetime(moment, MEETING_TIME.get(locale, MEETING_TIME["en"]), locale=locale)
 
 
 def mask_name(name):
