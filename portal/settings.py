@@ -13,10 +13,21 @@ def content_dir():
 
 
 @lru_cache(maxsize=4)
-def _load(path):
+def _extra(path):
     with open(path, encoding="utf-8") as f:
         data = yaml.safe_load(f) or {}
-    return data.get("extra", {}).get("municipality", {})
+    return data.get("extra", {})
+
+
+def _load(path):
+    return _extra(path).get("municipality", {})
+
+
+def languages():
+    """The languages the portal and the info site offer, Danish first: {code: the language's own name}."""
+    folder = content_dir()
+    chosen = _extra(str(folder / "settings.yml")).get("languages") or {"da": "Dansk"}
+    return {"da": chosen.get("da", "Dansk"), **chosen}
 
 
 def municipality():

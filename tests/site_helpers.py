@@ -12,16 +12,25 @@ import time
 from urllib.parse import urlsplit
 
 from portal import info_site
+from portal.settings import languages
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 
-# The pages the portal links to (info_url + slug), in both languages.
+# The pages the portal links to (info_url + slug), in every language: Danish at the root.
 SLUGS = [
     "", "kontaktperson/", "netvaerksmoeder/", "plan/", "samtykke/",
     "rettigheder/", "portalen/", "privatliv/", "kontakt/",
 ]
-PAGES = [slug for slug in SLUGS] + ["en/" + slug for slug in SLUGS]
+LANGUAGES = list(languages())
+PREFIXES = {code: "" if code == "da" else code + "/" for code in LANGUAGES}
+PAGES = [PREFIXES[code] + slug for code in LANGUAGES for slug in SLUGS]
+
+
+def language_of(page):
+    """'ar/plan/' -> 'ar'; a Danish page has no prefix."""
+    first = page.split("/", 1)[0]
+    return first if first in PREFIXES and first != "da" else "da"
 
 
 def page_file(site, page):

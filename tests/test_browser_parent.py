@@ -26,9 +26,9 @@ class Phone(Tab):
         super().__init__(browser, app.config["BASE_URL"], viewport=PHONE, javascript=javascript)
 
 
-def open_from_menu(page, name):
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True).click()
-    assert page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True) \
+def open_from_menu(page, name, menu="Menu"):
+    page.get_by_role("navigation", name=menu).get_by_role("link", name=name, exact=True).click()
+    assert page.get_by_role("navigation", name=menu).get_by_role("link", name=name, exact=True) \
         .get_attribute("aria-current") == "page"
 
 
@@ -155,5 +155,46 @@ def test_english_is_one_tap_away(live_server, browser):
     page.get_by_role("button", name="Dansk").click()
     assert page.get_by_role("heading", name="Din kontaktperson").is_visible()
     page.get_by_role("button", name="Log ud").click()
+    assert phone.foreign_requests() == []
+    phone.close()
+
+
+def test_a_parent_reads_every_page_in_arabic_right_to_left_on_a_phone(live_server, browser):
+    phone = Phone(browser, live_server, javascript=True)
+    page = phone.page
+    page.goto(live_server.config["BASE_URL"] + "/")
+    page.get_by_role("button", name="العربية").click()
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("h1").inner_text() == "أهلًا بك في Familieportalen"
+    phone.check_accessibility()
+    page.goto(new_link(live_server))
+    page.get_by_role("button", name="تابع").click()
+
+    # The home page: the contact person (her number reads left to right) and the next meeting, in Arabic.
+    assert page.locator("h1").inner_text() == "مرحبًا Sara"
+    assert page.get_by_role("heading", name="مسؤول التواصل معك").is_visible()
+    assert page.get_by_role("link", name="اتصل بـ Mette").get_attribute("href") == "tel:+4570101011"
+    assert page.get_by_role("heading", name="اجتماعك القادم").is_visible()
+    assert "اجتماع متابعة" in page.locator("section", has=page.get_by_role("heading", name="اجتماعك القادم")).inner_text()
+    # The layout is mirrored: the menu's first item sits at the right edge.
+    first = page.locator("nav.menu li").first.bounding_box()
+    assert first["x"] > PHONE["width"] / 2
+    phone.check_fits_width()
+    phone.check_accessibility()
+
+    # Every parent page, axe-clean and no wider than the phone, in Arabic.
+    for name in ("الاجتماعات", "الخطة", "الأهداف", "مَن معنا", "الموافقات", "الرسائل"):
+        open_from_menu(page, name, menu="القائمة")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        phone.check_fits_width()
+        phone.check_accessibility()
+    open_from_menu(page, "الاجتماعات", menu="القائمة")
+    page.locator("main a[href^='/meetings/']").first.click()
+    phone.check_fits_width()
+    phone.check_accessibility()
+
+    page.get_by_role("button", name="Dansk").click()
+    assert page.locator("html").get_attribute("dir") is None
     assert phone.foreign_requests() == []
     phone.close()

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from portal import info_site
-from tests.site_helpers import CONTENT, PAGES, build, built_site, page_file
+from portal.settings import languages
+from tests.site_helpers import CONTENT, LANGUAGES, PAGES, PREFIXES, build, built_site, language_of, page_file
 
 GENERIC_LINK_TEXTS = {
     "her", "klik her", "læs mere", "link", "mere", "se her", "denne side",
@@ -73,7 +74,7 @@ def parse(site, page):
 
 def test_site_builds_strictly_offline_in_under_five_seconds():
     site, seconds = built_site()
-    print(f"\nInfo site build (da + en, strict, offline): {seconds:.2f} s")
+    print(f"\nInfo site build (every language, strict, offline): {seconds:.2f} s")
     assert (site / "index.html").is_file()
     assert seconds < 5
 
@@ -92,27 +93,37 @@ def test_every_page_the_portal_links_to_exists(site, page):
 @pytest.mark.parametrize("page", PAGES)
 def test_page_language_is_marked(site, page):
     parsed = parse(site, page)
-    english = page.startswith("en/")
-    assert parsed.lang == ("en" if english else "da")
-    # Words in the other language are marked too (WCAG 3.1.2).
+    language = language_of(page)
+    assert parsed.lang == language
+    # Words in the other languages are marked too (WCAG 3.1.2).
     texts = {text: attrs for href, text, attrs in parsed.links}
-    if english:
-        assert texts["Dansk"].get("lang") == "da"
+    for code, name in languages().items():
+        if code != language:
+            assert texts[name].get("lang") == code
+    if language != "da":
         assert texts["Tilgængelighedserklæring"].get("lang") == "da"
-    else:
-        assert texts["English"].get("lang") == "en"
+
+
+def test_an_arabic_page_is_right_to_left(site):
+    html = page_file(site, "ar/plan/").read_text(encoding="utf-8")
+    assert '<html lang="ar"' in html and '<body dir="rtl">' in html
+    # Phone numbers and e-mail addresses read left to right inside it.
+    assert 'href="tel:+4570101010" dir="ltr"' in html
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_language_switch_leads_to_the_same_page_in_the_other_language(site, page):
+def test_language_switch_leads_to_the_same_page_in_every_other_language(site, page):
     parsed = parse(site, page)
-    other = "da" if page.startswith("en/") else "en"
-    switches = [href for href, text, attrs in parsed.links if attrs.get("hreflang") == other and "fp-language" in attrs.get("class", "")]
-    assert len(switches) == 1
-    target = urlsplit(urljoin("http://site/" + page, switches[0])).path.lstrip("/")
-    expected = page.removeprefix("en/") if page.startswith("en/") else "en/" + page
-    assert target == expected
-    assert page_file(site, target).is_file()
+    language = language_of(page)
+    slug = page.removeprefix(PREFIXES[language])
+    for other in LANGUAGES:
+        if other == language:
+            continue
+        switches = [href for href, text, attrs in parsed.links if attrs.get("hreflang") == other and "fp-language" in attrs.get("class", "")]
+        assert len(switches) == 1, other
+        target = urlsplit(urljoin("http://site/" + page, switches[0])).path.lstrip("/")
+        assert target == PREFIXES[other] + slug
+        assert page_file(site, target).is_file()
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -127,7 +138,7 @@ def test_footer_shows_the_municipalitys_contact_details(site, page, municipality
     for key in ("name", "department", "phone_display", "email", "address"):
         assert municipality[key] in html, key
     assert f'href="tel:{municipality["phone"]}"' in html
-    hours = municipality["opening_hours_en" if page.startswith("en/") else "opening_hours"]
+    hours = municipality.get("opening_hours_" + language_of(page)) or municipality["opening_hours"]
     assert hours in html
 
 
@@ -155,11 +166,14 @@ def test_page_loads_nothing_from_another_origin(site, page):
         assert not parts.scheme and not parts.netloc, url
 
 
-def test_search_is_danish_on_danish_pages_and_english_on_english_pages(site):
+def test_search_is_in_the_language_of_the_pages(site):
     danish = json.loads((site / "search" / "search_index.json").read_text())
     english = json.loads((site / "en" / "search" / "search_index.json").read_text())
+    arabic = json.loads((site / "ar" / "search" / "search_index.json").read_text())
     assert danish["config"]["lang"] == ["da"]
     assert english["config"]["lang"] == ["en"]
+    assert arabic["config"]["lang"] == ["ar"]
+    assert not any(doc["location"].startswith("ar/") for doc in danish["docs"])
     assert any("kontaktperson" in doc["location"] for doc in danish["docs"])
     assert not any(doc["location"].startswith("en/") for doc in danish["docs"])
     assert (site / "assets/javascripts/lunr/min/lunr.da.min.js").is_file()
@@ -177,6 +191,7 @@ def test_theme_uses_the_municipalitys_colours_and_logo(site, municipality):
 def test_settings_and_english_sources_are_not_published(site):
     assert not (site / "settings.yml").exists()
     assert not (site / "en" / "en").exists()
+    assert not (site / "ar" / "ar").exists() and not (site / "en" / "ar").exists()
 
 
 def test_changing_the_settings_changes_every_page(tmp_path):

@@ -12,6 +12,7 @@ def test_the_privacy_page_shows_the_retention_period_the_portal_uses():
     site = built_site()[0]
     assert f"alt om jer {retention_days()} dage efter" in page_file(site, "privatliv/").read_text(encoding="utf-8")
     assert f"about you {retention_days()} days after" in page_file(site, "en/privatliv/").read_text(encoding="utf-8")
+    assert f"عنك بعد {retention_days()} يومًا" in page_file(site, "ar/privatliv/").read_text(encoding="utf-8")
     for page in PAGES:
         assert "%retention_days%" not in page_file(site, page).read_text(encoding="utf-8"), page
 

@@ -136,18 +136,18 @@ def require_admin():
         abort(404)
 
 
+# The rule of staff_families_sql() for one family f, shaped for a lookup by its id.
+_STAFF_MAY_SEE_FAMILY = (
+    "f.id = :family AND (f.coordinator_id = :staff"
+    " OR EXISTS (SELECT 1 FROM staff away WHERE away.id = f.coordinator_id"
+    "   AND away.covered_by_id = :staff AND away.away_until >= :today)"
+    " OR EXISTS (SELECT 1 FROM staff me WHERE me.id = :staff AND me.role = 'admin'))"
+)
+
+
 def staff_may_see(staff_id, family_id):
-    """The rule of staff_families_sql() for one family, shaped for a lookup by its id."""
-    return (
-        get_db().execute(
-            "SELECT 1 FROM families f WHERE f.id = :family AND (f.coordinator_id = :staff"
-            " OR EXISTS (SELECT 1 FROM staff away WHERE away.id = f.coordinator_id"
-            "   AND away.covered_by_id = :staff AND away.away_until >= :today)"
-            " OR EXISTS (SELECT 1 FROM staff me WHERE me.id = :staff AND me.role = 'admin'))",
-            {"family": family_id, "staff": staff_id, "today": today_text()},
-        ).fetchone()
-        is not None
-    )
+    return get_db().execute(f"SELECT 1 FROM families f WHERE {_STAFF_MAY_SEE_FAMILY}",
+                            {"family": family_id, "staff": staff_id, "today": today_text()}).fetchone() is not None
 
 
 def family_for_staff(family_id):
@@ -155,9 +155,11 @@ def family_for_staff(family_id):
 
     Changes (POSTs) are logged by the change itself, not as a view.
     """
-    if not staff_may_see(g.user_id, family_id):
+    family = read_one(get_db(), f"SELECT f.* FROM families f WHERE {_STAFF_MAY_SEE_FAMILY}",
+                      {"family": family_id, "staff": g.user_id, "today": today_text()})
+    if family is None:
         abort(404)
     if request.method in ("GET", "HEAD"):
         audit.record_view("family.viewed", actor_kind="staff", actor_id=g.user_id, family_id=family_id,
                           page=request.endpoint)
-    return read_one(get_db(), "SELECT * FROM families WHERE id = ?", [family_id])
+    return family

@@ -1,7 +1,8 @@
 """Build the static info site and serve it under /info/ in the local portal.
 
 The site is an mkdocs-material project in site/ built from the Markdown in
-content/: Danish at the root, English under en/. In production any static
+content/: Danish at the root, every other language of content/settings.yml
+under its code (en/, ar/), each with its site/mkdocs.<code>.yml. In production any static
 host serves site/public/ (netlify.toml holds the headers and the /was
 redirect). Locally the portal serves the same files with the same headers.
 """
@@ -17,11 +18,12 @@ import tomllib
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
 import yaml
 
+from ..settings import languages
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 SITE = ROOT / "site"
 OUTPUT = SITE / "public"
 NETLIFY_TOML = ROOT / "netlify.toml"
-LANGUAGES = ("da", "en")
 
 
 class SiteBuildError(RuntimeError):
@@ -74,7 +76,7 @@ def _mkdocs_logging(quiet):
 
 
 def build_site(quiet=False, output=None):
-    """Build the Danish and English site into site/public/; return its path.
+    """Build the site in every language into site/public/; return its path.
 
     The build is strict: any MkDocs warning (a broken link, a missing page)
     raises SiteBuildError. It needs no internet.
@@ -91,14 +93,16 @@ def build_site(quiet=False, output=None):
     paths = {
         "FAMILIEPORTAL_SETTINGS": str(content / "settings.yml"),
         "FAMILIEPORTAL_DOCS": str(content),
-        "FAMILIEPORTAL_DOCS_EN": str(content / "en"),
         "FAMILIEPORTAL_SITE_DIR": str(output),
-        "FAMILIEPORTAL_SITE_DIR_EN": str(output / "en"),
     }
+    # Danish first: its build empties the output folder.
+    codes = tuple(languages())
+    for code in codes[1:]:
+        paths[f"FAMILIEPORTAL_DOCS_{code.upper()}"] = str(content / code)
+        paths[f"FAMILIEPORTAL_SITE_DIR_{code.upper()}"] = str(output / code)
     started = time.perf_counter()
     with _environment(paths), _mkdocs_logging(quiet):
-        # Danish first: its build empties the output folder.
-        for config_file in ("mkdocs.yml", "mkdocs.en.yml"):
+        for config_file in ["mkdocs.yml"] + [f"mkdocs.{code}.yml" for code in codes[1:]]:
             try:
                 config = load_config(str(SITE / config_file), strict=True)
                 build(config)
@@ -106,7 +110,7 @@ def build_site(quiet=False, output=None):
                 raise SiteBuildError(f"{config_file}: {error}") from error
     seconds = time.perf_counter() - started
     if not quiet:
-        print(f"Built the info site ({', '.join(LANGUAGES)}) in {seconds:.2f} s: {output}")
+        print(f"Built the info site ({', '.join(codes)}) in {seconds:.2f} s: {output}")
     return output
 
 

@@ -14,4 +14,4 @@ def parents_only():
     return None
 
 
-from . import feed, goals, home, meetings, messages, pages, timeline  # noqa: E402,F401  (routes register on bp)
+from . import feed, goals, home, insight, meetings, messages, pages, timeline  # noqa: E402,F401  (routes register on bp)

@@ -46,7 +46,8 @@ def _meeting(e):
 
 
 def _goal(e):
-    return url_for("parent.goal_list", _anchor=f"goal-{e['item_id']}")
+    # The page's link is built once (see Portal.url_for); only the anchor differs.
+    return f"{url_for('parent.goal_list')}#goal-{e['item_id']}"
 
 
 def _plan(label):

@@ -3,15 +3,23 @@ from flask import render_template
 
 from . import bp
 from ..data import access
-from ..data.reads import consents, family, plan
+from ..data.reads import consents, family, goals, meetings, plan
+
+# Meetings on the plan's paper copy: the next few are enough for a fridge door.
+PRINTED_MEETINGS = 3
 
 
 @bp.route("/plan")
 def plan_page():
+    """The plan on screen; on paper (the print style sheet) also the contact person, next meetings and goals."""
     parent = access.current_parent()
-    items = plan.items(parent["family_id"], parent=parent)
-    return render_template("parent/plan.html", groups=plan.by_organisation(items), has_items=bool(items),
-                           updates=plan.updates(parent["family_id"], parent=parent, limit=20))
+    family_id = parent["family_id"]
+    items = plan.items(family_id, parent=parent)
+    return render_template(
+        "parent/plan.html", groups=plan.by_organisation(items), has_items=bool(items),
+        updates=plan.updates(family_id, parent=parent, limit=20), contact=family.contact_person(family_id),
+        next_meetings=meetings.meetings(family_id, "upcoming", parent=parent, limit=PRINTED_MEETINGS, details=False),
+        goals=[goal for goal in goals.goals(family_id, with_notes=False) if goal["status"] == "active"])
 
 
 @bp.route("/people")

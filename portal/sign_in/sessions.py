@@ -5,7 +5,6 @@ the session itself is a database row, so ending it there ends it everywhere.
 """
 import functools
 import secrets
-import time
 from datetime import timedelta
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
@@ -14,7 +13,7 @@ from ..data import access
 from ..web.security import same_origin_request
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
 from ..data.behind import Behind
-from ..data.db import get_db, read_one, write_unsynced
+from ..data.db import get_db, write_unsynced
 from .tokens import hash_id
 
 # Writing last_seen_at on every request would make every page a write; once a
@@ -109,6 +108,9 @@ def end_all(user_kind, user_id):
     )
 
 
+_SESSION_COLUMNS = 7  # user_kind … allowed, before the person's columns
+
+
 def load_user():
     """Before each request: set g.user_kind and g.user_id from a live session."""
     g.user_kind = g.user_id = None
@@ -119,18 +121,32 @@ def load_user():
     id_hash = hash_id(sid)
     # The person must still be allowed in: a parent whose sign-in right was
     # taken away, or who was removed, loses their sessions at once.
-    row = read_one(
-        db,
+    # The person's own row comes with the session: every page needs it (access.current_parent, current_staff).
+    cursor = db.execute(
         f"""
-        SELECT user_kind, user_id, created_at, last_seen_at, ended_at, previous_visit_at,
-               CASE user_kind
-                   WHEN 'parent' THEN {access.parent_may_sign_in_sql("user_id")}
-                   WHEN 'staff' THEN {access.staff_may_sign_in_sql("user_id")}
-               END AS allowed
-        FROM sessions WHERE id_hash = ?
+        SELECT s.user_kind, s.user_id, s.created_at, s.last_seen_at, s.ended_at, s.previous_visit_at,
+               CASE s.user_kind
+                   WHEN 'parent' THEN {access.parent_may_sign_in_sql("s.user_id")}
+                   WHEN 'staff' THEN {access.staff_may_sign_in_sql("s.user_id")}
+               END AS allowed,
+               p.*, NULL AS staff_columns_follow, st.*
+        FROM sessions s
+        LEFT JOIN parents p ON s.user_kind = 'parent' AND p.id = s.user_id
+        LEFT JOIN staff st ON s.user_kind = 'staff' AND st.id = s.user_id
+        WHERE s.id_hash = ?
         """,
         [id_hash],
     )
+    found = cursor.fetchone()
+    row = person = None
+    if found is not None:
+        names = [column[0] for column in cursor.description]
+        row = dict(zip(names[:_SESSION_COLUMNS], found[:_SESSION_COLUMNS]))
+        # parent columns, the marker, staff columns: the one whose id is set is the person's.
+        split = names.index("staff_columns_follow")
+        for first, last in ((_SESSION_COLUMNS, split), (split + 1, len(names))):
+            if found[first] is not None:
+                person = dict(zip(names[first:last], found[first:last]))
     now = utcnow()
     config = current_app.config
     if row is not None:
@@ -152,6 +168,8 @@ def load_user():
     if now - from_db_time(row["last_seen_at"]) > TOUCH_INTERVAL:
         touches.add(db, (id_hash, to_db_time(now)))
     g.user_kind, g.user_id = row["user_kind"], row["user_id"]
+    if person is not None:
+        setattr(g, row["user_kind"], person)  # g.parent or g.staff
     # When they were last here before this session: what is new to them comes after.
     g.previous_visit = row["previous_visit_at"]
 

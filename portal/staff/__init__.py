@@ -33,7 +33,8 @@ def load_family():
 
 
 from . import (  # noqa: E402,F401  (routes register on the blueprints)
-    accounts, audit, caseload, closing, consents, goals, handover, meetings, members, people, plan, summary, timeline,
+    accounts, audit, caseload, closing, consents, goals, handover, insight, meetings, members, people, plan, summary,
+    timeline,
     updates,
 )
 

@@ -1,7 +1,9 @@
-"""Danish first, English second: pick the language and translate.
+"""Danish first, then the languages in content/settings.yml: pick the language and translate.
 
 Danish text is the source (the msgid) everywhere; `translations/<lang>.po`
-holds the other languages and is compiled in memory at start-up.
+holds the other languages and is compiled in memory at start-up. Which
+languages the portal and the info site offer is one line of settings
+(`extra.languages` in content/settings.yml); see README, "Languages".
 """
 import io
 from pathlib import Path
@@ -9,9 +11,13 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from babel import Locale
 from flask import g, request
 
-LANGUAGES = {"da": "Dansk", "en": "English"}
+from ..settings import languages
+
+# Code -> the language's own name, e.g. {"da": "Dansk", "en": "English", "ar": "العربية"}.
+LANGUAGES = languages()
 DEFAULT = "da"
 COOKIE = "sprog"
 _catalogues = {DEFAULT: NullTranslations()}
@@ -35,6 +41,11 @@ def select_language():
 
 def current_language():
     return g.get("lang", DEFAULT)
+
+
+def text_direction(language):
+    """'rtl' for a language written right to left (Arabic), else 'ltr': Babel knows which."""
+    return Locale.parse(language).character_order == "right-to-left" and "rtl" or "ltr"
 
 
 def N_(message):

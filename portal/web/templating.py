@@ -131,6 +131,7 @@ def configure(env, language, fold=True):
     env.globals["translate"] = gettext
     env.globals["current_language"] = lambda: language
     env.globals["LANGUAGE"] = language
+    env.globals["text_direction"] = i18n.text_direction(language)
     env.globals["N_"] = i18n.N_
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.filters["meeting_time"] = lambda t: formatting.meeting_time(t, language)

@@ -3,7 +3,7 @@ from datetime import date
 
 from ._core import Invalid, Rules, change, iso, not_in_future, record, row_in_family, update_row
 from ..clock import now_text, today
-from ..db import get_db
+from ..db import get_db, read_rows
 from ...web.i18n import N_
 from ...web.i18n import gettext as _
 
@@ -63,7 +63,8 @@ def network_consent_missing(family_id, on_day):
     misses "the parents" (id None).
     """
     day = iso(on_day)
-    rows = list(get_db().query(
+    rows = read_rows(
+        get_db(),
         """
         SELECT p.id, p.name, p.custody,
                EXISTS (SELECT 1 FROM consent_givers cg JOIN consents c ON c.id = cg.consent_id
@@ -74,7 +75,7 @@ def network_consent_missing(family_id, on_day):
         FROM parents p WHERE p.family_id = :family AND p.active = 1 ORDER BY p.id
         """,
         {"family": family_id, "day": day},
-    ))
+    )
     custodians = [row for row in rows if row["custody"] == 1]
     if custodians:
         return [row for row in custodians if not row["consented"]]

@@ -2,7 +2,7 @@
 from .. import access
 from ..clock import today_text
 from ..contact import normalise_phone
-from ..db import get_db, read_one
+from ..db import get_db, read_one, read_rows
 
 
 def family(family_id):
@@ -62,14 +62,14 @@ def handover_notice(family_id):
 def parents(family_id, *, active_only=False):
     """Staff's view of the parents: everything, protected details included."""
     condition = " AND active = 1" if active_only else ""
-    return list(get_db().query(
-        f"SELECT * FROM parents WHERE family_id = ?{condition} ORDER BY active DESC, id", [family_id]))
+    return read_rows(get_db(), f"SELECT * FROM parents WHERE family_id = ?{condition} ORDER BY active DESC, id",
+                     [family_id])
 
 
 def children(family_id, *, active_only=False):
     condition = " AND active = 1" if active_only else ""
-    return list(get_db().query(
-        f"SELECT * FROM children WHERE family_id = ?{condition} ORDER BY active DESC, birth_year, id", [family_id]))
+    return read_rows(get_db(), f"SELECT * FROM children WHERE family_id = ?{condition}"
+                     " ORDER BY active DESC, birth_year, id", [family_id])
 
 
 def members_for_parent(family_id):

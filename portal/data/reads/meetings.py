@@ -121,7 +121,7 @@ def attach(meetings, key, sql, parent=None):
         return
     hidden = access.people_hidden_from(parent) if parent is not None and key == "participants" else ()
     placeholders = ", ".join("?" for _ in by_id)
-    for row in get_db().query(sql.format(ids=placeholders), list(by_id)):
+    for row in read_rows(get_db(), sql.format(ids=placeholders), list(by_id)):
         if row.get("key") in hidden:
             continue
         by_id[row.pop("meeting_id")][key].append(row)

@@ -3,7 +3,7 @@ from itertools import groupby
 
 from .. import access
 from ..clock import today_text
-from ..db import get_db, read_one
+from ..db import get_db, read_one, read_rows
 from ..vocabulary import PLAN_RUNNING
 
 FAMILY = "family"  # the group of items the family itself is responsible for
@@ -16,7 +16,8 @@ def items(family_id, *, parent=None):
     if parent is not None:
         condition = " AND " + access.parent_sees_sql("plan_item", "i")
         params["parent"] = parent["id"]
-    rows = list(get_db().query(
+    rows = read_rows(
+        get_db(),
         f"""
         SELECT i.*, p.name AS person_name, p.role AS person_role, p.organisation AS person_organisation,
                g.text AS goal_text, m.starts_at AS meeting_starts_at,
@@ -31,7 +32,7 @@ def items(family_id, *, parent=None):
         ORDER BY i.status NOT IN {PLAN_RUNNING}, i.sort_order, i.id
         """,
         params,
-    ))
+    )
     for row in rows:
         row["organisation"] = FAMILY if row["responsible_family"] else (row["person_organisation"] or row["responsible"] or "")
         # Whom an item is hidden from is staff's business only.
