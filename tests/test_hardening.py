@@ -209,3 +209,12 @@ def test_a_database_from_before_m010_loses_the_page_cache_triggers_and_keeps_its
     assert "data_version" not in db["families"].columns_dict
     assert db.execute("SELECT name FROM families").fetchall() == [("Familien Holm",)]
     db["goals"].insert({"family_id": 1, "text": "Mål", "created_at": "2026-01-01T00:00:00Z"}, alter=False)
+
+
+def test_the_closed_families_index_holds_only_closed_families(db):
+    # A full index on closed_at made a caseload read every open family ("closed_at IS NULL"): m015.
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'idx_families_closed_at'").fetchone()[0]
+    assert "WHERE closed_at IS NOT NULL" in sql
+    plan = " ".join(row[3] for row in db.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM families f WHERE f.coordinator_id = 1 AND f.closed_at IS NULL"))
+    assert "idx_families_closed_at" not in plan
