@@ -15,6 +15,10 @@ def test_the_privacy_page_shows_the_retention_period_the_portal_uses():
     assert f"عنك بعد {retention_days()} يومًا" in page_file(site, "ar/privatliv/").read_text(encoding="utf-8")
     for page in PAGES:
         assert "%retention_days%" not in page_file(site, page).read_text(encoding="utf-8"), page
+    # Nor in anything else a visitor gets: a search for "slette" shows the index's text.
+    leaks = [str(path.relative_to(site)) for path in site.rglob("*") if path.is_file()
+             and path.suffix in (".html", ".json", ".xml", ".txt") and b"%retention_days%" in path.read_bytes()]
+    assert leaks == []
 
 
 def test_changing_the_retention_setting_changes_the_built_privacy_page(tmp_path):

@@ -108,10 +108,28 @@ def build_site(quiet=False, output=None):
                 build(config)
             except (MkDocsException, SystemExit) as error:
                 raise SiteBuildError(f"{config_file}: {error}") from error
+    _fill_search_index(output, content)
     seconds = time.perf_counter() - started
     if not quiet:
         print(f"Built the info site ({', '.join(codes)}) in {seconds:.2f} s: {output}")
     return output
+
+
+def _fill_search_index(output, content):
+    """Put the setting for %retention_days% into the search index too.
+
+    The privacy page's template (site/overrides/privacy.html) puts it into the
+    page; the search index is made from the page's text before that, and would
+    show a searching parent the placeholder.
+    """
+    import yaml
+
+    settings = yaml.safe_load((content / "settings.yml").read_text(encoding="utf-8"))
+    days = str(settings["extra"]["municipality"]["retention_days_after_closing"])
+    for index in output.glob("**/search/search_index.json"):
+        text = index.read_text(encoding="utf-8")
+        if "%retention_days%" in text:
+            index.write_text(text.replace("%retention_days%", days), encoding="utf-8")
 
 
 # -- Serving the built site inside the portal -------------------------------
