@@ -204,6 +204,16 @@ def test_the_meetings_page_offers_https_and_webcal_and_a_new_link(auth, client):
     assert "Lav et nyt link" in page and "Det gamle link holder op med at virke" in page
 
 
+def test_the_beskeder_page_also_offers_the_feed_and_a_new_link_comes_back_there(auth, client):
+    auth.sign_in()
+    page = main_part(client.get("/messages").text)
+    assert "Abonnér i din kalender" in page
+    response = client.post("/calendar-feed", data={"csrf_token": csrf_from(page), "back": "messages"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/messages?feed=new#kalender")
+    page = main_part(client.get("/messages?feed=new").text)
+    assert "Dit link er klar" in page and "webcal://localhost/calendar/" in page
+
+
 def test_another_parent_cannot_replace_or_read_my_feed(app, auth, client, sara_feed):
     auth.sign_in("thomas.holm@example.dk")
     page = main_part(client.get("/meetings").text)

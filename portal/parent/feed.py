@@ -8,7 +8,7 @@ the meetings the parent takes part in, with a link to the portal.
 """
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 from flask_wtf import FlaskForm
 
 from . import bp, calendar
@@ -43,7 +43,9 @@ def new_feed():
     if not form.validate_on_submit():
         abort(400)
     feed_changes.new_calendar_feed(Actor("parent", g.user_id), access.current_parent())
-    return redirect(url_for("parent.meeting_list", feed="new", _anchor="kalender"))
+    # Back to the page the button was on: the meetings page or "Beskeder".
+    back = "parent.messages" if request.form.get("back") == "messages" else "parent.meeting_list"
+    return redirect(url_for(back, feed="new", _anchor="kalender"))
 
 
 @public_bp.route("/calendar/<token>.ics")

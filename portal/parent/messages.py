@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from . import bp
+from .feed import addresses
 from ..data import access
 from ..data.changes import Actor, Invalid
 from ..data.changes import notices as notice_changes
@@ -21,7 +22,7 @@ def _render(chosen=None, errors=None, status=200):
     choice = notices.choice(parent)
     return render_template("parent/messages.html", choice=choice, errors=errors or {},
                            selected=chosen or choice["chosen"] or choice["now"] or "none",
-                           recent=notices.for_parent(parent), parent=parent), status
+                           recent=notices.for_parent(parent), parent=parent, feed=addresses(parent["id"])), status
 
 
 @bp.route("/messages")
