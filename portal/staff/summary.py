@@ -20,7 +20,8 @@ def summary(family_id):
     page = render_template(
         "staff/summary.html",
         news=news, since=since, more_news=len(news) == NEWS_SHOWN,
-        upcoming=meetings.meetings(family_id, "upcoming", limit=4),
+        # Time, kind and whether it is a draft: no participants or agenda to read.
+        upcoming=meetings.meetings(family_id, "upcoming", limit=4, details=False),
         overdue=[item for item in items if item["overdue"]],
         running=sum(1 for item in items if item["status"] in PLAN_RUNNING),
         parallel=plan.parallel_efforts(items),
