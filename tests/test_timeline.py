@@ -250,3 +250,15 @@ def test_marking_a_closed_familys_line_is_refused(app, auth, client, db):
     with pytest.raises(Invalid):
         mark(app, HOLM, HOLM_MEETING_EVENT, note="x")
     assert db.execute("SELECT count(*) FROM timeline_marks").fetchone()[0] == 0
+
+
+def test_the_caseload_shows_each_familys_last_90_days_as_the_family_page_does(app, auth, client, db):
+    db.execute("UPDATE meetings SET starts_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3 days') WHERE id IN (2, 3)")
+    load = coming_meetings(app, HOLM)
+    auth.staff()
+    row = next(row for row in client.get("/staff/").text.split("<tr>") if "Familien Holm" in row)
+    assert "De sidste 90 dage:" in row and f"{load['meetings']} møder" in row
+    assert f"{load['network_share']} % var netværksmøder" in row
+    with app.test_request_context():
+        assert meeting_load.stats([HOLM])[HOLM] == {key: load[key] for key in (
+            "meetings", "network", "professionals", "organisations", "network_share", "stats_days")}

@@ -50,8 +50,10 @@ def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
         """,
         params,
     ))
+    last_days = meeting_load.stats(row["id"] for row in rows)
     for row in rows:
         row["meeting_load"] = {"count": row["coming_meetings"], "days": days} if row["coming_meetings"] >= threshold else None
+        row["last_days"] = last_days[row["id"]]
     return rows, total
 
 

@@ -6,7 +6,7 @@ meetings among professionals only (those spare the family a meeting).
 from datetime import datetime, time, timedelta
 
 from ..clock import LOCAL_ZONE, now_text, to_db_time, today, utcnow
-from ..db import get_db, read_one
+from ..db import get_db, read_rows
 from ... import settings
 
 FAMILY_MEETING = "m.status != 'cancelled' AND m.kind != 'professionals'"
@@ -27,6 +27,41 @@ def count_sql(alias="f"):
             f" AND m.starts_at >= :load_from AND m.starts_at < :load_to AND {FAMILY_MEETING})")
 
 
+# The last STATS_DAYS days of some families, one row per family that had a meeting.
+_STATS = f"""
+    SELECT m.family_id, count(DISTINCT m.id) AS meetings,
+           count(DISTINCT CASE WHEN m.kind = 'network' THEN m.id END) AS network,
+           count(DISTINCT mp.person_involved_id) AS professionals,
+           count(DISTINCT lower(trim(p.organisation))) AS organisations
+    FROM meetings m
+    LEFT JOIN meeting_participants mp ON mp.meeting_id = m.id
+    LEFT JOIN people_involved p ON p.id = mp.person_involved_id AND nullif(trim(p.organisation), '') IS NOT NULL
+    WHERE m.family_id IN ({{ids}}) AND m.starts_at >= ? AND m.starts_at < ? AND {FAMILY_MEETING}
+    GROUP BY m.family_id
+"""
+
+
+def stats(family_ids):
+    """{family_id: {meetings, network, professionals, organisations, network_share (0–100 or None)}}, last 90 days.
+
+    One query for a page of families (the caseload) or one family.
+    """
+    found = {}
+    family_ids = list(family_ids)
+    if family_ids:
+        since = to_db_time(utcnow() - timedelta(days=STATS_DAYS))
+        sql = _STATS.format(ids=", ".join("?" for _ in family_ids))
+        for row in read_rows(get_db(), sql, [*family_ids, since, now_text()]):
+            found[row.pop("family_id")] = row
+    empty = {"meetings": 0, "network": 0, "professionals": 0, "organisations": 0}
+    result = {}
+    for family_id in family_ids:
+        row = found.get(family_id, empty)
+        share = round(100 * row["network"] / row["meetings"]) if row["meetings"] else None
+        result[family_id] = {**row, "network_share": share, "stats_days": STATS_DAYS}
+    return result
+
+
 def for_family(family_id):
     """The last 90 days' numbers and the flag for one family.
 
@@ -34,22 +69,7 @@ def for_family(family_id):
      coming, days, threshold, flagged}
     """
     start, end, threshold, days = window()
-    db = get_db()
-    stats = read_one(db, f"""
-        SELECT count(*) AS meetings, coalesce(sum(m.kind = 'network'), 0) AS network,
-               (SELECT count(DISTINCT mp.person_involved_id) FROM meeting_participants mp
-                  JOIN meetings m ON m.id = mp.meeting_id
-                 WHERE m.family_id = :family AND m.starts_at >= :since AND m.starts_at < :now AND {FAMILY_MEETING}
-               ) AS professionals,
-               (SELECT count(DISTINCT lower(trim(p.organisation))) FROM meeting_participants mp
-                  JOIN meetings m ON m.id = mp.meeting_id JOIN people_involved p ON p.id = mp.person_involved_id
-                 WHERE m.family_id = :family AND m.starts_at >= :since AND m.starts_at < :now AND {FAMILY_MEETING}
-                   AND nullif(trim(p.organisation), '') IS NOT NULL) AS organisations
-        FROM meetings m
-        WHERE m.family_id = :family AND m.starts_at >= :since AND m.starts_at < :now AND {FAMILY_MEETING}
-    """, {"family": family_id, "since": to_db_time(utcnow() - timedelta(days=STATS_DAYS)), "now": now_text()})
-    coming = db.execute(f"SELECT {count_sql('f')} FROM families f WHERE f.id = :family",
-                        {"family": family_id, "load_from": start, "load_to": end}).fetchone()[0]
-    share = round(100 * stats["network"] / stats["meetings"]) if stats["meetings"] else None
-    return {**stats, "network_share": share, "coming": coming, "days": days, "threshold": threshold,
-            "flagged": coming >= threshold, "stats_days": STATS_DAYS}
+    coming = get_db().execute(f"SELECT {count_sql('f')} FROM families f WHERE f.id = :family",
+                              {"family": family_id, "load_from": start, "load_to": end}).fetchone()[0]
+    return {**stats([family_id])[family_id], "coming": coming, "days": days, "threshold": threshold,
+            "flagged": coming >= threshold}
