@@ -49,6 +49,7 @@ def create_app(test_config=None):
     i18n.init_app(app)
     auth.init_app(app)
     csrf.init_app(app)
+    security.sign_csrf_tokens_uncompressed()
     security.install_log_filters()
 
     from . import info_site, parent, staff

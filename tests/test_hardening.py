@@ -218,3 +218,25 @@ def test_the_closed_families_index_holds_only_closed_families(db):
     plan = " ".join(row[3] for row in db.execute(
         "EXPLAIN QUERY PLAN SELECT id FROM families f WHERE f.coordinator_id = 1 AND f.closed_at IS NULL"))
     assert "idx_families_closed_at" not in plan
+
+
+def test_csrf_tokens_signed_without_the_zlib_attempt_work_as_before_and_forged_ones_do_not(app, auth, client):
+    from flask_wtf.csrf import validate_csrf
+    from itsdangerous import URLSafeTimedSerializer
+
+    auth.sign_in()
+    token = csrf_from(client.get("/goals").text)  # signed by security.UncompressedSerializer
+    with client.session_transaction() as session:
+        raw = session["csrf_token"]
+    with app.test_request_context():
+        from flask import session as request_session
+        request_session["csrf_token"] = raw
+        validate_csrf(token)  # raises if not valid
+    # A token signed by the stock serializer (e.g. on a page shown before an upgrade) still works.
+    stock = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+    response = client.post("/logout", data={"csrf_token": stock})
+    assert response.status_code in (302, 303)
+    # And a token signed with another key does not.
+    auth.sign_in()
+    forged = URLSafeTimedSerializer("another key" * 4, salt="wtf-csrf-token").dumps(raw)
+    assert client.post("/logout", data={"csrf_token": forged}).status_code == 400
