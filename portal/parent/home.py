@@ -24,10 +24,11 @@ def _context(parent, since):
     family_id = parent["family_id"]
     # Only its time, kind and place are shown here: no participants or agenda to read.
     upcoming = meetings.meetings(family_id, "upcoming", parent=parent, limit=1, details=False)
+    contact = family.contact_person(family_id)
     return dict(
         parent=parent,
-        contact=family.contact_person(family_id),
-        handover=family.handover_notice(family_id),
+        contact=contact,
+        handover=contact["handover"],
         next_meeting=upcoming[0] if upcoming else None,
         news=news_lines(events.news_for_parent(parent, since), current_language()),
         first_visit=since is None,

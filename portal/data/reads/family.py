@@ -10,24 +10,35 @@ def family(family_id):
 
 
 def contact_person(family_id):
-    """The family's one coordinator, and who covers while they are away."""
+    """The family's one coordinator, who covers while they are away, and a handover notice while it lasts.
+
+    person["handover"]: the latest handover to this coordinator whose notice has
+    not ended ({effective_on, notice_until, to_name, from_name}), else None. One
+    query: the parent's home page reads it on every view.
+    """
     person = read_one(
         get_db(),
         """
-        SELECT staff.*, cover.name AS cover_name, cover.title AS cover_title, cover.phone AS cover_phone
+        SELECT staff.*, cover.name AS cover_name, cover.title AS cover_title, cover.phone AS cover_phone,
+               h.effective_on AS handover_effective_on, h.notice_until AS handover_notice_until,
+               old.name AS handover_from_name
         FROM families
         JOIN staff ON staff.id = families.coordinator_id
         LEFT JOIN staff AS cover ON cover.id = staff.covered_by_id AND cover.active = 1
-        WHERE families.id = ?
+        LEFT JOIN handovers h ON h.id = (
+            SELECT max(id) FROM handovers WHERE family_id = families.id AND notice_until >= :today
+              AND to_staff_id = families.coordinator_id)
+        LEFT JOIN staff AS old ON old.id = h.from_staff_id
+        WHERE families.id = :family
         """,
-        [family_id],
+        {"family": family_id, "today": today_text()},
     )
-    cover_name = person.pop("cover_name")
-    person["cover"] = (
-        {"name": cover_name, "title": person.pop("cover_title"), "phone": person.pop("cover_phone")}
-        if cover_name
-        else None
-    )
+    cover = {key: person.pop(f"cover_{key}") for key in ("name", "title", "phone")}
+    person["cover"] = cover if cover["name"] else None
+    effective_on, notice_until, from_name = (person.pop(f"handover_{key}") for key in (
+        "effective_on", "notice_until", "from_name"))
+    person["handover"] = ({"effective_on": effective_on, "notice_until": notice_until, "to_name": person["name"],
+                           "from_name": from_name} if effective_on else None)
     person["is_away"] = bool(person["away_until"]) and person["away_until"] >= today_text()
     return person
 
@@ -43,20 +54,6 @@ def parent_who_may_sign_in(contact):
     if phone is None:
         return None, None
     return next(db.query(f"SELECT * FROM parents WHERE phone = ? AND {allowed}", [phone]), None), "sms"
-
-
-def handover_notice(family_id):
-    """The latest handover while its notice lasts: who the new contact person is, and from when."""
-    return read_one(
-        get_db(),
-        """
-        SELECT h.effective_on, h.notice_until, new.name AS to_name, old.name AS from_name
-        FROM handovers h JOIN staff new ON new.id = h.to_staff_id JOIN staff old ON old.id = h.from_staff_id
-        WHERE h.family_id = ? AND h.notice_until >= ? AND h.to_staff_id = (SELECT coordinator_id FROM families WHERE id = h.family_id)
-        ORDER BY h.id DESC LIMIT 1
-        """,
-        [family_id, today_text()],
-    )
 
 
 def parents(family_id, *, active_only=False):
