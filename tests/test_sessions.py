@@ -217,3 +217,13 @@ def test_the_thread_writes_touches_within_its_interval(app, auth, client, db):
         assert _last_seen(db) > old
     finally:
         sessions.touches.stop(app)
+
+
+def test_the_first_page_after_signing_in_does_not_set_the_cookie_again(auth, client):
+    # The CSRF token is made with the session at sign-in: the landing page only reads the cookie.
+    response = auth.sign_in()
+    assert "Set-Cookie" in response.headers
+    home = client.get("/")
+    assert "Hej Sara" in home.text and "Set-Cookie" not in home.headers
+    token = csrf_from(home.text)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302

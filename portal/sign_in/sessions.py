@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 
 from ..data import access
 from ..web.security import same_origin_request
@@ -68,7 +69,7 @@ touches = Touches()
 
 def start_session(user_kind, user_id):
     """Sign in: end any session this browser had and begin a new session id."""
-    end_session()  # also drops the old CSRF token: a fresh one follows
+    end_session()  # also drops the old CSRF token: a fresh one is made below
     sid = secrets.token_urlsafe(32)
     now = now_text()
     db = get_db()
@@ -87,6 +88,10 @@ def start_session(user_kind, user_id):
     )
     session["sid"] = sid
     session.permanent = True
+    # The new CSRF token goes into this response's cookie with the session id,
+    # so the first page after signing in does not send the cookie again.
+    g.pop("csrf_token", None)
+    generate_csrf()
 
 
 def end_session():
