@@ -21,7 +21,7 @@ def test_the_demo_familys_plan_prints_on_at_most_two_a4_pages_with_contact_meeti
     assert "Udskriv planen" in tab.main_text()
     pdf = PdfReader(io.BytesIO(tab.page.pdf(format="A4")))
     text = "\n".join(page.extract_text() for page in pdf.pages)
-    assert 1 <= len(pdf.pages) <= 2, f"{len(pdf.pages)} pages"
+    assert len(pdf.pages) <= 2, f"{len(pdf.pages)} pages"
     for part in ("Din kontaktperson", "Mette Lund", "De næste møder", "Netværksmøde", "Hvem gør hvad, og hvornår",
                  "Familien selv", "Vores mål", "ud af 10"):
         assert part in text, part
