@@ -68,17 +68,22 @@ def link_message(url, minutes):
     )
 
 
+def _insert(now, **row):
+    """Queue one outbox row, due at once with no attempts yet; return its id."""
+    row = {**row, "created_at": to_db_time(now), "attempts": 0, "next_attempt_at": to_db_time(now)}
+    return get_db().execute(
+        f"INSERT INTO outbox ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
+    ).lastrowid
+
+
 def queue_link(channel, recipient, url, minutes, *, family_id=None, parent_id=None, staff_id=None):
     """Queue a sign-in link for an e-mail address or a phone number; return the outbox id."""
     _backend(channel)  # refuse an unknown channel or backend now, not in the worker
     now = utcnow()
     subject = f"Dit link til Familieportalen – {municipality().get('name', '')}".strip(" –")
-    return get_db().execute(
-        "INSERT INTO outbox (channel, recipient, subject, body, purpose, family_id, parent_id, staff_id,"
-        " created_at, expires_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, 'sign_in_link', ?, ?, ?, ?, ?, 0, ?)",
-        [channel, recipient, subject, link_message(url, minutes), family_id, parent_id, staff_id, to_db_time(now),
-         to_db_time(now + timedelta(minutes=minutes)), to_db_time(now)],
-    ).lastrowid
+    return _insert(now, channel=channel, recipient=recipient, subject=subject, body=link_message(url, minutes),
+                   purpose="sign_in_link", family_id=family_id, parent_id=parent_id, staff_id=staff_id,
+                   expires_at=to_db_time(now + timedelta(minutes=minutes)))
 
 
 def case_closed_message(retention_days):
@@ -103,13 +108,10 @@ def case_closed_message(retention_days):
 def queue_case_closed(channel, recipient, *, family_id, parent_id):
     """Queue the last notice to a parent whose family's case was closed; return the outbox id."""
     _backend(channel)
-    now = now_text()
     subject = f"Din sag i Familieportalen er lukket – {municipality().get('name', '')}".strip(" –")
-    return get_db().execute(
-        "INSERT INTO outbox (channel, recipient, subject, body, purpose, family_id, parent_id, created_at, attempts,"
-        " next_attempt_at) VALUES (?, ?, ?, ?, 'case_closed', ?, ?, ?, 0, ?)",
-        [channel, recipient, subject, case_closed_message(retention_days()), family_id, parent_id, now, now],
-    ).lastrowid
+    return _insert(utcnow(), channel=channel, recipient=recipient, subject=subject,
+                   body=case_closed_message(retention_days()), purpose="case_closed", family_id=family_id,
+                   parent_id=parent_id)
 
 
 def cannot_come_message(url):
@@ -130,13 +132,8 @@ def queue_cannot_come(staff, url):
     The row has no family: it is not one of the messages to the family's parents.
     """
     _backend("email")
-    now = utcnow()
-    return get_db().execute(
-        "INSERT INTO outbox (channel, recipient, subject, body, purpose, staff_id, created_at, attempts,"
-        " next_attempt_at) VALUES ('email', ?, ?, ?, 'meeting_reply', ?, ?, 0, ?)",
-        [staff["email"], "Svar på et møde i Familieportalen", cannot_come_message(url), staff["id"],
-         to_db_time(now), to_db_time(now)],
-    ).lastrowid
+    return _insert(utcnow(), channel="email", recipient=staff["email"], subject="Svar på et møde i Familieportalen",
+                   body=cannot_come_message(url), purpose="meeting_reply", staff_id=staff["id"])
 
 
 def queue_link_request(channel, contact, minutes, *, parent_id=None, family_id=None):
@@ -147,12 +144,8 @@ def queue_link_request(channel, contact, minutes, *, parent_id=None, family_id=N
     """
     _backend(channel)
     now = utcnow()
-    get_db().execute(
-        "INSERT INTO outbox (channel, recipient, purpose, family_id, parent_id, created_at, expires_at, attempts,"
-        " next_attempt_at) VALUES (?, ?, 'link_request', ?, ?, ?, ?, 0, ?)",
-        [channel, contact, family_id, parent_id, to_db_time(now), to_db_time(now + timedelta(minutes=minutes)),
-         to_db_time(now)],
-    )
+    _insert(now, channel=channel, recipient=contact, purpose="link_request", family_id=family_id,
+            parent_id=parent_id, expires_at=to_db_time(now + timedelta(minutes=minutes)))
 
 
 def _link_for_request(message):
