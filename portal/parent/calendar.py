@@ -7,7 +7,9 @@ is the meeting's version, raised by every change, so calendar apps take a moved
 or cancelled meeting as the newer copy. Times are in UTC.
 """
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from flask import current_app
 from icalendar import Calendar, Event, vDuration
 
 from ..data.clock import from_db_time, utcnow
@@ -28,17 +30,23 @@ def title(meeting):
     return f"{kind} ({name})" if name else kind
 
 
-def meeting_event(meeting, *, title, url, host, stamp=None):
-    """One meeting as a VEVENT. `meeting` is a row as the parent may see it (place withheld: None)."""
+def host():
+    """The portal's host name, which makes the events' and calendars' UIDs unique to this municipality."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname
+
+
+def meeting_event(meeting, *, stamp=None):
+    """One meeting as a VEVENT, linking to its page. `meeting` is a row as the parent may see it (place withheld: None)."""
+    url = f"{current_app.config['BASE_URL']}/meetings/{meeting['id']}"
     starts_at = from_db_time(meeting["starts_at"])
     ends_at = from_db_time(meeting["ends_at"]) if meeting["ends_at"] else starts_at + DEFAULT_LENGTH
     modified = meeting.get("updated_at") or meeting.get("created_at")
     event = Event.new(
-        uid=f"meeting-{meeting['id']}@{host}",
+        uid=f"meeting-{meeting['id']}@{host()}",
         stamp=stamp or utcnow(),
         start=starts_at,
         end=ends_at,
-        summary=title,
+        summary=title(meeting),
         location=meeting["place"] or None,
         description=f"Se mødet i Familieportalen: {url}",
         url=url,

@@ -6,7 +6,6 @@ feed works without a session, answers 404 for an unknown or replaced token or a
 parent who may no longer sign in, and holds only the kind, time and place of
 the meetings the parent takes part in, with a link to the portal.
 """
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 from flask_wtf import FlaskForm
@@ -59,12 +58,8 @@ def feed(token):
         abort(404)
     if not ratelimit.hit(f"calendar-feed:{parent['id']}", current_app.config["CALENDAR_FEED_REQUESTS_PER_HOUR"]):
         abort(429)
-    base = current_app.config["BASE_URL"]
-    host = urlsplit(base).hostname
-    events = [
-        calendar.meeting_event(m, title=calendar.title(m), url=f"{base}/meetings/{m['id']}", host=host)
-        for m in calendar_reads.feed_meetings(parent)
-    ]
-    body = calendar.calendar(events, uid=f"calendar-feed-{parent['id']}@{host}", name="Familieportalen", feed=True)
+    events = [calendar.meeting_event(m) for m in calendar_reads.feed_meetings(parent)]
+    body = calendar.calendar(events, uid=f"calendar-feed-{parent['id']}@{calendar.host()}", name="Familieportalen",
+                             feed=True)
     return Response(body, headers={"Content-Type": "text/calendar; charset=utf-8",
                                    "Cache-Control": "private, no-store"})

@@ -1,7 +1,6 @@
 """A parent's meetings: the list, one meeting with its summary, agenda points and a calendar file."""
-from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
@@ -92,13 +91,9 @@ def reply(meeting_id):
 
 @bp.route("/meetings/<id:meeting_id>/calendar.ics")
 def meeting_calendar(meeting_id):
-    meeting_row = access.meeting_for_parent(meeting_id)
-    base = current_app.config["BASE_URL"]
-    host = urlsplit(base).hostname
-    event = calendar.meeting_event(meeting_row, title=calendar.title(meeting_row), url=f"{base}/meetings/{meeting_id}",
-                                   host=host)
+    event = calendar.meeting_event(access.meeting_for_parent(meeting_id))
     return Response(
-        calendar.calendar([event], uid=f"meeting-{meeting_id}-file@{host}"),
+        calendar.calendar([event], uid=f"meeting-{meeting_id}-file@{calendar.host()}"),
         headers={"Content-Type": "text/calendar; charset=utf-8",
                  "Content-Disposition": f'attachment; filename="moede-{meeting_id}.ics"'},
     )
