@@ -5,9 +5,8 @@
     .venv/bin/python bench/pages.py --skip-throughput   # only the render times (part 2)
 
 1. Throughput under two traffic models, as a share of a bare Flask "hello" app
-   (bench/hello_app.py). The portal (on the generated 5,000-family database; a
-   portal that still has a page cache is also served with FAMILIEPORTAL_PAGE_CACHE=0,
-   to compare older code) and the hello app are served by gunicorn on 127.0.0.1 with the portal's production
+   (bench/hello_app.py). The portal (on the generated 5,000-family database) and
+   the hello app are served by gunicorn on 127.0.0.1 with the portal's production
    settings (portal/gunicorn_conf.py: gthread workers). 8 client threads, each on
    one kept-alive connection, send GETs back to back:
    - closed loop: each thread is one signed-in person reloading their own page
@@ -15,15 +14,14 @@
    - real traffic: each request is the next signed-in person's, in turn over a
      shared rotation (2,000 parents per portal server; every coordinator with a
      full caseload, and for the family page the next of their families), so a
-     parent's home page is never asked for twice within a minute and the page
-     cache, keyed on the minute, misses as it does when thousands of parents each
-     come a few times a day. Everyone signs in over HTTP first, outside the timing.
+     parent's home page is never asked for twice within a minute, as when
+     thousands of parents each come a few times a day. Everyone signs in over HTTP first, outside the timing.
    Rounds alternate: hello, the home page in each model and server, hello, the
    staff pages in each model, hello, ... Each figure is the median over rounds of
    requests/s ÷ the mean of the hello rounds just before and after it.
    Targets (real traffic): parent home ≥ 0.3 × hello, family overview ≥ 0.2 × hello.
-2. Render time at scale. In-process (Flask's test client, no network, page cache
-   off), in a 100-, a 5,000- and a 10,000-family database: the home page of parents
+2. Render time at scale. In-process (Flask's test client, no network), in a 100-,
+   a 5,000- and a 10,000-family database: the home page of parents
    spread evenly over the database, the caseload of coordinators with 30 families,
    and the overview, meetings and plan pages of families spread evenly over the
    database, each signed in the way a parent or a coordinator signs in. Renders are
@@ -73,9 +71,7 @@ OUT = REPO / "bench" / "out"
 SCALE_TARGET = 1.2
 # Throughput ÷ hello under the real-traffic model (issue 9).
 REAL_TRAFFIC_TARGETS = {"parent home": 0.3, "family overview": 0.2}
-# The earlier target, set for the page cache under the closed loop; shown for information.
-CLOSED_LOOP_HOME_TARGET = 0.5
-# The page cache is keyed on the minute: under real traffic no parent comes back sooner.
+# Under real traffic no parent comes back sooner than this.
 FRESH_SECONDS = 60
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 HOME_MARKER = 'id="kontakt"'  # only the signed-in home page has this section
@@ -341,13 +337,12 @@ def sign_in_many(app, port, kind, ids, landing=None, threads=8):
     return [signed_in[user_id].pop() for user_id in ids]
 
 
-def bench_app(db_path, secret_key, base_url, page_cache=True):
+def bench_app(db_path, secret_key, base_url):
     """The portal in this process, configured like the served one whatever the shell exports."""
     from portal import create_app
 
     return create_app({"DATABASE": str(db_path), "SECRET_KEY": secret_key, "BASE_URL": base_url,
-                       "PRODUCTION": False, "PROXY_COUNT": 0, "OUTBOX_DIR": str(OUT / "outbox"),
-                       "PAGE_CACHE": page_cache})
+                       "PRODUCTION": False, "PROXY_COUNT": 0, "OUTBOX_DIR": str(OUT / "outbox")})
 
 
 def issue_links(db_path, parent_ids, base_url, secret_key):
@@ -357,13 +352,6 @@ def issue_links(db_path, parent_ids, base_url, secret_key):
     app = bench_app(db_path, secret_key, base_url)
     with app.app_context():
         return [links.issue("parent", parent_id) for parent_id in parent_ids]
-
-
-def portal_has_page_cache():
-    """Whether this portal has the page cache switch (FAMILIEPORTAL_PAGE_CACHE) at all."""
-    from portal import config
-
-    return "PAGE_CACHE" in config.from_environment()
 
 
 # --- traffic models ------------------------------------------------------------------
@@ -478,19 +466,16 @@ def closed_loop(browsers, path, duration, check=None):
     return drive(browsers, lambda _number: (None, path), duration, check)
 
 
-# (key, page, page cache, traffic model). The staff pages are measured on the portal as
-# deployed (page cache on): the cache holds only the parent's home page.
+# (key, page, traffic model)
 HOME_VARIANTS = [
-    ("home_closed", "parent home", "on", "closed loop"),
-    ("home_real", "parent home", "on", "real traffic"),
-    ("home_closed_nocache", "parent home", "off", "closed loop"),
-    ("home_real_nocache", "parent home", "off", "real traffic"),
+    ("home_closed", "parent home", "closed loop"),
+    ("home_real", "parent home", "real traffic"),
 ]
 STAFF_VARIANTS = [
-    ("caseload_closed", "caseload", "on", "closed loop"),
-    ("caseload_real", "caseload", "on", "real traffic"),
-    ("overview_closed", "family overview", "on", "closed loop"),
-    ("overview_real", "family overview", "on", "real traffic"),
+    ("caseload_closed", "caseload", "closed loop"),
+    ("caseload_real", "caseload", "real traffic"),
+    ("overview_closed", "family overview", "closed loop"),
+    ("overview_real", "family overview", "real traffic"),
 ]
 
 
@@ -522,69 +507,56 @@ def throughput(args, db_path, secret_key, out=OUT):
     """
     env = {"FAMILIEPORTAL_DATABASE": str(db_path), "FAMILIEPORTAL_SECRET_KEY": secret_key,
            "FAMILIEPORTAL_OUTBOX_DIR": str(out / "outbox")}
-    has_cache = portal_has_page_cache()
-    servers, hello, browsers = {}, None, []
+    portal, hello, browsers = None, None, []
     try:
-        # The portal as deployed (page cache on), and with its page cache off:
-        # what every view costs when the cache misses.
-        servers["on"] = Gunicorn("portal:create_app()", env, out / "gunicorn-portal.log")
-        if has_cache:
-            servers["off"] = Gunicorn("portal:create_app()", {**env, "FAMILIEPORTAL_PAGE_CACHE": "0"},
-                                      out / "gunicorn-portal-uncached.log")
+        portal = Gunicorn("portal:create_app()", env, out / "gunicorn-portal.log")
         hello = Gunicorn("bench.hello_app:app", env, out / "gunicorn-hello.log")
         app = bench_app(db_path, secret_key, f"http://{HOST}")
-        n, c = len(servers), args.concurrency
+        c = args.concurrency
 
-        # Who: every group of parents from families of its own. A parent signed in on
-        # both servers would see nothing new on the second (their previous visit
-        # would be the first sign-in), and a closed-loop parent's cached page would
-        # serve a real-traffic request for the same parent.
-        closed_parents = sample_parents(db_path, c * n)
-        real_parents = sample_parents(db_path, args.real_parents * n,
+        # Who: the closed loop's parents and the real traffic's from families of their own,
+        # so that neither group's visits change what is new to the other.
+        closed_parents = sample_parents(db_path, c)
+        real_parents = sample_parents(db_path, args.real_parents,
                                       skip_families=families_of_parents(db_path, closed_parents))
-        per_server = len(real_parents) // n
         all_coordinators, caseload = sample_coordinators(db_path, 10 ** 6)
         closed_coordinators = sample_coordinators(db_path, c)[0]
         closed_coordinators = [closed_coordinators[i % len(closed_coordinators)] for i in range(c)]
         families = coordinators_families(db_path, all_coordinators)
 
         began = time.perf_counter()
-        home_closed, home_real = {}, {}
-        for number, (cache, server) in enumerate(servers.items()):
-            home_closed[cache] = sign_in_many(app, server.port, "parent", closed_parents[number::n],
-                                              landing=("/", HOME_MARKER), threads=args.sign_in_threads)
-            ids = real_parents[number::n][:per_server]
-            real = sign_in_many(app, server.port, "parent", ids, threads=args.sign_in_threads)
-            home_real[cache] = Rotation([(Jar(b.cookies, parent_id), "/") for b, parent_id in zip(real, ids)],
-                                        fresh_after=FRESH_SECONDS)
-        staff_server = servers["on"]
-        caseload_closed = sign_in_many(app, staff_server.port, "staff", closed_coordinators,
+        home_closed = sign_in_many(app, portal.port, "parent", closed_parents,
+                                   landing=("/", HOME_MARKER), threads=args.sign_in_threads)
+        real = sign_in_many(app, portal.port, "parent", real_parents, threads=args.sign_in_threads)
+        home_real = Rotation([(Jar(b.cookies, parent_id), "/") for b, parent_id in zip(real, real_parents)],
+                             fresh_after=FRESH_SECONDS)
+        caseload_closed = sign_in_many(app, portal.port, "staff", closed_coordinators,
                                        landing=("/staff/", CASELOAD_MARKER), threads=args.sign_in_threads)
-        overview_closed = sign_in_many(app, staff_server.port, "staff", closed_coordinators,
+        overview_closed = sign_in_many(app, portal.port, "staff", closed_coordinators,
                                        landing=("/staff/", CASELOAD_MARKER), threads=args.sign_in_threads)
         staff_jars = [Jar(b.cookies, sid) for b, sid in zip(
-            sign_in_many(app, staff_server.port, "staff", all_coordinators, threads=args.sign_in_threads),
+            sign_in_many(app, portal.port, "staff", all_coordinators, threads=args.sign_in_threads),
             all_coordinators)]
         sign_in_seconds = time.perf_counter() - began
         # Real traffic: the next coordinator each time; on the family page, also the next of their families.
         caseload_real = Rotation([(jar, "/staff/") for jar in staff_jars])
         overview_real = Rotation([(jar, f"/staff/families/{families[jar.who][k]}")
                                   for k in range(caseload) for jar in staff_jars])
-        print(f"  signed in {per_server:,} parents for real traffic and {c} for the closed loop on each of"
-              f" {n} portal server{'s' if n > 1 else ''}, {len(all_coordinators)} coordinators"
+        print(f"  signed in {len(real_parents):,} parents for real traffic and {c} for the closed loop,"
+              f" {len(all_coordinators)} coordinators"
               f" ({caseload} families each) and {c} + {c} for the closed loop, in {sign_in_seconds:.0f} s")
 
-        status, page = home_closed["on"][0].request("GET", "/")
+        status, page = home_closed[0].request("GET", "/")
         page_bytes = {"html": len(page), "html_gzip": len(gzip.compress(page))}
         hello_browsers = [Browser(hello.port) for _ in range(c)]
-        real_browsers = {cache: [Browser(server.port) for _ in range(c)] for cache, server in servers.items()}
-        staff_real_browsers = [Browser(staff_server.port) for _ in range(c)]
+        real_browsers = [Browser(portal.port) for _ in range(c)]
+        staff_real_browsers = [Browser(portal.port) for _ in range(c)]
         browsers = (hello_browsers + caseload_closed + overview_closed + staff_real_browsers
-                    + [b for group in (*home_closed.values(), *real_browsers.values()) for b in group])
+                    + home_closed + real_browsers)
         overview_paths = [f"/staff/families/{families[staff_id][0]}" for staff_id in closed_coordinators]
         # Warm up: the worker behind each connection imports, compiles templates and
         # loads translations before anything is timed.
-        for browser in hello_browsers + [b for group in home_closed.values() for b in group]:
+        for browser in hello_browsers + home_closed:
             for _ in range(5):
                 browser.request("GET", "/")
         for browser in caseload_closed:
@@ -594,18 +566,14 @@ def throughput(args, db_path, secret_key, out=OUT):
             for _ in range(5):
                 browser.request("GET", path)
 
-        home = [v for v in HOME_VARIANTS if v[2] in servers]
         # Rounds of every other slot last the whole duration; the real-traffic home
         # rounds may end sooner (their budget), so they are not counted here.
-        cycle = (2 + len([v for v in home if v[3] == "closed loop"]) + len(STAFF_VARIANTS)) * args.duration
-        budget = real_traffic_budget(per_server, args.rounds, cycle)
-        runners = {}
-        for cache in servers:
-            runners[f"home_closed{'' if cache == 'on' else '_nocache'}"] = (
-                lambda cache=cache: closed_loop(home_closed[cache], "/", args.duration, HOME_MARKER.encode()))
-            runners[f"home_real{'' if cache == 'on' else '_nocache'}"] = (
-                lambda cache=cache: _real_round(real_browsers[cache], home_real[cache], args.duration,
-                                                HOME_MARKER.encode(), budget))
+        cycle = (2 + len([v for v in HOME_VARIANTS if v[2] == "closed loop"]) + len(STAFF_VARIANTS)) * args.duration
+        budget = real_traffic_budget(len(real_parents), args.rounds, cycle)
+        runners = {
+            "home_closed": lambda: closed_loop(home_closed, "/", args.duration, HOME_MARKER.encode()),
+            "home_real": lambda: _real_round(real_browsers, home_real, args.duration, HOME_MARKER.encode(), budget),
+        }
         runners["caseload_closed"] = lambda: closed_loop(caseload_closed, "/staff/", args.duration,
                                                          CASELOAD_MARKER.encode())
         runners["caseload_real"] = lambda: _real_round(staff_real_browsers, caseload_real, args.duration,
@@ -619,13 +587,13 @@ def throughput(args, db_path, secret_key, out=OUT):
             hellos.append(closed_loop(hello_browsers, "/", args.duration, check=b"Hello"))
 
         hellos = []
-        rounds = {key: [] for key, *_ in home + STAFF_VARIANTS}
+        rounds = {key: [] for key, *_ in HOME_VARIANTS + STAFF_VARIANTS}
         for number in range(args.rounds):
             line = []
-            for group in (home, STAFF_VARIANTS):
+            for group in (HOME_VARIANTS, STAFF_VARIANTS):
                 say_hello()
                 line.append(f"hello {hellos[-1]['requests_per_second']:,.0f}")
-                for key, page, cache, model in group:
+                for key, _page, _model in group:
                     rounds[key].append(result := runners[key]())
                     result["hello_before"] = len(hellos) - 1
                     line.append(f"{key} {result['requests_per_second']:,.0f}")
@@ -635,12 +603,12 @@ def throughput(args, db_path, secret_key, out=OUT):
     finally:
         for browser in browsers:
             browser.close()
-        for server in (*servers.values(), hello):
+        for server in (portal, hello):
             if server is not None:
                 server.stop()
 
     variants = {}
-    for key, page, cache, model in home + STAFF_VARIANTS:
+    for key, page, model in HOME_VARIANTS + STAFF_VARIANTS:
         runs = rounds[key]
         # Each round against the hello rounds just before and after it: a machine that
         # gets busier or calmer during the run hits both alike.
@@ -649,7 +617,7 @@ def throughput(args, db_path, secret_key, out=OUT):
             for run in runs]
         rps = statistics.median(run["requests_per_second"] for run in runs)
         variants[key] = {
-            "page": page, "page_cache": cache, "model": model,
+            "page": page, "model": model,
             "requests_per_second": rps,
             "ratio": statistics.median(paired),
             "paired_ratios": paired,
@@ -663,11 +631,10 @@ def throughput(args, db_path, secret_key, out=OUT):
             "rounds": runs,
         }
     return {
-        "page_cache_in_code": has_cache,
         "hello_rps": statistics.median(h["requests_per_second"] for h in hellos),
         "hello_rounds": hellos,
         "variants": variants,
-        "real_parents_per_server": per_server,
+        "real_parents": len(real_parents),
         "real_traffic_budget": budget,
         "coordinators": len(all_coordinators),
         "caseload": caseload,
@@ -740,9 +707,8 @@ class Subjects:
     """Signed-in test clients on one database: parents and coordinators, signed in the way they sign in."""
 
     def __init__(self, db_path, secret_key):
-        # Render time means rendering: the page cache is off, so every view queries and renders.
         self.path = db_path
-        self.app = bench_app(db_path, secret_key, f"http://{HOST}", page_cache=False)
+        self.app = bench_app(db_path, secret_key, f"http://{HOST}")
         self.clients = {}
 
     def client(self, kind, user_id):
@@ -925,39 +891,28 @@ def throughput_report(tp, args):
     """The throughput table, what each traffic model is, and the targets: (text, {target: (figure, met)})."""
     targets = {}
     c = args.concurrency
-    rows = [("page", "page cache", "traffic model", "req/s", "÷ hello", "target"),
-            ("hello (bare Flask)", "", "closed loop", f"{tp['hello_rps']:,.0f}", "1.00", "")]
-    for key, v in tp["variants"].items():
-        page, cache, model = v["page"], v["page_cache"], v["model"]
+    rows = [("page", "traffic model", "req/s", "÷ hello", "target"),
+            ("hello (bare Flask)", "closed loop", f"{tp['hello_rps']:,.0f}", "1.00", "")]
+    for v in tp["variants"].values():
+        page, model = v["page"], v["model"]
         ratio = v["ratio"]
         target = ""
         if model == "real traffic" and page in REAL_TRAFFIC_TARGETS:
             minimum = REAL_TRAFFIC_TARGETS[page]
-            if cache == "on":
-                targets[f"{page} ÷ hello, real traffic"] = (ratio, ratio >= minimum)
-                target = f"≥ {minimum}  {verdict(ratio >= minimum)}"
-            else:
-                target = f"(≥ {minimum} without the cache: {verdict(ratio >= minimum)})"
-        elif key == "home_closed":
-            target = f"(earlier ≥ {CLOSED_LOOP_HOME_TARGET}: {verdict(ratio >= CLOSED_LOOP_HOME_TARGET)})"
-        if not tp["page_cache_in_code"]:
-            shown_cache = "none in code"
-        elif page == "parent home":
-            shown_cache = cache
-        else:
-            shown_cache = "on (as deployed)"
-        rows.append((page, shown_cache, model, f"{v['requests_per_second']:,.0f}", f"{ratio:.2f}", target))
+            targets[f"{page} ÷ hello, real traffic"] = (ratio, ratio >= minimum)
+            target = f"≥ {minimum}  {verdict(ratio >= minimum)}"
+        rows.append((page, model, f"{v['requests_per_second']:,.0f}", f"{ratio:.2f}", target))
     real_home = [v for v in tp["variants"].values() if v["page"] == "parent home" and v["model"] == "real traffic"]
     lines = [
-        _table(rows, text_columns=3),
+        _table(rows, text_columns=2),
         "",
         f"÷ hello: median over {args.rounds} rounds of the round's req/s ÷ the mean of the hello rounds just"
         " before and after it.",
         f"closed loop:  {c} kept-alive connections, each one signed-in person reloading their own page"
-        f" ({c} parents per portal server; {c} coordinators, the family page one family of theirs).",
+        f" ({c} parents; {c} coordinators, the family page one family of theirs).",
         f"real traffic: the same {c} connections, each request the next signed-in person's cookie in turn:"
-        f" {tp['real_parents_per_server']:,} parents per portal server, none again within {FRESH_SECONDS} s"
-        f" (at most {tp['real_traffic_budget']:,} per round, so the page cache misses as it does for real parents);"
+        f" {tp['real_parents']:,} parents, none again within {FRESH_SECONDS} s"
+        f" (at most {tp['real_traffic_budget']:,} per round);"
         f" {tp['coordinators']} coordinators with {tp['caseload']} families, the family page the next of theirs.",
     ]
     if real_home:
@@ -967,8 +922,6 @@ def throughput_report(tp, args):
         if any("no fresh person" in v["ended_by"] for v in real_home):
             lines.append("WARNING: a real-traffic round ran out of parents not seen in the last minute;"
                          " sign in more (--real-parents).")
-    if not tp["page_cache_in_code"]:
-        lines.append("This portal has no page cache (no FAMILIEPORTAL_PAGE_CACHE): one portal server.")
     lines.append(f"Home page HTML {tp['page_bytes']['html']:,} bytes, {tp['page_bytes']['html_gzip']:,} gzipped."
                  f" Sign-ins before the timing: {tp['sign_in_seconds']:.0f} s. Load generator used"
                  f" {tp['client_cpu_share']:.0%} of the machine's CPU; {tp['errors']} failed requests.")
@@ -991,7 +944,7 @@ def main(argv=None):
               f" gunicorn {settings['worker_class']} {settings['workers']} workers × {settings['threads']} threads,"
               f" {args.throughput_families:,} families):")
         tp = throughput(args, paths[args.throughput_families], secret_key)
-    print(f"Render time ({args.renders} renders of each subject's page per database, page cache off):")
+    print(f"Render time ({args.renders} renders of each subject's page per database):")
     rt = render_times(args, paths, secret_key)
 
     load_after = os.getloadavg()[0]
@@ -1018,7 +971,7 @@ def main(argv=None):
                      counts, f"{page['html_bytes']:,}"))
     print()
     print(_table(rows))
-    print(f"\nRender time: in-process, page cache off. Caseload: coordinators with {rt['caseload_families'][large]}"
+    print(f"\nRender time: in-process. Caseload: coordinators with {rt['caseload_families'][large]}"
           f" families ({', '.join(str(rt['pages']['caseload']['subjects'][f]) for f in paths)} coordinators sampled);"
           f" SQL statements are the median per page, per database.")
     revision = code_revision()

@@ -37,7 +37,7 @@ def test_every_page_is_the_same_with_texts_translated_when_compiled(demo_databas
         database = tmp_path / f"fold-{fold}.db"
         shutil.copyfile(demo_database, database)
         app = create_app({"TESTING": True, "DATABASE": str(database), "OUTBOX_DIR": str(tmp_path / "outbox"),
-                          "BASE_URL": "http://localhost", "PAGE_CACHE": False, "FOLD_TRANSLATIONS": fold})
+                          "BASE_URL": "http://localhost", "FOLD_TRANSLATIONS": fold})
         client = app.test_client()
         if who:
             Auth(app, client).sign_in(who, kind=kind)

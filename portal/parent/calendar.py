@@ -36,7 +36,10 @@ def host():
 
 
 def meeting_event(meeting, *, stamp=None):
-    """One meeting as a VEVENT, linking to its page. `meeting` is a row as the parent may see it (place withheld: None)."""
+    """One meeting as a VEVENT, linking to its page.
+
+    `meeting` is a row as the parent may see it (place withheld: None).
+    """
     url = f"{current_app.config['BASE_URL']}/meetings/{meeting['id']}"
     starts_at = from_db_time(meeting["starts_at"])
     ends_at = from_db_time(meeting["ends_at"]) if meeting["ends_at"] else starts_at + DEFAULT_LENGTH
