@@ -222,47 +222,40 @@ def test_the_caseload_counts_only_meetings_still_to_come(auth, client, app, db):
     assert "kan ikke komme" not in staff.get("/staff/").text
 
 
-def test_moving_a_meeting_asks_the_parents_to_answer_again(app, auth, client, db):
+def save_meeting_as_staff(app, meeting_id, move_days=0, drop_participant=None):
+    """Save a meeting as the coordinator's form would, moved by `move_days` and without `drop_participant`."""
     from datetime import timedelta
 
     from portal.data.changes import Actor
     from portal.data.changes import meetings
     from portal.data.clock import from_db_time
-    from portal.data.db import get_db
     from portal.data.reads import meetings as meeting_reads
     from portal.staff.meetings import MeetingForm
 
+    with app.test_request_context():
+        row = meeting_reads.meeting(1, meeting_id)
+        values = MeetingForm.data_from(row)
+        fields = {key: values[key] for key in ("kind", "place", "purpose", "follow_up", "hidden_from")}
+        moved = timedelta(days=move_days)
+        meetings.update_meeting(Actor("staff", METTE), 1, meeting_id, row["version"], **fields,
+                                participants=[key for key in values["participants"] if key != drop_participant],
+                                starts_at=from_db_time(row["starts_at"]) + moved,
+                                ends_at=from_db_time(row["ends_at"]) + moved)
+
+
+def test_moving_a_meeting_asks_the_parents_to_answer_again(app, auth, client, db):
     auth.sign_in()
     answer(client, NEXT_NETWORK, "coming")
-    with app.test_request_context():
-        row = meeting_reads.meeting(1, NEXT_NETWORK)
-        values = MeetingForm.data_from(row)
-        fields = {key: values[key] for key in ("kind", "place", "purpose", "participants", "follow_up", "hidden_from")}
-        same = dict(fields, starts_at=from_db_time(row["starts_at"]), ends_at=from_db_time(row["ends_at"]))
-        meetings.update_meeting(Actor("staff", METTE), 1, NEXT_NETWORK, row["version"], **same)
-        assert len(replies(db)) == 1  # saved without moving: the answer holds
-        row = get_db()["meetings"].get(NEXT_NETWORK)
-        moved = dict(same, starts_at=same["starts_at"] + timedelta(days=1), ends_at=same["ends_at"] + timedelta(days=1))
-        meetings.update_meeting(Actor("staff", METTE), 1, NEXT_NETWORK, row["version"], **moved)
+    save_meeting_as_staff(app, NEXT_NETWORK)
+    assert len(replies(db)) == 1  # saved without moving: the answer holds
+    save_meeting_as_staff(app, NEXT_NETWORK, move_days=1)
     assert replies(db) == []
 
 
 def test_a_parent_taken_off_a_meeting_loses_their_answer(app, auth, client, db):
-    from portal.data.changes import Actor
-    from portal.data.changes import meetings
-    from portal.data.clock import from_db_time
-    from portal.data.reads import meetings as meeting_reads
-    from portal.staff.meetings import MeetingForm
-
     auth.sign_in()
     answer(client, NEXT_NETWORK, "not_coming")
-    with app.test_request_context():
-        row = meeting_reads.meeting(1, NEXT_NETWORK)
-        values = MeetingForm.data_from(row)
-        fields = {key: values[key] for key in ("kind", "place", "purpose", "follow_up", "hidden_from")}
-        meetings.update_meeting(Actor("staff", METTE), 1, NEXT_NETWORK, row["version"], **fields,
-                                participants=[key for key in values["participants"] if key != f"parent:{SARA}"],
-                                starts_at=from_db_time(row["starts_at"]), ends_at=from_db_time(row["ends_at"]))
+    save_meeting_as_staff(app, NEXT_NETWORK, drop_participant=f"parent:{SARA}")
     assert replies(db) == []
     staff_page = app.test_client()
     from conftest import Auth
