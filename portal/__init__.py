@@ -50,6 +50,7 @@ def create_app(test_config=None):
     auth.init_app(app)
     csrf.init_app(app)
     security.sign_csrf_tokens_uncompressed()
+    app.session_interface = security.SessionInterface()
     security.install_log_filters()
 
     from . import info_site, parent, staff
