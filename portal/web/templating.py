@@ -13,6 +13,7 @@ import re
 from flask import Flask, g, has_app_context, has_request_context, request
 from flask.templating import Environment as FlaskEnvironment
 from jinja2.ext import Extension
+from werkzeug.routing.converters import NumberConverter
 from markupsafe import Markup
 
 from . import formatting, forms, i18n, markdown
@@ -45,23 +46,72 @@ class Portal(Flask):
     _constant_urls = None
 
     def url_for(self, endpoint, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
-        cacheable = (
+        simple = (
             _method is None and _scheme is None and not _external and not endpoint.startswith(".")
-            and (not values or endpoint == "static") and has_request_context()
-            and not self.url_default_functions
+            and not self.url_default_functions and has_request_context()
         )
-        if not cacheable:
-            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
-                                   _external=_external, **values)
-        # A relative URL depends only on where the app is mounted (SCRIPT_NAME).
-        key = (endpoint, request.script_root, _anchor, *sorted(values.items()))
-        cache = self.__dict__.setdefault("_constant_urls", {})
-        url = cache.get(key)
-        if url is None:
-            url = super().url_for(endpoint, _anchor=_anchor, **values)
-            if len(cache) < 1000:
-                cache[key] = url
-        return url
+        if simple and (not values or endpoint == "static"):
+            # A relative URL depends only on where the app is mounted (SCRIPT_NAME).
+            key = (endpoint, request.script_root, _anchor, *sorted(values.items()))
+            cache = self.__dict__.setdefault("_constant_urls", {})
+            url = cache.get(key)
+            if url is None:
+                url = super().url_for(endpoint, _anchor=_anchor, **values)
+                if len(cache) < 1000:
+                    cache[key] = url
+            return url
+        if simple and _anchor is None and all(type(value) is int and value >= 0 for value in values.values()):
+            shape = self._id_url_shape(endpoint, tuple(sorted(values)))
+            if shape:
+                texts, names = shape
+                url = [texts[0]]
+                for name, text in zip(names, texts[1:]):
+                    url += (str(values[name]), text)
+                return "".join(url)
+        return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                               _external=_external, **values)
+
+    def _id_url_shape(self, endpoint, names):
+        """(texts, names) such that the URL is texts[0], then each name's id and the next text; None if unsure.
+
+        A page's links to meetings, goals and families differ only in their ids
+        (the int converter writes str(id)), so the URL map builds the shape once
+        per endpoint, with stand-in ids, and a link is then joined from it:
+        e.g. ("/meetings/", "") and ("meeting_id",).
+        """
+        key = (endpoint, request.script_root, names)
+        cache = self.__dict__.setdefault("_id_url_shapes", {})
+        if key in cache:
+            return cache[key]
+        shape = None
+        rules = list(self.url_map.iter_rules(endpoint))
+        converters = getattr(rules[0], "_converters", None) if len(rules) == 1 else None
+        if (
+            converters is not None and set(rules[0].arguments) == set(names) and not rules[0].defaults
+            and all(isinstance(converters.get(name), NumberConverter) and not converters[name].fixed_digits
+                    for name in names)
+        ):
+            stand_ins = {name: str(10**17 + 7919 * number) for number, name in enumerate(names, 1)}
+            url = super().url_for(endpoint, **{name: int(value) for name, value in stand_ins.items()})
+            pieces = re.split("(" + "|".join(stand_ins.values()) + ")", url)
+            found = pieces[1::2]
+            if sorted(found) == sorted(stand_ins.values()):
+                by_stand_in = {value: name for name, value in stand_ins.items()}
+                shape = (tuple(pieces[0::2]), tuple(by_stand_in[value] for value in found))
+        if len(cache) < 1000:
+            cache[key] = shape
+        return shape
+
+    def ensure_sync(self, func):
+        # Flask asks inspect whether each hook and view is a coroutine function at
+        # every call (about ten a request); the answer for a function never changes.
+        known = self.__dict__.setdefault("_sync_functions", {})
+        sync = known.get(func)
+        if sync is None:
+            sync = super().ensure_sync(func)
+            if len(known) < 10_000:
+                known[func] = sync
+        return sync
 
     @property
     def jinja_env(self):
