@@ -1,4 +1,7 @@
 """The portal's Jinja environment reads templates exactly as Jinja's own does (templating.Environment)."""
+from pathlib import Path
+import re
+
 from jinja2 import Environment as JinjaEnvironment
 import pytest
 
@@ -26,3 +29,46 @@ def test_globals_set_before_a_template_loads_are_seen(app):
     with app.test_request_context("/"):
         env = app.jinja_env
         assert env.from_string("{{ LANGUAGE }} {{ url_for('parent.home') }}").render() == "da /"
+
+
+def free_names(env, name):
+    """Names a template reads that none of its macros, arguments, loops or sets declare."""
+    from jinja2 import nodes
+
+    ast = env.parse(env.loader.get_source(env, name)[0])
+    loaded = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"}
+    declared = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    declared |= {m.name for m in ast.find_all(nodes.Macro)} | {"caller", "loop", "varargs", "kwargs"}
+    for imported in ast.find_all(nodes.FromImport):
+        declared |= {n if isinstance(n, str) else n[-1] for n in imported.names}
+    return loaded - declared
+
+
+def imported_without_context(templates):
+    found = set()
+    for path in templates.rglob("*.html"):
+        for match in re.finditer(r'\{% from "([^"]+)" import ([^%]*)%\}', path.read_text()):
+            if "with context" not in match.group(2):
+                found.add(match.group(1))
+    return found
+
+
+def test_macros_imported_without_context_need_nothing_from_the_page(app):
+    """Imported without context, a macro file is made once per language; a page's variables would be missing in it."""
+    templates = Path(__file__).resolve().parent.parent / "portal" / "templates"
+    files = imported_without_context(templates)
+    assert "_macros.html" in files
+    with app.test_request_context("/"):
+        env = app.jinja_env
+        for name in files:
+            assert free_names(env, name) <= set(env.globals), (name, free_names(env, name) - set(env.globals))
+
+
+def test_the_check_finds_a_page_variable(app):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    with app.test_request_context("/"):
+        env = app.jinja_env
+        env.loader = ChoiceLoader([DictLoader({"probe.html": "{% macro m(x) %}{{ x }}{{ family.name }}{% endmacro %}"}),
+                                   env.loader])
+        assert free_names(env, "probe.html") == {"family"}
