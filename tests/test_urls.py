@@ -16,7 +16,7 @@ def test_every_link_by_id_is_what_the_url_map_builds(app):
                 for ids in ((1, 2, 3), (42, 7, 1000001), (2**62, 10**17 + 7919, 0)):
                     values = dict(zip(sorted(rule.arguments), ids))
                     assert app.url_for(rule.endpoint, **values) == Flask.url_for(app, rule.endpoint, **values), rule
-                assert app._id_url_shape(rule.endpoint, tuple(sorted(rule.arguments))), rule
+                assert app._id_url_shape(rule.endpoint, tuple(sorted(rule.arguments)), ""), rule
 
 
 def test_links_that_are_not_plain_ids_go_through_the_url_map(app):

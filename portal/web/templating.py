@@ -10,7 +10,8 @@ import ast
 import functools
 import re
 
-from flask import Flask, g, has_app_context, has_request_context, request
+from flask import Flask, g, has_app_context, request
+from flask.globals import _cv_request
 from flask.templating import Environment as FlaskEnvironment
 from jinja2.ext import Extension
 from werkzeug.routing.converters import NumberConverter
@@ -65,13 +66,15 @@ class Portal(Flask):
     _constant_urls = None
 
     def url_for(self, endpoint, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
+        # The request context itself, not the `request` proxy: a page builds dozens of links.
+        context = _cv_request.get(None)
         simple = (
-            _method is None and _scheme is None and not _external and not endpoint.startswith(".")
-            and not self.url_default_functions and has_request_context()
+            context is not None and _method is None and _scheme is None and not _external
+            and not endpoint.startswith(".") and not self.url_default_functions
         )
         if simple and (not values or endpoint == "static"):
             # A relative URL depends only on where the app is mounted (SCRIPT_NAME).
-            key = (endpoint, request.script_root, _anchor, *sorted(values.items()))
+            key = (endpoint, context.request.script_root, _anchor, *sorted(values.items()))
             cache = self.__dict__.setdefault("_constant_urls", {})
             url = cache.get(key)
             if url is None:
@@ -80,7 +83,7 @@ class Portal(Flask):
                     cache[key] = url
             return url
         if simple and _anchor is None and all(type(value) is int and value >= 0 for value in values.values()):
-            shape = self._id_url_shape(endpoint, tuple(sorted(values)))
+            shape = self._id_url_shape(endpoint, tuple(sorted(values)), context.request.script_root)
             if shape:
                 texts, names = shape
                 url = [texts[0]]
@@ -90,7 +93,7 @@ class Portal(Flask):
         return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
                                _external=_external, **values)
 
-    def _id_url_shape(self, endpoint, names):
+    def _id_url_shape(self, endpoint, names, script_root):
         """(texts, names) such that the URL is texts[0], then each name's id and the next text; None if unsure.
 
         A page's links to meetings, goals and families differ only in their ids
@@ -98,7 +101,7 @@ class Portal(Flask):
         per endpoint, with stand-in ids, and a link is then joined from it:
         e.g. ("/meetings/", "") and ("meeting_id",).
         """
-        key = (endpoint, request.script_root, names)
+        key = (endpoint, script_root, names)
         cache = self.__dict__.setdefault("_id_url_shapes", {})
         if key in cache:
             return cache[key]
