@@ -87,8 +87,8 @@ def _parse(argv=None):
     parser.add_argument("--rounds", type=int, default=5, help="throughput rounds per app (default 5)")
     parser.add_argument("--concurrency", type=int, default=8,
                         help="client threads, each on one kept-alive connection (default 8)")
-    parser.add_argument("--real-parents", type=int, default=6000,
-                        help="parents signed in on each portal server for the real-traffic model (default 6000)")
+    parser.add_argument("--real-parents", type=int, default=5000,
+                        help="parents signed in for the real-traffic model, one per family (default 5000: every family but the closed loop's)")
     parser.add_argument("--sign-in-threads", type=int, default=8,
                         help="sign-ins over HTTP at once, before the timing (default 8)")
     parser.add_argument("--throughput-families", type=int, default=5000,
