@@ -25,6 +25,22 @@ from ..settings import info_page_url, municipality
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+def kept(store, key, make, limit=1000):
+    """store[key], made by make() the first time; at most `limit` entries are kept (None is kept too).
+
+    For what depends only on its key while the app runs: constant links, link
+    shapes, coroutine checks, constant fragments.
+    """
+    try:
+        return store[key]
+    except KeyError:
+        pass
+    value = make()
+    if len(store) < limit:
+        store[key] = value
+    return value
+
+
 class Environment(FlaskEnvironment):
     """Flask's Jinja environment, with a template's globals as one plain dict.
 
@@ -34,6 +50,10 @@ class Environment(FlaskEnvironment):
     when a language's environment is made (configure), before any template is
     loaded, so a copy taken when the template loads is the same.
     """
+
+    def __init__(self, *args, **kwargs):
+        self.constant_fragments = {}  # see fragment()
+        super().__init__(*args, **kwargs)
 
     def make_globals(self, d):
         return {**self.globals, **(d or {})}
@@ -60,10 +80,15 @@ class Portal(Flask):
 
     jinja_environment = Environment
 
-    # Endpoints whose URL never changes while the app runs, given the same
-    # values: every page links the menu, the style sheet and the sign-out form.
-    # Building one through the URL map costs more than most of a page's text.
-    _constant_urls = None
+    def __init__(self, *args, **kwargs):
+        # Endpoints whose URL never changes while the app runs, given the same
+        # values: every page links the menu, the style sheet and the sign-out form.
+        # Building one through the URL map costs more than most of a page's text.
+        self._constant_urls = {}
+        self._id_url_shapes = {}  # see _id_url_shape()
+        self._sync_functions = {}  # see ensure_sync()
+        self._jinja_environments = {}  # a language's, made on first use
+        super().__init__(*args, **kwargs)
 
     def url_for(self, endpoint, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
         # The request context itself, not the `request` proxy: a page builds dozens of links.
@@ -75,13 +100,7 @@ class Portal(Flask):
         if simple and (not values or endpoint == "static"):
             # A relative URL depends only on where the app is mounted (SCRIPT_NAME).
             key = (endpoint, context.request.script_root, _anchor, *sorted(values.items()))
-            cache = self.__dict__.setdefault("_constant_urls", {})
-            url = cache.get(key)
-            if url is None:
-                url = super().url_for(endpoint, _anchor=_anchor, **values)
-                if len(cache) < 1000:
-                    cache[key] = url
-            return url
+            return kept(self._constant_urls, key, lambda: super(Portal, self).url_for(endpoint, _anchor=_anchor, **values))
         if simple and _anchor is None and all(type(value) is int and value >= 0 for value in values.values()):
             shape = self._id_url_shape(endpoint, tuple(sorted(values)), context.request.script_root)
             if shape:
@@ -101,10 +120,9 @@ class Portal(Flask):
         per endpoint, with stand-in ids, and a link is then joined from it:
         e.g. ("/meetings/", "") and ("meeting_id",).
         """
-        key = (endpoint, script_root, names)
-        cache = self.__dict__.setdefault("_id_url_shapes", {})
-        if key in cache:
-            return cache[key]
+        return kept(self._id_url_shapes, (endpoint, script_root, names), lambda: self._build_id_url_shape(endpoint, names))
+
+    def _build_id_url_shape(self, endpoint, names):
         shape = None
         rules = list(self.url_map.iter_rules(endpoint))
         converters = getattr(rules[0], "_converters", None) if len(rules) == 1 else None
@@ -120,25 +138,17 @@ class Portal(Flask):
             if sorted(found) == sorted(stand_ins.values()):
                 by_stand_in = {value: name for name, value in stand_ins.items()}
                 shape = (tuple(pieces[0::2]), tuple(by_stand_in[value] for value in found))
-        if len(cache) < 1000:
-            cache[key] = shape
         return shape
 
     def ensure_sync(self, func):
         # Flask asks inspect whether each hook and view is a coroutine function at
         # every call (about ten a request); the answer for a function never changes.
-        known = self.__dict__.setdefault("_sync_functions", {})
-        sync = known.get(func)
-        if sync is None:
-            sync = super().ensure_sync(func)
-            if len(known) < 10_000:
-                known[func] = sync
-        return sync
+        return kept(self._sync_functions, func, lambda: super(Portal, self).ensure_sync(func), limit=10_000)
 
     @property
     def jinja_env(self):
         language = i18n.current_language() if has_app_context() else i18n.DEFAULT
-        environments = self.__dict__.setdefault("_jinja_environments", {})
+        environments = self._jinja_environments
         environment = environments.get(language)
         if environment is None:
             environment = environments[language] = self.create_jinja_environment()
@@ -233,14 +243,9 @@ def fragment(env, template_name, **values):
     the key; settings.yml is read once per process (settings.municipality),
     like the fragments.
     """
-    key = (template_name, request.script_root, *sorted(values.items()))
-    cache = env.__dict__.setdefault("constant_fragments", {})
-    html = cache.get(key)
-    if html is None:
-        html = Markup(env.get_template(template_name).render(**values, **_NO_REQUEST_DATA))
-        if len(cache) < 1000:
-            cache[key] = html
-    return html
+    key = (template_name, _cv_request.get().request.script_root, *sorted(values.items()))
+    return kept(env.constant_fragments, key,
+                lambda: Markup(env.get_template(template_name).render(**values, **_NO_REQUEST_DATA)))
 
 
 def menu(env):
