@@ -1,8 +1,7 @@
 """Security headers, log hygiene and the CSRF token's signing, for every response."""
+import functools
 import logging
 import re
-
-import functools
 
 import flask_wtf.csrf
 from flask import g, request
@@ -142,7 +141,7 @@ def _csrf_serializer(secret_key, salt):
 
 def sign_csrf_tokens_uncompressed():
     """Every page signs a CSRF token (the sign-out form): Flask-WTF's, with the same key, salt and time, uncompressed."""
-    flask_wtf.csrf.URLSafeTimedSerializer = lambda secret_key, salt: _csrf_serializer(secret_key, salt)
+    flask_wtf.csrf.URLSafeTimedSerializer = _csrf_serializer
 
 
 class SessionInterface(SecureCookieSessionInterface):
