@@ -71,6 +71,18 @@ def deliver(app):
         return delivery.deliver_due(limit=10_000)
 
 
+def database_before(path, migration):
+    """A database migrated up to (not including) `migration`, with a coordinator and Familien Holm (id 1)."""
+    from portal.data.db import migrations
+
+    db = connect(path)
+    migrations.apply(db, stop_before=migration)
+    db["staff"].insert({"id": 1, "name": "Mette", "email": "m@example.dk", "role": "coordinator",
+                        "created_at": "2026-01-01T00:00:00Z"})
+    db["families"].insert({"id": 1, "name": "Familien Holm", "coordinator_id": 1, "created_at": "2026-01-01T00:00:00Z"})
+    return db
+
+
 def main_part(html):
     return html.split('<main id="indhold">')[1].split("</main>")[0]
 

@@ -2,7 +2,7 @@
 import os
 import stat
 
-from conftest import Auth, csrf_from, deliver
+from conftest import Auth, csrf_from, database_before, deliver
 
 from portal.data.db import connect
 
@@ -195,13 +195,9 @@ def test_links_built_once_still_follow_where_the_portal_is_mounted(client):
 
 
 def test_a_database_from_before_m010_loses_the_page_cache_triggers_and_keeps_its_data(tmp_path):
-    from portal.data.db import migrate, migrations
+    from portal.data.db import migrate
 
-    db = connect(tmp_path / "old.db")
-    migrations.apply(db, stop_before="m010_no_page_cache")
-    db["staff"].insert({"id": 1, "name": "Mette", "email": "m@example.dk", "role": "coordinator",
-                        "created_at": "2026-01-01T00:00:00Z"})
-    db["families"].insert({"id": 1, "name": "Familien Holm", "coordinator_id": 1, "created_at": "2026-01-01T00:00:00Z"})
+    db = database_before(tmp_path / "old.db", "m010_no_page_cache")
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%data_version%'"
                       ).fetchone()[0] > 10
     assert migrate(db)[0] == "m010_no_page_cache"  # and the later ones

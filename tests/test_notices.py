@@ -12,7 +12,7 @@ from portal.data.clock import from_local
 from portal.data.db import get_db
 from portal.demo import _at
 
-from conftest import HIDDEN_FROM_MARTIN, HOLM, MARTIN, METTE, NADIA, NEXT_NETWORK, SARA, SPLIT, THOMAS, deliver
+from conftest import HIDDEN_FROM_MARTIN, HOLM, MARTIN, METTE, NADIA, NEXT_NETWORK, SARA, SPLIT, THOMAS, database_before, deliver
 
 METTE_ACTS = Actor("staff", METTE)
 REAL_TODAY = clock.today()
@@ -328,13 +328,9 @@ def test_a_notice_link_leaves_the_link_staff_sent_working(app, client, ctx, at, 
 
 
 def test_events_from_before_the_notices_existed_are_not_news(tmp_path):
-    from portal.data.db import connect, migrate, migrations
+    from portal.data.db import migrate
 
-    db = connect(tmp_path / "old.db")
-    migrations.apply(db, stop_before="m013_notices")
-    db["staff"].insert({"id": 1, "name": "Mette", "email": "m@example.dk", "role": "coordinator",
-                        "created_at": "2026-01-01T00:00:00Z"})
-    db["families"].insert({"id": 1, "name": "Familien Holm", "coordinator_id": 1, "created_at": "2026-01-01T00:00:00Z"})
+    db = database_before(tmp_path / "old.db", "m013_notices")
     db["family_events"].insert({"family_id": 1, "at": "2026-01-01T00:00:00Z", "kind": "plan_item.added",
                                 "actor_kind": "staff", "actor_id": 1, "for_family": 1})
     assert "m013_notices" in migrate(db)
