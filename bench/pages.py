@@ -736,6 +736,7 @@ class SeenReset:
     """
 
     def __init__(self, db_path):
+        self.path = db_path
         self.conn = sqlite3.connect(str(db_path), timeout=5, isolation_level=None)
         self.saved = {(s, f): (e, at) for s, f, e, at in self.conn.execute(
             "SELECT staff_id, family_id, seen_event_id, seen_at FROM staff_family_seen")}
@@ -790,7 +791,9 @@ def render_times(args, paths, secret_key):
         for family_id, staff_id in sample_families(path, args.families):
             client = subjects.client("staff", staff_id)
             for name, kind, template, _marker in PAGES[2:]:
-                before = (lambda s=staff_id, f=family_id: reset(s, f)) if name == "family overview" else None
+                # Bound now, not looked up when called: a late-bound `reset` would be the
+                # last database's, so only that one would be written before every overview.
+                before = (lambda r=reset, s=staff_id, f=family_id: r(s, f)) if name == "family overview" else None
                 jobs[name].append((client, template.format(family=family_id), before))
         plans[families] = jobs
 

@@ -191,6 +191,20 @@ def test_render_times_runs_end_to_end_on_two_small_databases(generated, tmp_path
         assert page["ratio"] > 0 and page["statements"][10]["median"] > 0
 
 
+def test_each_database_puts_back_its_own_coordinators_seen_state_before_an_overview(generated, tmp_path, monkeypatch):
+    """Every overview render, in every database, comes after a reset of that database (the same "Nyt fra familien")."""
+    path = _copy(generated[0], tmp_path)
+    other = tmp_path / "ten.db"
+    generate.generate(other, 10, anchor_date=ANCHOR)
+    reset_in = []
+    put_back = pages.SeenReset.__call__
+    monkeypatch.setattr(pages.SeenReset, "__call__", lambda self, *ids: (reset_in.append(self.path), put_back(self, *ids)))
+    args = Namespace(parents=1, coordinators=1, families=2, renders=2)
+    pages.render_times(args, {10: other, FAMILIES: path}, "bench-test-secret-key-" + "x" * 24)
+    # Per database: 2 families x (a check, a statement count with its own first render, 2 timed renders).
+    assert {p: reset_in.count(p) for p in (other, path)} == {other: 2 * 5, path: 2 * 5}
+
+
 def test_sampled_groups_of_parents_share_no_family(generated):
     path, _ = generated
     closed = pages.sample_parents(path, 4)
