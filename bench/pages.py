@@ -125,11 +125,15 @@ def database(families):
         print(f"  reusing {path.name}")
     # The benchmark writes (sessions, audit lines, what a coordinator has seen):
     # it works on a copy, so every run starts from the same data.
-    run = OUT / f"run-families-{families}.db"
+    return fresh_copy(path, OUT / f"run-families-{families}.db")
+
+
+def fresh_copy(source, target):
+    """Copy a database to `target`, removing the target's old -wal and -shm first."""
     for suffix in ("", "-wal", "-shm"):
-        Path(f"{run}{suffix}").unlink(missing_ok=True)
-    shutil.copyfile(path, run)
-    return run
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+    return target
 
 
 def sample_parents(path, count, skip_families=()):
@@ -503,8 +507,11 @@ def real_traffic_budget(pool, rounds, cycle_seconds):
 def throughput(args, db_path, secret_key, out=OUT):
     """Requests/s of hello, the home page and the staff pages, in both traffic models, alternating rounds.
 
-    gunicorn's logs (and the portal's outbox) go to `out`.
+    gunicorn's logs (and the portal's outbox) go to `out`. The servers sign in thousands
+    of people and write their visits, so they work on a copy of `db_path` in `out`:
+    the render times that follow start from the same data in every database.
     """
+    db_path = fresh_copy(db_path, out / f"throughput-{Path(db_path).name}")
     env = {"FAMILIEPORTAL_DATABASE": str(db_path), "FAMILIEPORTAL_SECRET_KEY": secret_key,
            "FAMILIEPORTAL_OUTBOX_DIR": str(out / "outbox")}
     portal, hello, browsers = None, None, []

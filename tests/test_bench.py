@@ -238,10 +238,17 @@ def test_the_real_traffic_rotation_hands_out_each_person_in_turn_and_never_again
 def test_throughput_runs_both_traffic_models_end_to_end(generated, tmp_path, monkeypatch):
     """Real gunicorn servers on loopback, a handful of people, very short rounds: the code runs (no speed asserted)."""
     path = _copy(generated[0], tmp_path)
+    before = path.read_bytes()
     monkeypatch.setenv("FAMILIEPORTAL_WORKERS", "1")
     monkeypatch.setenv("FAMILIEPORTAL_THREADS", "4")
     args = Namespace(concurrency=2, real_parents=4, sign_in_threads=4, rounds=2, duration=0.2)
-    result = pages.throughput(args, path, "bench-test-secret-key-" + "x" * 24, out=tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = pages.throughput(args, path, "bench-test-secret-key-" + "x" * 24, out=out)
+    # The servers signed people in and wrote their visits into a copy: the render times
+    # that follow on `path` start from the same data as in the other databases.
+    assert path.read_bytes() == before and not Path(f"{path}-wal").exists()
+    assert _one(sqlite3.connect(out / f"throughput-{path.name}"), "SELECT count(*) FROM sessions") > 0
     assert set(result["variants"]) == {key for key, _page, _model in pages.HOME_VARIANTS + pages.STAFF_VARIANTS}
     assert len(result["hello_rounds"]) == 2 * args.rounds + 1
     assert result["real_parents"] == 4 and result["coordinators"] == 1 and result["caseload"] == FAMILIES
