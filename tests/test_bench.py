@@ -248,7 +248,11 @@ def test_throughput_runs_both_traffic_models_end_to_end(generated, tmp_path, mon
     # The servers signed people in and wrote their visits into a copy: the render times
     # that follow on `path` start from the same data as in the other databases.
     assert path.read_bytes() == before and not Path(f"{path}-wal").exists()
-    assert _one(sqlite3.connect(out / f"throughput-{path.name}"), "SELECT count(*) FROM sessions") > 0
+    written = sqlite3.connect(out / f"throughput-{path.name}")
+    try:
+        assert _one(written, "SELECT count(*) FROM sessions") > 0
+    finally:
+        written.close()
     assert set(result["variants"]) == {key for key, _page, _model in pages.HOME_VARIANTS + pages.STAFF_VARIANTS}
     assert len(result["hello_rounds"]) == 2 * args.rounds + 1
     assert result["real_parents"] == 4 and result["coordinators"] == 1 and result["caseload"] == FAMILIES
