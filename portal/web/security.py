@@ -10,6 +10,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, want_bytes
 from itsdangerous.serializer import Serializer
 
+from .memo import kept
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -108,12 +110,7 @@ class KeptKeySigner(TimestampSigner):
     def derive_key(self, secret_key=None):
         secret = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
         key = (secret, self.salt, self.key_derivation, self.digest_method)
-        derived = self._derived.get(key)
-        if derived is None:
-            derived = super().derive_key(secret)
-            if len(self._derived) < 64:
-                self._derived[key] = derived
-        return derived
+        return kept(self._derived, key, lambda: super(KeptKeySigner, self).derive_key(secret), limit=64)
 
 
 class UncompressedSerializer(URLSafeTimedSerializer):

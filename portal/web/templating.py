@@ -18,27 +18,12 @@ from werkzeug.routing.converters import NumberConverter
 from markupsafe import Markup
 
 from . import formatting, forms, i18n, markdown
+from .memo import kept
 from ..data import vocabulary
 from ..settings import info_page_url, municipality
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
-
-
-def kept(store, key, make, limit=1000):
-    """store[key], made by make() the first time; at most `limit` entries are kept (None is kept too).
-
-    For what depends only on its key while the app runs: constant links, link
-    shapes, coroutine checks, constant fragments.
-    """
-    try:
-        return store[key]
-    except KeyError:
-        pass
-    value = make()
-    if len(store) < limit:
-        store[key] = value
-    return value
 
 
 class Environment(FlaskEnvironment):
