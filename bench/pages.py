@@ -1,6 +1,6 @@
 """Benchmark the parent's home page and the coordinator's pages at Copenhagen scale.
 
-    .venv/bin/python bench/pages.py                     # full run, about 5 minutes once the databases exist
+    .venv/bin/python bench/pages.py                     # full run, 3–4 minutes once the databases exist
     .venv/bin/python bench/pages.py --quick             # smaller and shorter, for a smoke test
     .venv/bin/python bench/pages.py --skip-throughput   # only the render times (part 2)
 
@@ -12,11 +12,13 @@
    - closed loop: each thread is one signed-in person reloading their own page
      (a parent's home, a coordinator's caseload or one family's overview);
    - real traffic: each request is the next signed-in person's, in turn over a
-     shared rotation (2,000 parents per portal server; every coordinator with a
-     full caseload, and for the family page the next of their families), so a
-     parent's home page is never asked for twice within a minute, as when
-     thousands of parents each come a few times a day. Everyone signs in over HTTP first, outside the timing.
-   Rounds alternate: hello, the home page in each model and server, hello, the
+     shared rotation (one parent of every family but the closed loop's; every
+     coordinator with a full caseload, and for the family page the next of their
+     families), so a parent's home page is never asked for twice within a minute,
+     as when thousands of parents each come a few times a day. Everyone signs in
+     over HTTP first, outside the timing. The servers work on a copy of the
+     database of their own: what they write never reaches the render times (2.).
+   Rounds alternate: hello, the home page in each model, hello, the
    staff pages in each model, hello, ... Each figure is the median over rounds of
    requests/s ÷ the mean of the hello rounds just before and after it.
    Targets (real traffic): parent home ≥ 0.3 × hello, family overview ≥ 0.2 × hello.
