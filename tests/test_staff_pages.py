@@ -358,3 +358,34 @@ def test_parallel_efforts_name_the_family_in_words_when_it_is_one_of_them(app, a
     for path in ("/staff/families/1", "/staff/families/1/plan"):
         page = main_part(client.get(path).text)
         assert "familien selv" in page and " og family" not in page and "family og" not in page
+
+
+def test_the_edit_form_of_a_staff_member_who_is_away_shows_the_date_they_are_back(auth, client, db):
+    db.execute("UPDATE staff SET away_until = '2026-12-24', covered_by_id = ? WHERE id = ?", [JONAS, METTE])
+    db.conn.commit()
+    auth.staff("anne.krogh@demo-kommune.dk")
+    form = client.get(f"/staff/accounts/{METTE}/edit")
+    assert form.status_code == 200
+    assert 'name="away_until" value="2026-12-24"' in form.text
+
+
+def test_two_coordinators_saving_a_plan_item_with_due_dates_see_both_dates_and_keep_their_typing(app, auth, client, db):
+    auth.staff()
+    admin = app.test_client()
+    Auth(app, admin).staff("anne.krogh@demo-kommune.dk")
+    item = db.execute("SELECT id FROM plan_items WHERE family_id = 1 AND due_on IS NOT NULL").fetchone()[0]
+    path = f"/staff/families/1/plan/{item}/edit"
+    mine, theirs = client.get(path), admin.get(path)
+    assert mine.status_code == theirs.status_code == 200
+    version = re.search(r'name="version" value="(\d+)"', mine.text).group(1)
+    fields = {"what": "Lektiehjælp to gange om ugen", "kind": "school", "responsible": "family", "status": "active"}
+    first = admin.post(path, data={**fields, "due_on": "2027-01-15", "csrf_token": csrf_from(theirs.text),
+                                   "version": version})
+    assert first.status_code == 302
+    second = client.post(path, data={**fields, "due_on": "31-01-2027", "when_text": "Mandag og torsdag",
+                                     "csrf_token": csrf_from(mine.text), "version": version})
+    assert second.status_code == 409
+    conflict = main_part(second.text)
+    assert "En anden har gemt, mens du skrev" in conflict
+    assert "2027-01-15" in conflict  # theirs, saved
+    assert 'value="2027-01-31"' in conflict and 'value="Mandag og torsdag"' in conflict  # mine, kept in the form

@@ -29,6 +29,16 @@ class ParsedField(StringField):
     def parse(self, text):
         raise NotImplementedError
 
+    def process_data(self, value):
+        """A saved row's value: the database keeps dates and times as ISO text, which parse() reads."""
+        self.raw, self.data = None, value
+        if isinstance(value, str):
+            self.raw = value.strip()
+            try:
+                self.data = self.parse(self.raw) if self.raw else None
+            except ValueError:
+                self.data = None  # shown as it was saved (see _value), for the user to correct
+
     def process_formdata(self, valuelist):
         self.raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
