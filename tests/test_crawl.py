@@ -67,14 +67,14 @@ def portal_path(base, href):
 
 
 def crawl(client, start):
-    """{path: status} of every page reachable from `start` by links and GET forms."""
+    """{path: response} of every page reachable from `start` by links and GET forms."""
     seen, queue = {}, list(start)
     while queue and len(seen) < MAX_PAGES:
         path = queue.pop(0)
         if path in seen:
             continue
         response = client.get(path)
-        seen[path] = response.status_code
+        seen[path] = response
         if response.status_code in (301, 302, 303, 307, 308):
             target = portal_path("http://localhost" + path, response.headers["Location"])
             if target:
@@ -112,8 +112,8 @@ def test_every_page_a_role_can_reach_opens(role, auth, client):
     email, kind, start = ROLES[role]
     if email:
         auth.sign_in(email, kind=kind)
-    seen = crawl(client, start)
-    broken = {path: status for path, status in seen.items() if status >= 500 or status == 404}
+    statuses = {path: response.status_code for path, response in crawl(client, start).items()}
+    broken = {path: status for path, status in statuses.items() if status >= 500 or status == 404}
     assert not broken, f"pages that fail for {role}: {broken}"
     # The walk really went through the role's pages, not only the sign-in page.
-    assert len([status for status in seen.values() if status == 200]) >= (3 if role == "visitor" else 10)
+    assert len([status for status in statuses.values() if status == 200]) >= (3 if role == "visitor" else 10)

@@ -4,6 +4,9 @@
   for while that colleague is away; an admin sees all families.
 - A parent sees only their own family: of its meetings and plan updates only
   the published ones, and nothing a coordinator marked as not shown to them.
+- A person involved who is not shown to a parent is never named to them: not
+  among a meeting's participants, and no plan item or action point they are
+  responsible for is shown to that parent (its organisation would name them).
 - A parent never sees another parent's contact details or protected address,
   nor the place of a meeting held in a protected home (unless it is theirs).
 
@@ -48,6 +51,12 @@ def staff_families_sql(alias="f"):
     )
 
 
+def person_hidden_sql(person_expr, parent=":parent"):
+    """The person involved `person_expr` (an id expression, may be NULL) is not shown to parent `parent`."""
+    return (f"EXISTS (SELECT 1 FROM hidden_from_parents hp WHERE hp.item_kind = 'person'"
+            f" AND hp.item_id = {person_expr} AND hp.parent_id = {parent})")
+
+
 def parent_sees_sql(item_kind, alias, parent=":parent"):
     """Row `alias` of a meeting, plan item or plan update is visible to parent :parent (or the expression `parent`)."""
     assert item_kind in HIDEABLE
@@ -57,14 +66,21 @@ def parent_sees_sql(item_kind, alias, parent=":parent"):
     )
     if item_kind in ("meeting", "plan_update"):
         condition += f" AND {alias}.published_at IS NOT NULL"
+    if item_kind == "plan_item":
+        condition += f" AND NOT {person_hidden_sql(f'{alias}.responsible_person_id', parent)}"
     return condition
 
 
 def parent_sees_event_sql(alias, parent=":parent"):
-    """A line of family_events (row `alias`) that parent :parent (or the expression `parent`) may see."""
+    """A line of family_events (row `alias`) that parent :parent (or the expression `parent`) may see.
+
+    Not about an item hidden from them, nor about a plan item whose responsible person is.
+    """
     return (
         f"{alias}.for_family = 1 AND NOT EXISTS (SELECT 1 FROM hidden_from_parents h"
         f" WHERE h.item_kind = {alias}.item_kind AND h.item_id = {alias}.item_id AND h.parent_id = {parent})"
+        f" AND NOT ({alias}.item_kind = 'plan_item' AND EXISTS (SELECT 1 FROM plan_items ei"
+        f" WHERE ei.id = {alias}.item_id AND {person_hidden_sql('ei.responsible_person_id', parent)}))"
     )
 
 

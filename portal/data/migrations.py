@@ -764,3 +764,18 @@ def m015_closed_families_partial_index(db):
     """
     db.execute("DROP INDEX IF EXISTS idx_families_closed_at")
     db.execute("CREATE INDEX idx_families_closed_at ON families (closed_at) WHERE closed_at IS NOT NULL")
+
+
+@migrations()
+def m016_plan_items_hidden_with_their_person(db):
+    """A plan item is hidden from every parent its responsible person is hidden from.
+
+    The rule is enforced where parents' pages read (access.py) and written by
+    every change since; this writes it for the items saved before, so staff
+    see on the plan whom such an item is not shown to.
+    """
+    db.execute(
+        """INSERT OR IGNORE INTO hidden_from_parents (family_id, item_kind, item_id, parent_id)
+           SELECT i.family_id, 'plan_item', i.id, hp.parent_id FROM plan_items i
+           JOIN hidden_from_parents hp ON hp.item_kind = 'person' AND hp.item_id = i.responsible_person_id"""
+    )

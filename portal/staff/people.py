@@ -19,8 +19,8 @@ class PersonForm(VersionedForm):
     phone = StringField(N_("Telefon"))
     email = StringField(N_("E-mail"))
     show_contact = BooleanField(N_("Familien må se telefon og e-mail"))
-    hidden_from = CheckboxesField(N_("Vis ikke personen for"), ids=True,
-                                  description=N_("Fx et krisecenter, som kun den ene forælder må kende til."))
+    hidden_from = CheckboxesField(N_("Vis ikke personen for"), ids=True, description=N_(
+        "Fx et krisecenter, som kun den ene forælder må kende til. Det, personen har ansvaret for i planen, vises heller ikke for den forælder."))
 
     def fill_choices(self, family_id):
         offer_hidden_from(self, family_id)

@@ -30,7 +30,8 @@ class PlanItemForm(VersionedForm):
     due_on = DateField(N_("Senest"), description=N_("Hvis indsatsen skal være sket til en bestemt dato."))
     status = ChoiceField(N_("Status"))
     goal_id = IdChoiceField(N_("Hører til målet"))
-    hidden_from = CheckboxesField(N_("Vis ikke indsatsen for"), ids=True)
+    hidden_from = CheckboxesField(N_("Vis ikke indsatsen for"), ids=True, description=N_(
+        "Er den ansvarlige skjult for en forælder, vises indsatsen heller ikke for den forælder."))
 
     def fill_choices(self, family_id, current_person=None):
         people = family.people_involved(family_id, include_removed=True)

@@ -1,5 +1,6 @@
 """Hvem er med: the professionals around a family."""
-from ._core import Invalid, Rules, change, changed_fields, record, row_in_family, set_hidden_from, update_row
+from ._core import Invalid, Rules, change, changed_fields, hidden_from, record, row_in_family, set_hidden_from, update_row
+from .plan import hidden_with_responsible
 from ..clock import now_text
 from ..db import get_db
 from ..vocabulary import PLAN_RUNNING
@@ -42,6 +43,18 @@ def update_person(actor, family_id, person_id, version, **values):
     hidden_changed = set_hidden_from(family_id, "person", person_id, hidden)
     record(actor, "person.changed", family_id, item_kind="person", item_id=person_id,
            fields=changed_fields(before, checked) + (["hidden_from"] if hidden_changed else []))
+    if hidden_changed:
+        _hide_their_plan_items(actor, family_id, person_id, hidden)
+
+
+def _hide_their_plan_items(actor, family_id, person_id, parent_ids):
+    """The plan items a person is responsible for are hidden from whoever the person is now hidden from."""
+    for (item_id,) in get_db().execute("SELECT id FROM plan_items WHERE responsible_person_id = ? ORDER BY id",
+                                       [person_id]).fetchall():
+        before = hidden_from("plan_item", item_id)
+        if set_hidden_from(family_id, "plan_item", item_id, hidden_with_responsible(before, person_id)):
+            record(actor, "plan_item.changed", family_id, item_kind="plan_item", item_id=item_id, event=False,
+                   fields=["hidden_from"], because_of_person=person_id)
 
 
 @change

@@ -1,6 +1,6 @@
 """The family's one plan: plan items (indsatser), and plan updates written in Markdown."""
 from ._core import (
-    Rules, change, changed_fields, iso, record, row_in_family, set_hidden_from, update_row,
+    Rules, change, changed_fields, hidden_from, iso, record, row_in_family, set_hidden_from, update_row,
 )
 from ..clock import now_text
 from ..db import get_db
@@ -46,7 +46,12 @@ def _check_item(family_id, values, current_person=None):
     }
     hidden = rules.hidden_from(family_id, values.get("hidden_from"))
     rules.done()
-    return checked, hidden
+    return checked, hidden_with_responsible(hidden, checked["responsible_person_id"])
+
+
+def hidden_with_responsible(parent_ids, person_id):
+    """An item is hidden from every parent its responsible person is hidden from: its organisation would name them."""
+    return sorted(set(parent_ids) | set(hidden_from("person", person_id) if person_id else ()))
 
 
 @change

@@ -1,6 +1,6 @@
 """After a meeting: the summary in three parts (Signs of Safety) and action points into the plan."""
 from ._core import Conflict, Invalid, NotFound, Rules, change, hidden_from, iso, record, row_in_family, set_hidden_from, update_row
-from .plan import next_sort_order, responsible_person
+from .plan import hidden_with_responsible, next_sort_order, responsible_person
 from ..clock import now_text
 from ..db import get_db
 from ...web.i18n import N_
@@ -99,7 +99,7 @@ def remove_action_point(actor, family_id, meeting_id, point_id):
 
 
 def _into_plan(actor, family_id, meeting_id, point):
-    """An action point becomes an item of the family's one plan, hidden from whoever the meeting is hidden from."""
+    """An action point becomes an item of the family's one plan, hidden from whoever the meeting or its responsible person is hidden from."""
     db = get_db()
     now = now_text()
     item_id = db["plan_items"].insert({
@@ -108,7 +108,8 @@ def _into_plan(actor, family_id, meeting_id, point):
         "due_on": point["due_on"], "status": "planned", "meeting_id": meeting_id,
         "sort_order": next_sort_order(family_id), "created_at": now, "updated_at": now,
     }).last_pk
-    set_hidden_from(family_id, "plan_item", item_id, hidden_from("meeting", meeting_id))
+    set_hidden_from(family_id, "plan_item", item_id,
+                    hidden_with_responsible(hidden_from("meeting", meeting_id), point["responsible_person_id"]))
     db.execute("UPDATE action_points SET plan_item_id = ? WHERE id = ?", [item_id, point["id"]])
     record(actor, "plan_item.added", family_id, item_kind="plan_item", item_id=item_id, for_family=True,
            from_meeting=meeting_id)

@@ -58,14 +58,19 @@ def meeting(family_id, meeting_id, *, parent=None):
     row["summary"] = summary if summary and (parent is None or summary["published_at"]) else None
     row["action_points"] = list(db.query(
         """
-        SELECT a.*, p.name AS person_name, p.role AS person_role, p.organisation AS person_organisation
+        SELECT a.*, p.name AS person_name, p.role AS person_role, p.organisation AS person_organisation,
+               (SELECT group_concat(pa.name, ', ') FROM hidden_from_parents h JOIN parents pa ON pa.id = h.parent_id
+                 WHERE h.item_kind = 'person' AND h.item_id = a.responsible_person_id) AS hidden_from_names
         FROM action_points a LEFT JOIN people_involved p ON p.id = a.responsible_person_id
         WHERE a.meeting_id = ? ORDER BY a.id
         """,
         [meeting_id],
     ))
-    if parent is not None and not row["summary"]:
-        row["action_points"] = []
+    if parent is not None:
+        # Action points come with the published summary, and never name a person hidden from the parent.
+        hidden = access.people_hidden_from(parent)
+        row["action_points"] = [{**point, "hidden_from_names": None} for point in row["action_points"]
+                                if row["summary"] and f"person:{point['responsible_person_id']}" not in hidden]
     row["hidden_from"] = [] if parent is not None else list(db.query(
         "SELECT p.id, p.name FROM hidden_from_parents h JOIN parents p ON p.id = h.parent_id"
         " WHERE h.item_kind = 'meeting' AND h.item_id = ? ORDER BY p.id", [meeting_id]))
