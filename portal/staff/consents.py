@@ -52,7 +52,7 @@ class WithdrawForm(VersionedForm):
 
 @family_bp.route("/consents/<id:consent_id>/withdraw", methods=["GET", "POST"])
 def withdraw_consent(family_id, consent_id):
-    row = found(next((c for c in consent_reads.consents(family_id) if c["id"] == consent_id), None))
+    row = found(consent_reads.consent(family_id, consent_id))
     form = WithdrawForm(data={"version": row["version"], "withdrawn_on": today()} if request.method == "GET" else None)
     return form_page(
         form, lambda f: consent_changes.withdraw_consent(actor(), family_id, consent_id, f.version_number(),

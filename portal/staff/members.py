@@ -90,7 +90,7 @@ def new_parent(family_id):
 
 @family_bp.route("/parents/<id:parent_id>/edit", methods=["GET", "POST"])
 def edit_parent(family_id, parent_id):
-    row = found(next((p for p in family.parents(family_id) if p["id"] == parent_id), None))
+    row = found(family.parent(family_id, parent_id))
     form = ParentForm(data=row if request.method == "GET" else None)
     return form_page(
         form, lambda f: family_changes.update_parent(actor(), family_id, parent_id, f.version_number(), **f.values()),
@@ -101,7 +101,7 @@ def edit_parent(family_id, parent_id):
 
 @family_bp.route("/parents/<id:parent_id>/active", methods=["POST"])
 def set_parent_active(family_id, parent_id):
-    found(next((p for p in family.parents(family_id) if p["id"] == parent_id), None))
+    found(family.parent(family_id, parent_id))
     return toggle_active(
         lambda version, active: family_changes.set_parent_active(actor(), family_id, parent_id, version, active),
         N_("Forælderens adgang"))
@@ -123,7 +123,7 @@ def new_child(family_id):
 
 @family_bp.route("/children/<id:child_id>/edit", methods=["GET", "POST"])
 def edit_child(family_id, child_id):
-    row = found(next((c for c in family.children(family_id) if c["id"] == child_id), None))
+    row = found(family.child(family_id, child_id))
     form = ChildForm(data=row if request.method == "GET" else None)
     return form_page(
         form, lambda f: family_changes.update_child(actor(), family_id, child_id, f.version_number(), **f.values()),
@@ -133,7 +133,7 @@ def edit_child(family_id, child_id):
 
 @family_bp.route("/children/<id:child_id>/active", methods=["POST"])
 def set_child_active(family_id, child_id):
-    found(next((c for c in family.children(family_id) if c["id"] == child_id), None))
+    found(family.child(family_id, child_id))
     return toggle_active(
         lambda version, active: family_changes.set_child_active(actor(), family_id, child_id, version, active),
         N_("Barn"))

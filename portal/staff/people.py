@@ -46,7 +46,7 @@ def new_person(family_id):
 
 
 def _person(family_id, person_id):
-    return found(next((p for p in family.people_involved(family_id, include_removed=True) if p["id"] == person_id), None))
+    return found(family.person_involved(family_id, person_id))
 
 
 @family_bp.route("/people/<id:person_id>/edit", methods=["GET", "POST"])

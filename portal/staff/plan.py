@@ -65,13 +65,12 @@ def new_plan_item(family_id):
 
 @family_bp.route("/plan/<id:item_id>/edit", methods=["GET", "POST"])
 def edit_plan_item(family_id, item_id):
-    row = found(next((i for i in plan_reads.items(family_id) if i["id"] == item_id), None))
+    row = found(plan_reads.item(family_id, item_id))
     form = PlanItemForm(data=PlanItemForm.data_from(row) if request.method == "GET" else None)
     form.fill_choices(family_id, row["responsible_person_id"])
 
     def saved_form(saved):
-        shown = _saved(PlanItemForm, PlanItemForm.data_from(
-            next(i for i in plan_reads.items(family_id) if i["id"] == item_id)))
+        shown = _saved(PlanItemForm, PlanItemForm.data_from(plan_reads.item(family_id, item_id)))
         shown.fill_choices(family_id, row["responsible_person_id"])
         return shown
 

@@ -58,7 +58,7 @@ def new_update(family_id):
 
 @family_bp.route("/updates/<id:update_id>/edit", methods=["GET", "POST"])
 def edit_update(family_id, update_id):
-    row = found(next((u for u in plan_reads.updates(family_id, limit=1000) if u["id"] == update_id), None))
+    row = found(plan_reads.update(family_id, update_id))
     form = UpdateForm(data={**row, "hidden_from": row["hidden_from_ids"]} if request.method == "GET" else None)
     form.fill_choices(family_id)
     return _page(form, lambda f: plan_changes.update_plan_update(actor(), family_id, update_id, f.version_number(),

@@ -63,10 +63,20 @@ def parents(family_id, *, active_only=False):
                      [family_id])
 
 
+def parent(family_id, parent_id):
+    """One parent of the family, as parents() has them; None if not in the family."""
+    return read_one(get_db(), "SELECT * FROM parents WHERE id = ? AND family_id = ?", [parent_id, family_id])
+
+
 def children(family_id, *, active_only=False):
     condition = " AND active = 1" if active_only else ""
     return read_rows(get_db(), f"SELECT * FROM children WHERE family_id = ?{condition}"
                      " ORDER BY active DESC, birth_year, id", [family_id])
+
+
+def child(family_id, child_id):
+    """One child of the family, as children() has them; None if not in the family."""
+    return read_one(get_db(), "SELECT * FROM children WHERE id = ? AND family_id = ?", [child_id, family_id])
 
 
 def members_for_parent(family_id):
@@ -83,17 +93,31 @@ def members_for_parent(family_id):
     )
 
 
-def people_involved(family_id, *, include_removed=False):
-    """Staff's view of the people involved, with whom each is hidden from."""
-    condition = "" if include_removed else " AND removed_at IS NULL"
+def people_involved(family_id, *, include_removed=False, person_id=None):
+    """Staff's view of the people involved, with whom each is hidden from (or only the one person_id)."""
+    condition = "" if include_removed or person_id else " AND removed_at IS NULL"
+    params = [family_id]
+    if person_id is not None:
+        condition += " AND p.id = ?"
+        params.append(person_id)
     rows = list(get_db().query(
         f"SELECT p.*, (SELECT group_concat(h.parent_id) FROM hidden_from_parents h"
         f"  WHERE h.item_kind = 'person' AND h.item_id = p.id) AS hidden_from_ids"
         f" FROM people_involved p WHERE family_id = ?{condition}"
-        " ORDER BY removed_at IS NOT NULL, organisation, name", [family_id]))
+        " ORDER BY removed_at IS NOT NULL, organisation, name", params))
     for row in rows:
-        row["hidden_from_ids"] = [int(i) for i in (row["hidden_from_ids"] or "").split(",") if i]
+        row["hidden_from_ids"] = ids(row["hidden_from_ids"])
     return rows
+
+
+def person_involved(family_id, person_id):
+    """One person involved, removed or not, as people_involved() has them; None if not in the family."""
+    return next(iter(people_involved(family_id, person_id=person_id)), None)
+
+
+def ids(concatenated):
+    """The ids of a group_concat(), as ints."""
+    return [int(i) for i in (concatenated or "").split(",") if i]
 
 
 def messages(family_id, limit=20):

@@ -37,6 +37,8 @@ from . import consents, family, goals, meetings, plan
 # message's body only in the outbox (it may hold a sign-in link).
 SECRET_COLUMNS = {"seed", "token"}
 SECRET_IN_TABLE = {"outbox": {"body"}}
+# SQLite's LIMIT for "no limit": an export holds every row, however many.
+ALL = -1
 # Staff looking at the family: what a parent's insight shows of staff's audit lines.
 STAFF_LOOKED = ("family.viewed", "insight.downloaded")
 
@@ -70,7 +72,7 @@ def for_parent(parent):
     family_id, parent_id = parent["family_id"], parent["id"]
     key = {"family": family_id, "parent": parent_id}
     children, parents = family.members_for_parent(family_id)
-    all_meetings = meetings.meetings(family_id, "all", parent=parent, limit=10_000)
+    all_meetings = meetings.meetings(family_id, "all", parent=parent, limit=ALL)
     for meeting in all_meetings:
         shown = meetings.meeting(family_id, meeting["id"], parent=parent)
         meeting["summary"] = _summary(shown["summary"])
@@ -95,8 +97,8 @@ def for_parent(parent):
             " ORDER BY answered_at", key),
         "plan_items": [_plan_item(item) for item in plan.items(family_id, parent=parent)],
         "plan_updates": [{"published_at": u["published_at"], "written_by": u["written_by"], "body": u["body"]}
-                         for u in plan.updates(family_id, parent=parent, limit=10_000)],
-        "goals": [_goal(goal) for goal in goals.goals(family_id, limit=10_000)],
+                         for u in plan.updates(family_id, parent=parent, limit=ALL)],
+        "goals": [_goal(goal) for goal in goals.goals(family_id, limit=ALL)],
         "consents": [_consent(c) for c in consents.consents(family_id)],
         "events": _rows(
             f"SELECT e.at, e.kind, e.item_kind, e.item_id FROM family_events e"

@@ -3,18 +3,19 @@ from itertools import groupby
 
 from .. import access
 from ..clock import today_text
-from ..db import get_db, read_one, read_rows
+from ..db import get_db, read_rows
+from .family import ids
 from ..vocabulary import PLAN_RUNNING
 
 FAMILY = "family"  # the group of items the family itself is responsible for
 
 
-def items(family_id, *, parent=None):
-    """Every plan item, running ones first, with who is responsible and the goal it serves."""
-    params = {"family": family_id, "today": today_text()}
-    condition = ""
+def items(family_id, *, parent=None, item_id=None):
+    """Every plan item (or only item_id), running ones first, with who is responsible and the goal it serves."""
+    params = {"family": family_id, "today": today_text(), "item": item_id}
+    condition = "" if item_id is None else " AND i.id = :item"
     if parent is not None:
-        condition = " AND " + access.parent_sees_sql("plan_item", "i")
+        condition += " AND " + access.parent_sees_sql("plan_item", "i")
         params["parent"] = parent["id"]
     rows = read_rows(
         get_db(),
@@ -36,12 +37,13 @@ def items(family_id, *, parent=None):
     for row in rows:
         row["organisation"] = FAMILY if row["responsible_family"] else (row["person_organisation"] or row["responsible"] or "")
         # Whom an item is hidden from is staff's business only.
-        row["hidden_from_ids"] = [] if parent is not None else [int(i) for i in (row["hidden_from_ids"] or "").split(",") if i]
+        row["hidden_from_ids"] = [] if parent is not None else ids(row["hidden_from_ids"])
     return rows
 
 
 def item(family_id, item_id):
-    return read_one(get_db(), "SELECT * FROM plan_items WHERE id = ? AND family_id = ?", [item_id, family_id])
+    """One plan item as staff see it in items(); None if not in the family."""
+    return next(iter(items(family_id, item_id=item_id)), None)
 
 
 def by_organisation(rows):
@@ -65,12 +67,12 @@ def parallel_efforts(rows):
     return found
 
 
-def updates(family_id, *, parent=None, limit=50):
-    """Plan updates, newest first; a parent sees only published ones not hidden from them."""
-    params = {"family": family_id, "limit": limit}
-    condition = ""
+def updates(family_id, *, parent=None, limit=50, update_id=None):
+    """Plan updates (or only update_id), newest first; a parent sees only published ones not hidden from them."""
+    params = {"family": family_id, "limit": limit, "update": update_id}
+    condition = "" if update_id is None else " AND u.id = :update"
     if parent is not None:
-        condition = " AND " + access.parent_sees_sql("plan_update", "u")
+        condition += " AND " + access.parent_sees_sql("plan_update", "u")
         params["parent"] = parent["id"]
     rows = list(get_db().query(
         f"""
@@ -84,9 +86,10 @@ def updates(family_id, *, parent=None, limit=50):
         params,
     ))
     for row in rows:
-        row["hidden_from_ids"] = [] if parent is not None else [int(i) for i in (row["hidden_from_ids"] or "").split(",") if i]
+        row["hidden_from_ids"] = [] if parent is not None else ids(row["hidden_from_ids"])
     return rows
 
 
 def update(family_id, update_id):
-    return read_one(get_db(), "SELECT * FROM plan_updates WHERE id = ? AND family_id = ?", [update_id, family_id])
+    """One plan update as staff see it in updates(); None if not in the family."""
+    return next(iter(updates(family_id, update_id=update_id)), None)
