@@ -213,10 +213,13 @@ def test_slow_clients_cannot_take_the_portal_down(production):
     """200 connections that send a header line now and then hold nginx buffers, not portal threads."""
     servers, _link = production
     slow = []
+    # One context for all: making one loads the system's certificates (80 ms here), and
+    # 200 of them took longer than nginx's 10 s for a request's head, so it closed the first.
+    context = tls_context()
     try:
         for _ in range(200):
             raw = socket.create_connection(("127.0.0.1", servers.https_port), timeout=10)
-            connection = tls_context().wrap_socket(raw, server_hostname=SERVER_NAME)
+            connection = context.wrap_socket(raw, server_hostname=SERVER_NAME)
             connection.sendall(f"GET / HTTP/1.1\r\nHost: {SERVER_NAME}\r\n".encode())
             slow.append(connection)
         timings = []
