@@ -11,13 +11,11 @@ import time
 import pytest
 
 from bench.servers import SERVER_NAME, LoopbackHTTPS, Production, tls_context
-from portal.web.security import BASE_HEADERS
+from portal.web.security import BASE_HEADERS, HSTS
 
 
-@pytest.fixture(scope="module")
-def production(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("nginx")
-    env = {
+def portal_env(folder):
+    return {
         "FAMILIEPORTAL_PRODUCTION": "1",
         "FAMILIEPORTAL_SECRET_KEY": "n" * 48,
         "FAMILIEPORTAL_BASE_URL": f"https://{SERVER_NAME}",
@@ -28,6 +26,12 @@ def production(tmp_path_factory):
         "FAMILIEPORTAL_WORKERS": "1",
         "FAMILIEPORTAL_THREADS": "4",
     }
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("nginx")
+    env = portal_env(folder)
     import os
     import subprocess
     import sys
@@ -90,6 +94,85 @@ def test_the_security_headers_nginx_writes_are_the_portals_own():
     written = dict(re.findall(r'add_header ([\w-]+) "([^"]*)" always;', conf))
     for name, value in BASE_HEADERS:
         assert written[name] == value, name
+    assert re.search(r'map \$scheme \$familieportal_hsts \{\s*https "([^"]*)";', conf).group(1) == HSTS[1]
+
+
+def raw_request(port, data, tls=True):
+    """Send bytes as they are (no client library tidies them) and read the answer's head.
+
+    Returns the status, the headers as (lower-case name, value) pairs in the
+    order sent (a header sent twice comes twice) and what came of the body.
+    """
+    connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if tls:
+        connection = tls_context().wrap_socket(connection, server_hostname=SERVER_NAME)
+    answer = b""
+    with connection:
+        connection.sendall(data)
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = [(name.strip().lower(), value.strip()) for name, value in (line.split(":", 1) for line in lines)]
+    return int(status_line.split()[1]), headers, body.decode(errors="replace")
+
+
+def values(headers, name):
+    return [value for header, value in headers if header == name.lower()]
+
+
+HOST = f"Host: {SERVER_NAME}\r\n".encode()
+CLOSE = b"Connection: close\r\n"
+
+# Requests nginx refuses itself, many before it has chosen a location: (request, status, a word of its page).
+MALFORMED = {
+    "a bad request line": (b"GARBAGE\r\n\r\n", 400, "400 Bad Request"),
+    "HTTP/1.1 without Host": (b"GET / HTTP/1.1\r\n" + CLOSE + b"\r\n", 400, "400 Bad Request"),
+    "a 9 KB URI": (b"GET /" + b"a" * 9 * 1024 + b" HTTP/1.1\r\n" + HOST + CLOSE + b"\r\n", 414, "414 Request-URI Too Large"),
+    # nginx's 494, sent as 400.
+    "an oversized header": (b"GET / HTTP/1.1\r\n" + HOST + b"X-Big: " + b"b" * 9 * 1024 + b"\r\n" + CLOSE + b"\r\n",
+                            400, "Request Header Or Cookie Too Large"),
+    "TRACE": (b"TRACE / HTTP/1.1\r\n" + HOST + CLOSE + b"\r\n", 405, "405 Not Allowed"),
+    # In location /, reading the body for the portal.
+    "a broken chunked body": (b"POST /login HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: chunked\r\n" + CLOSE
+                              + b"\r\nzz\r\nhello\r\n0\r\n\r\n", 400, "400 Bad Request"),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_nginx_refuses_a_malformed_request_with_the_portals_security_headers(production, case):
+    servers, _link = production
+    data, expected, page = MALFORMED[case]
+    status, headers, body = raw_request(servers.https_port, data)
+    assert status == expected and page in body
+    for name, value in (*BASE_HEADERS, HSTS, ("Cache-Control", "no-store")):
+        assert values(headers, name) == [value], name
+
+
+def test_a_malformed_request_over_plain_http_gets_the_security_headers_but_hsts(production):
+    servers, _link = production
+    status, headers, body = raw_request(servers.http_port, b"GARBAGE\r\n\r\n", tls=False)
+    assert status == 400 and "400 Bad Request" in body
+    for name, value in BASE_HEADERS:
+        assert values(headers, name) == [value], name
+    assert values(headers, "Strict-Transport-Security") == []  # never over plain http (RFC 6797, 7.2)
+
+
+def test_the_portals_answers_pass_nginx_with_their_own_headers_once(production):
+    servers, _link = production
+    _, headers, _ = raw_request(servers.https_port, b"GET / HTTP/1.1\r\n" + HOST + CLOSE + b"\r\n")
+    for name, value in (*BASE_HEADERS, HSTS):
+        assert values(headers, name) == [value], name
+    assert values(headers, "Cache-Control") == []  # the portal's home, signed out: nginx adds no no-store
+    _, headers, _ = raw_request(servers.https_port, b"GET /static/portal.css HTTP/1.1\r\n" + HOST + CLOSE + b"\r\n")
+    assert values(headers, "Cache-Control") == ["no-cache"]
+    # The portal's own 400 (no CSRF token) is its page, not nginx's.
+    form = b"contact=sara"
+    status, headers, body = raw_request(servers.https_port, b"POST /login HTTP/1.1\r\n" + HOST + CLOSE
+                                        + b"Content-Type: application/x-www-form-urlencoded\r\n"
+                                        + f"Content-Length: {len(form)}\r\n\r\n".encode() + form)
+    assert status == 400 and "Siden var for gammel" in body
+    assert values(headers, "Content-Security-Policy") == [BASE_HEADERS[0][1]]
 
 
 def test_a_parent_signs_in_through_nginx_and_the_portal_sees_https_and_their_address(production):
@@ -130,10 +213,13 @@ def test_slow_clients_cannot_take_the_portal_down(production):
     """200 connections that send a header line now and then hold nginx buffers, not portal threads."""
     servers, _link = production
     slow = []
+    # One context for all: making one loads the system's certificates (80 ms here), and
+    # 200 of them took longer than nginx's 10 s for a request's head, so it closed the first.
+    context = tls_context()
     try:
         for _ in range(200):
             raw = socket.create_connection(("127.0.0.1", servers.https_port), timeout=10)
-            connection = tls_context().wrap_socket(raw, server_hostname=SERVER_NAME)
+            connection = context.wrap_socket(raw, server_hostname=SERVER_NAME)
             connection.sendall(f"GET / HTTP/1.1\r\nHost: {SERVER_NAME}\r\n".encode())
             slow.append(connection)
         timings = []
@@ -148,3 +234,30 @@ def test_slow_clients_cannot_take_the_portal_down(production):
     finally:
         for connection in slow:
             connection.close()
+
+
+def test_too_many_requests_and_no_portal_get_nginxs_danish_pages_with_the_security_headers(tmp_path):
+    servers = Production(tmp_path, portal_env(tmp_path), per_address=1)
+    try:
+        home = b"GET / HTTP/1.1\r\n" + HOST + CLOSE + b"\r\n"
+        # A request whose body never comes holds the address's one place.
+        held = tls_context().wrap_socket(socket.create_connection(("127.0.0.1", servers.https_port), timeout=10),
+                                         server_hostname=SERVER_NAME)
+        with held:
+            held.sendall(b"POST /login HTTP/1.1\r\n" + HOST + b"Content-Length: 100\r\n\r\n")
+            for _ in range(50):
+                status, headers, body = raw_request(servers.https_port, home)
+                if status != 200:
+                    break
+                time.sleep(0.1)
+        assert status == 429 and "Vent lidt, og prøv igen" in body
+        for name, value in (*BASE_HEADERS, HSTS, ("Cache-Control", "no-store")):
+            assert values(headers, name) == [value], name
+        servers.gunicorn.terminate()
+        servers.gunicorn.wait(timeout=20)
+        status, headers, body = raw_request(servers.https_port, home)
+        assert status == 502 and "Familieportalen svarer ikke lige nu" in body
+        for name, value in (*BASE_HEADERS, HSTS, ("Cache-Control", "no-store")):
+            assert values(headers, name) == [value], name
+    finally:
+        servers.stop()
