@@ -389,3 +389,15 @@ def test_two_coordinators_saving_a_plan_item_with_due_dates_see_both_dates_and_k
     assert "En anden har gemt, mens du skrev" in conflict
     assert "2027-01-15" in conflict  # theirs, saved
     assert 'value="2027-01-31"' in conflict and 'value="Mandag og torsdag"' in conflict  # mine, kept in the form
+
+
+def test_the_oldest_of_many_plan_updates_opens_for_editing(auth, client, db):
+    # The edit view used to look for the update among the newest 1,000: the 1,001st answered 404.
+    now = "2026-11-01T10:00:00Z"
+    db["plan_updates"].insert_all({"family_id": 1, "body": f"Opdatering {n}", "written_by_staff_id": METTE,
+                                   "created_at": now, "updated_at": now, "published_at": now} for n in range(1001))
+    db.conn.commit()
+    oldest = db.execute("SELECT min(id) FROM plan_updates WHERE family_id = 1 AND body LIKE 'Opdatering %'").fetchone()[0]
+    auth.staff()
+    page = client.get(f"/staff/families/1/updates/{oldest}/edit")
+    assert page.status_code == 200 and "Opdatering 0" in page.text
