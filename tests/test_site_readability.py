@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.info_site.readability import lix, markdown_readability, markdown_sentences, words
+from readability import lix, markdown_readability, markdown_sentences, words
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 DANISH_PAGES = sorted(CONTENT.glob("*.md"))
