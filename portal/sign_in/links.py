@@ -12,35 +12,40 @@ from .tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, ve
 PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in"}
 PATH = {"parent": "/login/", "staff": "/staff/login/"}
 MAX_LIFETIME = timedelta(hours=72)
-# Links of these origins replace only older unused links of the same origin.
-OWN_ORIGIN = ("requested", "notice", "reminder")
+# A link asked for lives at most as long as a rate limit counts (the per-address limit counts its lifetime).
+MAX_REQUESTED_LIFETIME = timedelta(hours=1)
+# Links of these origins replace only older unused links of the same origin; a link
+# a parent asked for replaces none (see issue).
+OWN_ORIGIN = ("notice", "reminder")
 
 
 def lifetime(origin):
     config = current_app.config
     if origin == "requested":
-        return timedelta(minutes=config["REQUESTED_LINK_MINUTES"])
+        return min(timedelta(minutes=config["REQUESTED_LINK_MINUTES"]), MAX_REQUESTED_LIFETIME)
     return min(timedelta(hours=config["SENT_LINK_HOURS"]), MAX_LIFETIME)
 
 
 def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by_staff_id=None, landing=None):
     """Create a link for a parent or staff member and return its full URL.
 
-    A link sent by staff replaces the person's older unused links. A link
-    asked for (by anyone who knows the address), or sent with a notice or reminder,
-    replaces only older links of its own origin: neither an anonymous request
-    nor a notice takes away a link staff sent. `landing` ("meeting:12") is
-    where the person lands after signing in.
+    A link sent by staff replaces the person's older unused links at once. A
+    notice's or reminder's link replaces only older links of its own origin. A
+    link asked for (by anyone who knows the address) replaces none: it just
+    expires, so a stranger's requests never take away a link the parent has,
+    nor one staff sent. `landing` ("meeting:12") is where the person lands
+    after signing in.
     """
     db = get_db()
     random_id = new_random_id()
     now = utcnow()
     with writing(db):
-        db.execute(
-            "UPDATE sign_in_links SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ?"
-            " AND used_at IS NULL AND revoked_at IS NULL" + (" AND origin = ?" if origin in OWN_ORIGIN else ""),
-            [to_db_time(now), subject_kind, subject_id, *([origin] if origin in OWN_ORIGIN else [])],
-        )
+        if origin != "requested":
+            db.execute(
+                "UPDATE sign_in_links SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ?"
+                " AND used_at IS NULL AND revoked_at IS NULL" + (" AND origin = ?" if origin in OWN_ORIGIN else ""),
+                [to_db_time(now), subject_kind, subject_id, *([origin] if origin in OWN_ORIGIN else [])],
+            )
         link_id = db["sign_in_links"].insert(
             {
                 "token_hash": hash_id(random_id),
