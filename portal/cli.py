@@ -10,7 +10,7 @@ from . import demo
 from .data.changes import SYSTEM, Invalid
 from .data.changes import staff as staff_changes
 from .sign_in import delivery, links
-from .data.db import get_db, migrate
+from .data.db import get_db, migrate, writing
 from .data.contact import normalise_phone
 
 
@@ -64,16 +64,23 @@ def find_person(contact, staff):
 @click.option("--send", type=click.Choice(["email", "sms"]), help="Also send the link by e-mail or SMS.")
 @with_appcontext
 def link_command(contact, staff, send):
-    """Issue a sign-in link for the person with e-mail or phone CONTACT and print it."""
+    """Issue a sign-in link for the person with e-mail or phone CONTACT and print it (or, with --send, send it)."""
     person = find_person(contact, staff)
     kind = "staff" if staff else "parent"
-    url = links.issue(kind, person["id"], origin="sent", channel=send or "shown")
-    if send:
-        recipient = person["email"] if send == "email" else person["phone"]
-        delivery.queue_link(send, recipient, url, int(links.lifetime("sent").total_seconds() // 60),
-                            family_id=person.get("family_id"), **{f"{kind}_id": person["id"]})
-        delivery.deliver_due()
-    click.echo(url)
+    if not send:
+        click.echo(links.issue(kind, person["id"], origin="sent", channel="shown"))
+        return
+    recipient = person["email"] if send == "email" else person["phone"]
+    if not recipient:
+        raise click.ClickException(f"This {'staff member' if staff else 'parent'} has no {send} address on file.")
+    # Its URL is made as the message is sent, and shown to nobody else.
+    with writing(get_db()):
+        link_id = links.reserve(kind, person["id"], origin="sent", channel=send)
+        outbox_id = delivery.queue_link(send, recipient, link_id, family_id=person.get("family_id"),
+                                        **{f"{kind}_id": person["id"]})
+    delivery.deliver_due()
+    sent = get_db().execute("SELECT sent_at IS NOT NULL FROM outbox WHERE id = ?", [outbox_id]).fetchone()[0]
+    click.echo(f"{'Sent' if sent else 'Queued'} a link by {send} to {recipient} (outbox message {outbox_id}).")
 
 
 @click.command("deliver")

@@ -43,14 +43,17 @@ def from_environment():
         "EXTRA_HOSTS": [h for h in (_env("EXTRA_HOSTS", "") or "").split(",") if h],
         # Number of proxies in front of the portal whose X-Forwarded-For we trust.
         "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
-        # Sign-in links: one a parent asks for lives 15 minutes; one a
-        # coordinator sends lives at most 72 hours.
-        "REQUESTED_LINK_MINUTES": _env_int("REQUESTED_LINK_MINUTES", 15),
+        # Sign-in links: one a parent asks for lives 15 minutes (at most an
+        # hour, the longest a rate limit counts); one a coordinator sends lives
+        # at most 72 hours.
+        "REQUESTED_LINK_MINUTES": min(_env_int("REQUESTED_LINK_MINUTES", 15), 60),
         "SENT_LINK_HOURS": min(_env_int("SENT_LINK_HOURS", 72), 72),
         # Sessions: idle and absolute timeouts.
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
         "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
-        # Requests for a new link, per hour.
+        # Requests for a new link: per e-mail or phone within a requested
+        # link's lifetime (so when the limit says no, a link sent within it still
+        # works), and per IP address per hour.
         "LINK_REQUESTS_PER_IDENTIFIER": _env_int("LINK_REQUESTS_PER_IDENTIFIER", 3),
         "LINK_REQUESTS_PER_IP": _env_int("LINK_REQUESTS_PER_IP", 20),
         # Goals and agenda points one parent may add per hour (a scanner, not a parent, needs more).

@@ -1,12 +1,15 @@
 """Shared fixtures: each test gets its own temporary database with the demo families."""
 import re
 import shutil
+import sys
+from datetime import timedelta
 
 import pytest
 
 from portal import create_app
 from portal.data.db import connect, get_db, migrate
 from portal import demo as demo_data
+from portal.data import clock
 from portal.sign_in import links
 
 # The demo's rows, as tests refer to them (see portal/demo.py).
@@ -69,6 +72,23 @@ def deliver(app):
 
     with app.app_context():
         return delivery.deliver_due(limit=10_000)
+
+
+@pytest.fixture
+def set_clock(monkeypatch):
+    """Move the portal's clock to `minutes` after the test began: every module that took `utcnow` reads it."""
+    real = clock.utcnow
+    started = real()
+    modules = set()
+
+    def move_to(minutes):
+        moment = started + timedelta(minutes=minutes)
+        modules.update(module for name, module in list(sys.modules.items())
+                       if name.startswith("portal") and getattr(module, "utcnow", None) is real)
+        for module in modules:
+            monkeypatch.setattr(module, "utcnow", lambda: moment)
+        return moment
+    return move_to
 
 
 def database_before(path, migration):

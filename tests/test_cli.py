@@ -35,3 +35,15 @@ def test_every_command_has_help_text():
         help_text = subprocess.run([sys.executable, "-c", "from portal.cli import main; main()", command, "--help"],
                                    capture_output=True, text=True, check=True).stdout
         assert len(help_text.splitlines()) > 3
+
+
+def test_link_send_sends_a_working_link_and_prints_no_url(app, runner, client):
+    import json
+    from pathlib import Path
+
+    result = runner.invoke(args=["link", "20 30 40 50", "--send", "sms"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Sent a link by sms to +4520304050") and "/login/" not in result.output
+    [message] = [json.loads(f.read_text()) for f in Path(app.config["OUTBOX_DIR"]).glob("*.json")]
+    path = message["text"].split("http://localhost")[1].split()[0]
+    assert "Log ind som S*** H***" in client.get(path).text

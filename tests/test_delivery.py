@@ -1,14 +1,18 @@
 """Sign-in links reach parents by e-mail (a real SMTP conversation) or SMS."""
 import json
+import re
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from portal.sign_in import delivery
+from portal.data.clock import to_db_time
+from portal.data.db import get_db
+from portal.sign_in import delivery, links, tokens
 
-from conftest import csrf_from, deliver
+from conftest import HOLM, METTE, SARA, Auth, csrf_from, database_before, deliver
 
 
 class Inbox:
@@ -63,9 +67,7 @@ def test_a_parent_asking_by_email_gets_the_link_over_smtp(app, client, smtp_serv
 
 
 def test_sms_outbox_writes_one_file_per_message(app):
-    with app.app_context():
-        delivery.queue_link("sms", "+4520304050", "http://localhost/login/abc", 15)
-        delivery.queue_link("sms", "+4520304050", "http://localhost/login/def", 15)
+    queue(app, 2)
     assert deliver(app) == 2
     files = sorted(Path(app.config["OUTBOX_DIR"]).glob("*.json"))
     assert [json.loads(f.read_text())["text"].count("/login/") for f in files] == [1, 1]
@@ -73,15 +75,17 @@ def test_sms_outbox_writes_one_file_per_message(app):
 
 def test_an_unknown_backend_is_refused(app):
     app.config["SMS_BACKEND"] = "carrier-pigeon"
-    with app.app_context(), pytest.raises(ValueError):
-        delivery.queue_link("sms", "+4520304050", "http://localhost/login/abc", 15)
+    with pytest.raises(ValueError):
+        queue(app, 1)
 
 
 # The durable outbox.
 
-def queue(app, count, channel="sms", minutes=15):
+def queue(app, count, channel="sms", origin="requested"):
+    """`count` messages, each with a link for Sara (links asked for replace none, so all stay valid)."""
     with app.app_context():
-        return [delivery.queue_link(channel, f"+45200000{n:02d}", f"http://localhost/login/{n}", minutes)
+        return [delivery.queue_link(channel, f"+45200000{n:02d}",
+                                    links.reserve("parent", SARA, origin=origin, channel=channel))
                 for n in range(count)]
 
 
@@ -145,17 +149,17 @@ def test_a_message_claimed_by_a_worker_that_was_killed_is_sent_later_not_lost(ap
 
 def test_a_failed_message_is_retried_with_backoff_then_marked_failed(app, db):
     app.config.update(EMAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=1, SMTP_STARTTLS=False)
-    queue(app, 1, channel="email", minutes=72 * 60)
+    queue(app, 1, channel="email", origin="sent")
     assert deliver(app) == 0
     row = db.execute("SELECT attempts, next_attempt_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), failed_at, last_error,"
-                     " body IS NOT NULL FROM outbox").fetchone()
-    assert row == (1, 1, None, "e-mail not sent: ConnectionRefusedError", 1)
+                     " body FROM outbox").fetchone()
+    assert row == (1, 1, None, "e-mail not sent: ConnectionRefusedError", None)  # the link is made at each try
     assert deliver(app) == 0  # not due yet
     for _ in delivery.BACKOFF:
         db.execute("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00Z'")
         deliver(app)
     row = db.execute("SELECT attempts, failed_at IS NOT NULL, body FROM outbox").fetchone()
-    assert row == (len(delivery.BACKOFF) + 1, 1, None)  # given up, and the link is gone from the database
+    assert row == (len(delivery.BACKOFF) + 1, 1, None)  # given up
 
 
 def test_a_link_that_expired_in_the_queue_is_not_sent(app, db):
@@ -187,3 +191,146 @@ def test_asking_for_a_link_takes_as_long_for_a_known_address_as_for_an_unknown_o
     known, unknown = (statistics.median(times) for times in timings.values())
     assert max(known, unknown) / min(known, unknown) < 1.2, (known, unknown)
     assert deliver(app) == 33 and len(inbox.messages) == 33  # the known address's links did go out
+
+
+# A sign-in link's URL exists only in the message on its way out.
+
+def _sent_paths(app, seen):
+    """The sign-in paths in outbox files not read before (the development backend, as a phone or inbox would)."""
+    found = []
+    for path in sorted(Path(app.config["OUTBOX_DIR"]).glob("*.json")):
+        if path.name not in seen:
+            seen.add(path.name)
+            found += re.findall(r"http://localhost(/login/\S+)", json.loads(path.read_text())["text"])
+    return found
+
+
+def _secrets(app, path):
+    """The token as sent, its payload, and the random id inside it: any of them is enough to sign in."""
+    token = path.rsplit("/", 1)[1]
+    with app.app_context():
+        random_id = tokens.verify("parent-sign-in", token, max_age=3600)
+    return {token, token.split(".")[0], random_id}
+
+
+def test_no_sign_in_token_reaches_the_database_or_its_wal(app, auth, client):
+    """Staff's e-mail and SMS links and a parent's own requests: the raw bytes of familieportal.db and -wal hold no token.
+
+    Litestream copies the WAL off the machine, so not even an old frame may hold one.
+    The WAL is read as it is, before any checkpoint.
+    """
+    auth.staff()
+    form = csrf_from(client.get(f"/staff/families/{HOLM}/members").text)
+    parent = app.test_client()
+    seen, paths = set(), []
+
+    def send(make):
+        assert make().status_code == 200
+        assert deliver(app) == 1
+        [path] = _sent_paths(app, seen)
+        # The captured token is a live one: it signs the parent in.
+        assert Auth(app, parent).use(path).status_code == 302
+        Auth(app, parent).sign_out()
+        paths.append(path)
+
+    for channel in ("email", "sms"):
+        send(lambda: client.post(f"/staff/families/{HOLM}/parents/{SARA}/link",
+                                 data={"csrf_token": form, "channel": channel}))
+    for contact in ("sara.holm@example.dk", "20 30 40 50"):
+        send(lambda: parent.post("/login", data={"csrf_token": csrf_from(parent.get("/login").text),
+                                                 "contact": contact}))
+    database = Path(app.config["DATABASE"])
+    wal = Path(f"{database}-wal").read_bytes()
+    assert len(wal) > 0
+    secrets = [secret for path in paths for secret in _secrets(app, path)]
+    assert len(secrets) == 12
+    stored = database.read_bytes() + wal
+    assert [secret for secret in secrets if secret.encode() in stored] == []
+    # Nor after the WAL is copied into the database file.
+    with app.app_context():
+        get_db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    stored = database.read_bytes()
+    assert [secret for secret in secrets if secret.encode() in stored] == []
+
+
+def _staff_sends(client, channel):
+    form = csrf_from(client.get(f"/staff/families/{HOLM}/members").text)
+    page = client.post(f"/staff/families/{HOLM}/parents/{SARA}/link", data={"csrf_token": form, "channel": channel})
+    assert page.status_code == 200
+
+
+def test_a_link_staff_send_counts_its_72_hours_from_when_they_sent_it(app, auth, client, db, set_clock):
+    """The message says how long the link has left when it goes out; the staff member stays its issuer."""
+    asked = set_clock(0)
+    auth.staff()
+    _staff_sends(client, "sms")
+    link = db.execute("SELECT issued_by_staff_id, origin, channel, expires_at FROM sign_in_links"
+                      " ORDER BY id DESC LIMIT 1").fetchone()
+    assert link == (METTE, "sent", "sms", to_db_time(asked + timedelta(hours=72)))
+    assert db.execute("SELECT expires_at FROM outbox").fetchone()[0] == link[3]
+    set_clock(150)  # the SMS gateway was down for two and a half hours
+    assert deliver(app) == 1
+    [path] = _sent_paths(app, set())
+    [message] = [json.loads(f.read_text()) for f in Path(app.config["OUTBOX_DIR"]).glob("*.json")]
+    assert "Linket virker i 69 timer og kun én gang." in message["text"]
+    assert db.execute("SELECT expires_at FROM sign_in_links ORDER BY id DESC LIMIT 1").fetchone()[0] == link[3]
+    assert Auth(app, app.test_client()).use(path).status_code == 302
+
+
+def test_a_message_tried_again_carries_a_new_link_and_the_failed_tries_link_stops_working(app, db, monkeypatch):
+    queue(app, 1, origin="sent")
+    tried = []
+
+    def gateway_down(message):
+        tried.append(message["body"])
+        raise delivery.DeliveryError("sms gateway answered 503")
+
+    monkeypatch.setattr(delivery, "_write_outbox", gateway_down)
+    assert deliver(app) == 0
+    monkeypatch.undo()
+    db.execute("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00Z'")
+    assert deliver(app) == 1
+    [first] = re.findall(r"http://localhost(/login/\S+)", tried[0])
+    [second] = _sent_paths(app, set())
+    parent = app.test_client()
+    assert parent.get(first).status_code == 400  # no link has that token any more
+    assert Auth(app, parent).use(second).status_code == 302
+
+
+def test_a_link_revoked_while_its_message_waits_is_never_sent(app, auth, client, db):
+    """Staff send an e-mail, then an SMS before the worker ran: the newer link replaced the e-mail's."""
+    auth.staff()
+    _staff_sends(client, "email")
+    _staff_sends(client, "sms")
+    assert deliver(app) == 1
+    assert [m["channel"] for m in (json.loads(f.read_text())
+                                   for f in Path(app.config["OUTBOX_DIR"]).glob("*.json"))] == ["sms"]
+    assert db.execute("SELECT channel, failed_at IS NOT NULL, last_error FROM outbox ORDER BY id").fetchall() == [
+        ("email", 1, "revoked"), ("sms", 0, None)]
+    page = client.get(f"/staff/families/{HOLM}/members").text
+    assert "Linket holdt op med at virke, før det blev sendt" in page
+
+
+def test_messages_waiting_with_a_link_in_their_text_are_given_up_by_the_upgrade(tmp_path):
+    """Their tokens are in the database and its WAL: the links stop working, the texts go."""
+    from portal.data.db import migrate
+
+    db = database_before(tmp_path / "old.db", "m017_outbox_link_id")
+    db["parents"].insert({"id": 1, "family_id": 1, "name": "Sara", "email": "s@example.dk",
+                          "created_at": "2026-01-01T00:00:00Z"})
+    link = {"subject_kind": "parent", "subject_id": 1, "created_at": "2026-01-01T00:00:00Z",
+            "expires_at": "2999-01-01T00:00:00Z"}
+    for number, (origin, channel) in enumerate((("sent", "email"), ("requested", "sms"), ("sent", "shown"),
+                                                ("notice", "sms"))):
+        db["sign_in_links"].insert({**link, "token_hash": f"hash{number}", "origin": origin, "channel": channel})
+    message = {"channel": "email", "recipient": "s@example.dk", "purpose": "sign_in_link", "family_id": 1,
+               "parent_id": 1, "created_at": "2026-01-01T00:00:00Z", "next_attempt_at": "2026-01-01T00:00:00Z",
+               "attempts": 0}
+    db["outbox"].insert({**message, "body": "http://localhost/login/secret"})
+    db["outbox"].insert({**message, "body": None, "sent_at": "2026-01-01T00:00:01Z"})
+    assert "m017_outbox_link_id" in migrate(db)
+    assert [row[0] is not None for row in db.execute("SELECT revoked_at FROM sign_in_links ORDER BY id")] == [
+        True, True, False, False]
+    assert db.execute("SELECT failed_at IS NOT NULL, last_error, body FROM outbox ORDER BY id").fetchall() == [
+        (1, "revoked", None), (0, None, None)]
+    assert "link_id" in db["outbox"].columns_dict

@@ -1,10 +1,11 @@
 """A parent who has no working link can ask for a new one."""
 import json
 import multiprocessing
+import re
 
 from portal import create_app
 
-from conftest import csrf_from, deliver
+from conftest import Auth, csrf_from, deliver
 
 
 def ask(client, contact, **environ):
@@ -106,3 +107,34 @@ def test_the_limit_holds_across_worker_processes(app):
     statuses = [s for r in results for s in r]
     assert statuses == [200] * 9
     assert len(outbox(app)) == 3
+
+
+def test_a_stranger_asking_for_a_parents_link_never_keeps_her_from_a_working_one(app, client, set_clock):
+    """A stranger asks for Sara's links again and again, from ever new addresses; whenever she asks
+    herself, the newest link in her inbox signs her in - whether or not her own request was sent."""
+    stranger = app.test_client()
+    inbox = lambda: [m for m in outbox(app) if m["to"] == "sara.holm@example.dk"]
+    for stranger_at, sara_at in ((0, 20), (30, 31), (50, 64)):
+        set_clock(stranger_at)
+        for n in range(5):
+            ask(stranger, "sara.holm@example.dk", environ_base={"REMOTE_ADDR": f"10.0.{stranger_at}.{n}"})
+        deliver(app)  # the worker sends within a second
+        set_clock(sara_at)
+        assert "Se din e-mail" in ask(client, "sara.holm@example.dk").text
+        newest = re.search(r"http://localhost(/login/\S+)", inbox()[-1]["text"]).group(1)
+        signed_in = Auth(app, client).use(newest)
+        assert signed_in.status_code == 302, (stranger_at, sara_at)
+        Auth(app, client).sign_out()
+
+
+def test_the_per_ip_limit_still_counts_a_whole_hour(app, client, set_clock):
+    """The per-address limit counts only a link's 15 minutes; that must not shorten the other limits."""
+    app.config["LINK_REQUESTS_PER_IP"] = 4
+    set_clock(0)
+    assert [ask(client, f"person{i}@example.dk").status_code for i in range(4)] == [200] * 4
+    set_clock(40)
+    other = app.test_client()
+    assert ask(other, "sara.holm@example.dk", environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code == 200
+    assert ask(client, "person9@example.dk").status_code == 429
+    set_clock(61)
+    assert ask(client, "person9@example.dk").status_code == 200

@@ -178,6 +178,14 @@ def test_sent_link_lifetime_never_exceeds_72_hours(tmp_path):
         assert links.lifetime("sent").total_seconds() == 72 * 3600
 
 
+def test_a_requested_link_never_lives_longer_than_the_hour_a_rate_limit_counts(tmp_path):
+    from portal import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "x.db"), "REQUESTED_LINK_MINUTES": 500})
+    with app.app_context():
+        assert links.lifetime("requested").total_seconds() == 3600
+
+
 def test_sign_in_events_are_audited(auth, client, db):
     path = auth.link()
     auth.use(path)

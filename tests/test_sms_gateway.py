@@ -7,9 +7,9 @@ import pytest
 
 from portal import create_app
 from portal.config import ConfigError
-from portal.sign_in import delivery
+from portal.sign_in import delivery, links
 
-from conftest import deliver
+from conftest import SARA, deliver
 
 KEY = "test-token-0123456789abcdef"
 
@@ -88,9 +88,9 @@ def gateway(app):
     server.server_close()
 
 
-def queue_one(app, url="http://localhost/login/abc"):
+def queue_one(app):
     with app.app_context():
-        return delivery.queue_link("sms", "+4520304050", url, 72 * 60)
+        return delivery.queue_link("sms", "+4520304050", links.reserve("parent", SARA, channel="sms"))
 
 
 def outbox_row(db):
@@ -104,7 +104,7 @@ def test_an_sms_goes_to_the_gateway_as_its_docs_describe(app, gateway, db):
     [sms] = gateway.requests
     assert sms["recipients"] == [{"msisdn": 4520304050}]
     assert sms["sender"] == "DemoKommune"
-    assert "http://localhost/login/abc" in sms["message"]
+    assert "http://localhost/login/" in sms["message"]
     assert outbox_row(db) == (1, 1, 0, None, 0)
 
 

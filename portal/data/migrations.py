@@ -793,3 +793,23 @@ def m016_plan_items_hidden_with_their_person(db):
            SELECT i.family_id, 'plan_item', i.id, hp.parent_id FROM plan_items i
            JOIN hidden_from_parents hp ON hp.item_kind = 'person' AND hp.item_id = i.responsible_person_id"""
     )
+
+
+@migrations()
+def m017_outbox_link_id(db):
+    """outbox.link_id: a sign-in message names its link; the worker makes the link's URL as it sends it.
+
+    Until now the message's text, link and all, waited in outbox.body, so the
+    database, its WAL and Litestream's copies held usable tokens. So every
+    unused link that went out that way (sent or asked for, by e-mail or SMS)
+    stops working now - a parent asks for a new one, or the coordinator sends
+    one - and a message of that kind still waiting is given up (its coordinator
+    sees that) with its text dropped. Notices' links were never stored.
+    """
+    db["outbox"].add_column("link_id", int)  # purpose sign_in_link: the sign_in_links row it carries
+    db.execute("UPDATE sign_in_links SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+               " WHERE used_at IS NULL AND revoked_at IS NULL"
+               " AND origin IN ('sent', 'requested') AND channel IN ('email', 'sms')")
+    db.execute("UPDATE outbox SET failed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), last_error = 'revoked',"
+               " body = NULL, claimed_until = NULL"
+               " WHERE purpose = 'sign_in_link' AND sent_at IS NULL AND failed_at IS NULL")

@@ -4,17 +4,24 @@ from datetime import timedelta
 from .clock import to_db_time, utcnow
 from .db import get_db, writing
 
+# The longest any limit counts: hits older than this count for no limit.
+LONGEST_WINDOW = timedelta(hours=1)
 
-def hit(bucket, limit, window=timedelta(hours=1)):
-    """Record one request in `bucket`; return False if it is over `limit` per `window`."""
+
+def hit(bucket, limit, window=LONGEST_WINDOW):
+    """Record one request in `bucket`; return False if `limit` requests came within the last `window`.
+
+    A refused request is not recorded: it does not count against later ones.
+    """
+    if window > LONGEST_WINDOW:
+        raise ValueError(f"a rate limit counts at most {LONGEST_WINDOW}")
     db = get_db()
     now = utcnow()
-    since = to_db_time(now - window)
     with writing(db):
-        # Forget every hit older than the window, not just this bucket's.
-        db.execute("DELETE FROM rate_limit_hits WHERE at < ?", [since])
+        # Forget every hit older than any window, not just this bucket's.
+        db.execute("DELETE FROM rate_limit_hits WHERE at <= ?", [to_db_time(now - LONGEST_WINDOW)])
         count = db.execute(
-            "SELECT count(*) FROM rate_limit_hits WHERE bucket = ? AND at >= ?", [bucket, since]
+            "SELECT count(*) FROM rate_limit_hits WHERE bucket = ? AND at > ?", [bucket, to_db_time(now - window)]
         ).fetchone()[0]
         if count >= limit:
             return False

@@ -6,8 +6,13 @@ is never lost when a process dies. Workers (`familieportal deliver`, and a
 thread in every web worker) claim one row at a time with a conditional UPDATE,
 so two workers never send the same message; a claim lapses if its worker is
 killed mid-send, and the message is tried again. Failures are retried with
-backoff; after the last try, or once the link in it has expired, the message
-is marked failed, which its family's coordinator sees.
+backoff; after the last try, or once the link in it has expired or was
+revoked, the message is marked failed, which its family's coordinator sees.
+
+A sign-in link's URL is made as its message is sent and lives only in
+memory: the outbox row names the link (outbox.link_id), so no usable token is
+ever written to the database or its WAL. Each try gives the link a new token
+(links.make_url); the one a failed try made stops working.
 
 Messages say who sent them and carry the link - never a child's name or
 anything about the case. In development both channels can write to an
@@ -28,8 +33,8 @@ from flask import current_app
 
 from ..data import access, clock
 from ..data.changes import notices
-from ..data.clock import now_text, to_db_time, utcnow
-from ..data.db import get_db, private_file, private_folder, read_one
+from ..data.clock import from_db_time, now_text, to_db_time, utcnow
+from ..data.db import get_db, private_file, private_folder, read_one, writing
 from ..data.reads import family as family_reads
 from . import links, notice_texts, sms_gateway
 from ..settings import municipality, retention_days
@@ -76,14 +81,22 @@ def _insert(now, **row):
     ).lastrowid
 
 
-def queue_link(channel, recipient, url, minutes, *, family_id=None, parent_id=None, staff_id=None):
-    """Queue a sign-in link for an e-mail address or a phone number; return the outbox id."""
+def queue_link(channel, recipient, link_id, *, family_id=None, parent_id=None, staff_id=None):
+    """Queue the message that carries a reserved sign-in link (links.reserve); return the outbox id.
+
+    The row holds which link to send, never its URL: the worker makes the URL
+    as it sends the message, so no token is ever written to the database.
+    The message is not worth sending after the link expires.
+    """
     _backend(channel)  # refuse an unknown channel or backend now, not in the worker
-    now = utcnow()
-    subject = f"Dit link til Familieportalen – {municipality().get('name', '')}".strip(" –")
-    return _insert(now, channel=channel, recipient=recipient, subject=subject, body=link_message(url, minutes),
-                   purpose="sign_in_link", family_id=family_id, parent_id=parent_id, staff_id=staff_id,
-                   expires_at=to_db_time(now + timedelta(minutes=minutes)))
+    expires_at = get_db().execute("SELECT expires_at FROM sign_in_links WHERE id = ?", [link_id]).fetchone()[0]
+    return _insert(utcnow(), channel=channel, recipient=recipient, subject=_link_subject(), purpose="sign_in_link",
+                   link_id=link_id, family_id=family_id, parent_id=parent_id, staff_id=staff_id,
+                   expires_at=expires_at)
+
+
+def _link_subject():
+    return f"Dit link til Familieportalen – {municipality().get('name', '')}".strip(" –")
 
 
 def case_closed_message(retention_days):
@@ -149,7 +162,11 @@ def queue_link_request(channel, contact, minutes, *, parent_id=None, family_id=N
 
 
 def _link_for_request(message):
-    """Turn a queued link request into the message that carries the link; None if there is none to send."""
+    """Turn a queued link request into a message that carries a new link; None if there is none to send.
+
+    The link works until the request expires (its lifetime counts from the
+    request) and replaces no other link.
+    """
     db = get_db()
     parent = family_reads.parent_who_may_sign_in(message["recipient"])[0] if message["parent_id"] else None
     if parent is None or parent["id"] != message["parent_id"]:
@@ -157,13 +174,29 @@ def _link_for_request(message):
         db.execute("UPDATE outbox SET failed_at = ?, last_error = 'no parent', recipient = '', claimed_until = NULL"
                    " WHERE id = ?", [now_text(), message["id"]])
         return None
-    minutes = current_app.config["REQUESTED_LINK_MINUTES"]
-    url = links.issue("parent", parent["id"], origin="requested", channel=message["channel"])
     recipient = parent["email"] if message["channel"] == "email" else parent["phone"]
-    subject = f"Dit link til Familieportalen – {municipality().get('name', '')}".strip(" –")
-    db.execute("UPDATE outbox SET purpose = 'sign_in_link', recipient = ?, subject = ?, body = ? WHERE id = ?",
-               [recipient, subject, link_message(url, minutes), message["id"]])
+    with writing(db):
+        link_id = links.reserve("parent", parent["id"], origin="requested", channel=message["channel"],
+                                expires_at=from_db_time(message["expires_at"]))
+        db.execute("UPDATE outbox SET purpose = 'sign_in_link', link_id = ?, recipient = ?, subject = ? WHERE id = ?",
+                   [link_id, recipient, _link_subject(), message["id"]])
     return read_one(db, "SELECT * FROM outbox WHERE id = ?", [message["id"]])
+
+
+def _message_with_link(message):
+    """The sign-in message as it is sent, with its link's URL made now (never stored); None if it is not to be sent."""
+    made = links.make_url(message["link_id"])
+    if made.problem == "used":
+        # A try that seemed to fail got through after all: the parent has used the link.
+        _sent(message)
+        return None
+    if made.problem:
+        # "revoked" without a revocation: the person may no longer sign in.
+        no_access = made.problem == "revoked" and not made.link["revoked_at"]
+        _give_up(message, "no parent" if no_access else made.problem)
+        return None
+    minutes = round((from_db_time(made.link["expires_at"]) - utcnow()).total_seconds() / 60)
+    return {**message, "body": link_message(made.url, max(minutes, 1))}
 
 
 def _notice_with_link(message):
@@ -235,6 +268,10 @@ def _try(message, worker):
         message = _link_for_request(message)
         if message is None:
             return 0
+    if message["purpose"] == "sign_in_link":
+        message = _message_with_link(message)
+        if message is None:
+            return 0
     if message["purpose"] in NOTICE_PURPOSES:
         if message["channel"] == "sms" and (morning := notices.quiet_until(clock.utcnow())):
             # A retry that falls in the night waits for the morning; it costs no attempt.
@@ -258,10 +295,14 @@ def _try(message, worker):
                  message["id"], worker],
             )
         return 0
-    # Sent: keep the record, drop the text (it carries a sign-in link).
-    db.execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, body = NULL, claimed_until = NULL"
-               " WHERE id = ?", [now_text(), message["id"]])
+    _sent(message)
     return 1
+
+
+def _sent(message):
+    """Keep the record of a sent message, not its text."""
+    get_db().execute("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, body = NULL, claimed_until = NULL"
+                     " WHERE id = ?", [now_text(), message["id"]])
 
 
 def _give_up(message, reason, attempts=None):

@@ -1,4 +1,4 @@
-"""Issue, check, use and revoke sign-in links."""
+"""Issue (or reserve, for a message that makes the URL as it is sent), check, use and revoke sign-in links."""
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -6,51 +6,73 @@ from flask import current_app
 
 from ..data import access, audit
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
-from ..data.db import get_db, writing
+from ..data.db import get_db, read_one, writing
 from .tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, verify
 
 PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in"}
 PATH = {"parent": "/login/", "staff": "/staff/login/"}
 MAX_LIFETIME = timedelta(hours=72)
-# Links of these origins replace only older unused links of the same origin.
-OWN_ORIGIN = ("requested", "notice", "reminder")
+# A link asked for lives at most as long as a rate limit counts (the per-address limit counts its lifetime).
+MAX_REQUESTED_LIFETIME = timedelta(hours=1)
+# Links of these origins replace only older unused links of the same origin; a link
+# a parent asked for replaces none (see reserve).
+OWN_ORIGIN = ("notice", "reminder")
 
 
 def lifetime(origin):
     config = current_app.config
     if origin == "requested":
-        return timedelta(minutes=config["REQUESTED_LINK_MINUTES"])
+        return min(timedelta(minutes=config["REQUESTED_LINK_MINUTES"]), MAX_REQUESTED_LIFETIME)
     return min(timedelta(hours=config["SENT_LINK_HOURS"]), MAX_LIFETIME)
 
 
 def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by_staff_id=None, landing=None):
-    """Create a link for a parent or staff member and return its full URL.
+    """Create a link for a parent or staff member and return its full URL (to show it, or to send it now)."""
+    link_id = reserve(subject_kind, subject_id, origin=origin, channel=channel,
+                      issued_by_staff_id=issued_by_staff_id, landing=landing)
+    return _new_token(link_id, subject_kind)
 
-    A link sent by staff replaces the person's older unused links. A link
-    asked for (by anyone who knows the address), or sent with a notice or reminder,
-    replaces only older links of its own origin: neither an anonymous request
-    nor a notice takes away a link staff sent. `landing` ("meeting:12") is
-    where the person lands after signing in.
+
+def reserve(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by_staff_id=None, landing=None,
+            expires_at=None):
+    """Create a link that no token opens yet and return its id; make_url gives it one when it is sent.
+
+    So a link waiting in the outbox is only a row saying whose it is, who
+    sent it and until when it works: neither the database nor its WAL (which
+    Litestream copies off the machine) ever holds a token. Its lifetime counts
+    from now (when staff asked), or ends at `expires_at` (a parent's request: when
+    the request expires), never later than its origin's lifetime from now.
+
+    A link sent by staff replaces the person's older unused links at once. A
+    notice's or reminder's link replaces only older links of its own origin. A
+    link asked for (by anyone who knows the address) replaces none: it just
+    expires, so a stranger's requests never take away a link the parent has,
+    nor one staff sent. `landing` ("meeting:12") is where the person lands
+    after signing in.
     """
     db = get_db()
-    random_id = new_random_id()
     now = utcnow()
+    ends = now + lifetime(origin)
+    if expires_at is not None:
+        ends = min(ends, expires_at)
     with writing(db):
-        db.execute(
-            "UPDATE sign_in_links SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ?"
-            " AND used_at IS NULL AND revoked_at IS NULL" + (" AND origin = ?" if origin in OWN_ORIGIN else ""),
-            [to_db_time(now), subject_kind, subject_id, *([origin] if origin in OWN_ORIGIN else [])],
-        )
+        if origin != "requested":
+            db.execute(
+                "UPDATE sign_in_links SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ?"
+                " AND used_at IS NULL AND revoked_at IS NULL" + (" AND origin = ?" if origin in OWN_ORIGIN else ""),
+                [to_db_time(now), subject_kind, subject_id, *([origin] if origin in OWN_ORIGIN else [])],
+            )
         link_id = db["sign_in_links"].insert(
             {
-                "token_hash": hash_id(random_id),
+                # The hash of a random id nobody keeps: no token opens the link until make_url.
+                "token_hash": hash_id(new_random_id()),
                 "subject_kind": subject_kind,
                 "subject_id": subject_id,
                 "origin": origin,
                 "channel": channel,
                 "issued_by_staff_id": issued_by_staff_id,
                 "created_at": to_db_time(now),
-                "expires_at": to_db_time(now + lifetime(origin)),
+                "expires_at": to_db_time(ends),
                 "landing": landing,
             }
         ).last_pk
@@ -64,8 +86,38 @@ def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by
         origin=origin,
         channel=channel,
     )
-    base = current_app.config["BASE_URL"]
-    return f"{base}{PATH[subject_kind]}{sign(PURPOSE[subject_kind], random_id)}"
+    return link_id
+
+
+def make_url(link_id):
+    """Give a link a new token and return Check(None, link, url) - the URL lives only in memory, to be sent.
+
+    A link that is used, revoked or expired, or whose person may no longer
+    sign in, gets no token: Check(problem, link). A message tried again gets a
+    new token, and the one a failed try made stops working.
+    """
+    link = read_one(get_db(), "SELECT * FROM sign_in_links WHERE id = ?", [link_id])
+    if link is None:
+        return Check("invalid")
+    if not _may_sign_in(link["subject_kind"], link["subject_id"]):
+        return Check("revoked", link)
+    url = _new_token(link_id, link["subject_kind"])
+    if url is None:
+        return Check("used" if link["used_at"] else "revoked" if link["revoked_at"] else "expired", link)
+    return Check(None, link, url)
+
+
+def _new_token(link_id, subject_kind):
+    """Store the hash of a new random id for a usable link and return its URL; None if the link is not usable."""
+    random_id = new_random_id()
+    given = get_db().execute(
+        "UPDATE sign_in_links SET token_hash = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL"
+        " AND expires_at > ?",
+        [hash_id(random_id), link_id, now_text()],
+    ).rowcount
+    if given != 1:
+        return None
+    return f"{current_app.config['BASE_URL']}{PATH[subject_kind]}{sign(PURPOSE[subject_kind], random_id)}"
 
 
 @dataclass
@@ -74,6 +126,7 @@ class Check:
 
     problem: str | None  # None | invalid | expired | used | revoked
     link: dict | None = None
+    url: str | None = None  # from make_url: the link's URL, never stored
 
 
 def check(subject_kind, token):

@@ -109,22 +109,27 @@ def request_link():
 
 
 def _answer_link_request(parent, channel, contact):
-    """Queue a link if we know the address and its hourly limit allows; never tell which happened.
+    """Queue a link if we know the address and its limit allows; never tell which happened.
 
-    Over the limit for one address, nothing is sent and the page looks the
-    same: a stranger cannot lock a parent out with a 429, and a link staff
+    The limit per address counts the requests within one requested link's
+    lifetime, and a requested link replaces no other link. So whenever the
+    limit says no, a link sent within that time is still valid in the
+    parent's inbox: a stranger's requests can fill her inbox (at most the
+    limit per lifetime), never keep her from a working link. The page looks
+    the same either way, with no 429 a stranger could cause, and a link staff
     sent stays valid whatever strangers ask for.
     """
     config = current_app.config
     if not ratelimit.hit(f"ip:{request.remote_addr}", config["LINK_REQUESTS_PER_IP"]):
         abort(429)
     identifier = contact.lower() if channel == "email" else normalise_phone(contact)
-    if not ratelimit.hit(f"id:{identifier}", config["LINK_REQUESTS_PER_IDENTIFIER"]):
+    lifetime = links.lifetime("requested")
+    if not ratelimit.hit(f"id:{identifier}", config["LINK_REQUESTS_PER_IDENTIFIER"], window=lifetime):
         audit.record("sign_in.link_request_limited", actor_kind="anonymous", channel=channel,
                      family_id=parent["family_id"] if parent else None)
         return
     # Known or not, the same row: the outbox worker issues the link, or drops the request.
-    delivery.queue_link_request(channel, identifier, config["REQUESTED_LINK_MINUTES"],
+    delivery.queue_link_request(channel, identifier, int(lifetime.total_seconds() // 60),
                                 parent_id=parent["id"] if parent else None,
                                 family_id=parent["family_id"] if parent else None)
 

@@ -1,6 +1,6 @@
 """The family itself: its name, parents (custody, protected address, sign-in) and children."""
 import segno
-from flask import abort, current_app, g, render_template, request
+from flask import abort, g, render_template, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -10,6 +10,7 @@ from . import family_bp
 from .caseload import FamilyForm
 from .common import actor, family_url, form_page, found
 from ..data.changes import families as family_changes
+from ..data.db import get_db, writing
 from ..data.reads import closed, family, notices
 from ..sign_in import delivery, links
 from ..web.forms import NumberField, VersionedForm, YesNoUnknownField
@@ -155,10 +156,12 @@ def send_link(family_id, parent_id):
     recipient = parent["email"] if channel == "email" else parent["phone"] if channel == "sms" else None
     if channel != "shown" and not recipient:
         return members(family_id, status=400, sent="missing")
-    url = links.issue("parent", parent_id, origin="sent", channel=channel, issued_by_staff_id=g.user_id)
     if channel == "shown":
         # Shown on screen, e.g. at a meeting: the parent scans it with their phone.
+        url = links.issue("parent", parent_id, origin="sent", channel=channel, issued_by_staff_id=g.user_id)
         return members(family_id, shown_url=url, shown_qr=qr_svg(url), shown_for=parent["name"])
-    delivery.queue_link(channel, recipient, url, current_app.config["SENT_LINK_HOURS"] * 60, family_id=family_id,
-                        parent_id=parent_id)
+    # The link and its message in one transaction; the worker makes its URL as it sends it.
+    with writing(get_db()):
+        link_id = links.reserve("parent", parent_id, origin="sent", channel=channel, issued_by_staff_id=g.user_id)
+        delivery.queue_link(channel, recipient, link_id, family_id=family_id, parent_id=parent_id)
     return members(family_id, sent=channel)
