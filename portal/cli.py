@@ -10,6 +10,7 @@ from . import demo
 from .data.changes import SYSTEM, Invalid
 from .data.changes import staff as staff_changes
 from .sign_in import delivery, links
+from .data import serving
 from .data.db import get_db, migrate, writing
 from .data.contact import normalise_phone
 
@@ -91,6 +92,7 @@ def deliver_command(once, interval):
     """Make the parents' notices and send queued e-mails and SMS (each web worker also does this in a thread)."""
     import time
 
+    serving.hold(current_app.config["DATABASE"], log=click.echo)
     while True:
         sent = delivery.work()
         if once:
@@ -129,15 +131,17 @@ def backup_command(target):
 @click.option("--yes", is_flag=True, help="Do not ask; the portal must be stopped.")
 @with_appcontext
 def restore_command(source, yes):
-    """Replace the database with the backup SOURCE. Stop the portal first."""
+    """Replace the database with the backup SOURCE. Stop the portal first: it refuses while the portal runs."""
     from .data.backup import BackupError, restore
 
     database = current_app.config["DATABASE"]
-    if not yes:
-        click.confirm(f"Replace {database} with {source}? Everything written after the backup is lost", abort=True)
     try:
+        with serving.alone(database):  # say so now, not after the question
+            pass
+        if not yes:
+            click.confirm(f"Replace {database} with {source}? Everything written after the backup is lost", abort=True)
         restore(source, database)
-    except BackupError as error:
+    except (BackupError, serving.PortalRunning) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {database} from {source}")
 
@@ -188,6 +192,7 @@ def retention_command():
     """
     from .data import retention
 
+    serving.hold(current_app.config["DATABASE"], log=click.echo)
     for line in retention.run().lines():
         click.echo(line)
 
@@ -215,6 +220,7 @@ def serve_command(host, port, print_links):
             click.echo(f"    {url}")
         click.echo("")
     get_db().conn.close()
+    serving.hold(app.config["DATABASE"], log=click.echo)
     delivery.start_worker(app)
     run_simple(host, port, app, threaded=True)
 

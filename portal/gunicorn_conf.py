@@ -31,12 +31,14 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
-    """Each worker also sends queued messages (claims keep two workers off the same one) and writes behind
-    session touches and what a page view leaves (data/behind.py)."""
-    from portal.data import behind
+    """Each worker holds the lock that keeps `familieportal restore` off the database while it runs (data/serving.py),
+    sends queued messages (claims keep two workers off the same one) and writes behind session touches and what a
+    page view leaves (data/behind.py)."""
+    from portal.data import behind, serving
     from portal.sign_in.delivery import start_worker
     from portal.sign_in.sessions import touches
 
+    serving.hold(worker.wsgi.config["DATABASE"], log=worker.log.info)
     start_worker(worker.wsgi)
     touches.start(worker.wsgi)
     behind.views.start(worker.wsgi, behind.VIEWS_FLUSH_SECONDS)

@@ -1,13 +1,20 @@
-"""familieportal backup and restore: consistent under write load, atomic, and checked."""
+"""familieportal backup and restore: consistent under write load, atomic, checked, and never under a running portal."""
 import os
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
+from portal.data import serving
 from portal.data.backup import BackupError, backup, restore
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def writer(path, acknowledged, stop):
@@ -84,3 +91,63 @@ def test_a_backup_replaces_the_previous_one_atomically(app, tmp_path):
     target.write_bytes(b"yesterday")
     backup(app.config["DATABASE"], target)
     assert sqlite3.connect(target).execute("SELECT count(*) FROM families").fetchone()[0] == 3
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(what, app, tmp_path):
+    """Start the portal (gunicorn or `familieportal serve`) or `familieportal deliver` as a process; wait till it works."""
+    import urllib.request
+
+    from portal.sign_in import delivery
+
+    port = free_port()
+    outbox = tmp_path / "outbox"
+    env = {**os.environ, "FAMILIEPORTAL_DATABASE": app.config["DATABASE"], "FAMILIEPORTAL_OUTBOX_DIR": str(outbox),
+           "FAMILIEPORTAL_BIND": f"127.0.0.1:{port}", "FAMILIEPORTAL_WORKERS": "1", "FAMILIEPORTAL_THREADS": "2"}
+    cli = [sys.executable, "-c", "from portal.cli import main; main()"]
+    command = {"gunicorn": [sys.executable, "-m", "gunicorn", "-c", "python:portal.gunicorn_conf", "portal:create_app()"],
+               "serve": [*cli, "serve", "--port", str(port)],
+               "deliver": [*cli, "deliver"]}[what]
+    with app.app_context():  # every one of them sends what is queued: a sent message says it is at work
+        delivery.queue_link("email", "someone@example.dk", "http://localhost/login/x", 15)
+    log = open(tmp_path / f"{what}.log", "w+")
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if what == "deliver" or urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5).status == 200:
+                if outbox.exists() and any(outbox.iterdir()):
+                    return process, log
+        except OSError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    pytest.fail(f"{what} did not start: " + (tmp_path / f"{what}.log").read_text())
+
+
+@pytest.mark.parametrize("what", ["gunicorn", "serve", "deliver"])
+def test_restore_refuses_while_the_portal_runs_and_works_once_it_is_stopped(app, runner, tmp_path, what):
+    database = app.config["DATABASE"]
+    backup(database, tmp_path / "before.db")
+    live = sqlite3.connect(database, isolation_level=None)
+    live.execute("DELETE FROM goal_scores")  # written after the backup
+    process, log = start(what, app, tmp_path)
+    try:
+        refused = runner.invoke(args=["restore", "--yes", str(tmp_path / "before.db")])
+        assert refused.exit_code == 1
+        assert "The portal is running" in refused.output and "Stop the portal" in refused.output
+        assert live.execute("SELECT count(*) FROM goal_scores").fetchone()[0] == 0
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        log.close()
+    restored = runner.invoke(args=["restore", "--yes", str(tmp_path / "before.db")])
+    assert restored.exit_code == 0, restored.output
+    assert live.execute("SELECT count(*) FROM goal_scores").fetchone()[0] == 3

@@ -786,6 +786,40 @@ def test_two_coordinators_edit_one_meeting_and_the_second_chooses_between_both_v
     parent.done()
 
 
+# 10. A case closed by mistake, and opened again.
+
+
+def test_a_case_closes_only_with_the_familys_name_typed_and_a_mistake_is_undone(live_server, browser, checker):
+    given_family(live_server, "Familien Bruun", "Lise Bruun", "lise.bruun@example.dk")
+    desk = Desk(browser, live_server, checker, METTE_EMAIL)
+    desk.open_family("Familien Bruun")
+    desk.section("Familien")
+    desk.click("Luk sagen")
+    desk.tick("Planen og forløbet er lagt over i kommunens sagssystem")
+    desk.press("Luk sagen")  # a tick and a press are not enough
+    assert "Skriv familiens navn, som det står her: Familien Bruun" in desk.errors()
+    desk.tick("Planen og forløbet er lagt over i kommunens sagssystem")
+    desk.fill("Familiens navn", "familien bruun")
+    desk.press("Luk sagen")
+    assert "Sagen er lukket. Forældrene har fået besked." in desk.main_text()
+    assert not desk.page.get_by_role("link", name="Familien Bruun", exact=True).is_visible()
+    desk.goto("/staff/closed/")
+    desk.check()
+    assert "Familien Bruun" in desk.main_text()
+    desk.page.get_by_role("link", name="Genåbn Familien Bruun").click()
+    desk.check()
+    assert "Forældrene kan logge ind igen, hvis de kunne før." in desk.main_text()
+    desk.press("Genåbn sagen")
+    assert "Sagen er åbnet igen. Forældrene får besked." in desk.main_text()
+    assert "Sagen blev lukket" not in desk.main_text()
+    desk.goto("/staff/")
+    assert desk.page.get_by_role("link", name="Familien Bruun", exact=True).is_visible()
+    desk.done()
+
+    phone = ParentPhone(browser, live_server, "lise.bruun@example.dk")  # she signs in as before
+    phone.done()
+
+
 def test_every_coordinator_page_of_the_demo_passes_axe_at_1280_and_360_px(live_server, browser, checker):
     """The pages the stories do not pass through: lists, forms and the admin's pages."""
     desk = Desk(browser, live_server, checker, ANNE_EMAIL)

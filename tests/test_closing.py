@@ -1,10 +1,18 @@
-"""A coordinator closes a family's case from its page, after a confirm step; admins see closed cases."""
-from portal import demo
+"""A coordinator closes a family's case after typing its name, may reopen it until it is deleted; closed cases are listed."""
+from datetime import time, timedelta, timezone
 
-from conftest import HOLM, Auth, csrf_from, deliver, main_part
+from portal import demo
+from portal.data import retention
+from portal.data.changes import notices
+from portal.data.clock import from_local, today, utcnow
+from portal.data.db import get_db
+
+from conftest import HOLM, SARA, THOMAS, Auth, csrf_from, deliver, main_part
 from test_request_link import ask, outbox
 
 CLOSE = f"/staff/families/{HOLM}/close"
+REOPEN = f"/staff/families/{HOLM}/reopen"
+CONFIRMED = {"handed_over": "y", "family_name": "Familien Holm"}
 
 
 def close_page(client):
@@ -33,18 +41,34 @@ def test_the_confirm_page_says_to_hand_the_case_over_first_and_when_it_is_delete
 
 def test_closing_needs_the_handover_ticked(auth, client, db):
     auth.staff()
-    refused = post_close(client)
+    refused = post_close(client, family_name="Familien Holm")
     assert refused.status_code == 400
     assert "Læg planen og forløbet over i sagssystemet først" in refused.text
     assert db["families"].get(HOLM)["closed_at"] is None
 
 
+def test_a_tick_and_a_press_do_not_close_a_case_without_the_familys_name_typed(app, auth, client, db):
+    # What a crawler or a slip of the hand does: tick every box, press the button.
+    auth.staff()
+    for typed in ({}, {"family_name": ""}, {"family_name": "Familien Yilmaz Andersen"}, {"family_name": "Holm"}):
+        refused = post_close(client, handed_over="y", **typed)
+        assert refused.status_code == 400, typed
+        assert "Skriv familiens navn, som det står her: Familien Holm" in refused.text
+        assert db["families"].get(HOLM)["closed_at"] is None
+    assert outbox(app) == []
+    assert 'autocomplete="off"' in close_page(client).text
+    closed = post_close(client, handed_over="y", family_name="  familien   HOLM ")  # case and spaces aside
+    assert closed.status_code == 302
+    assert db["families"].get(HOLM)["closed_at"] is not None
+
+
 def test_a_coordinator_closes_a_case_and_it_leaves_the_caseload(app, auth, client, db):
     auth.staff()
-    done = post_close(client, handed_over="y")
-    assert done.status_code == 302 and done.headers["Location"].endswith("/staff/")
-    caseload = client.get("/staff/")
-    assert "Sagen er lukket" in caseload.text and "Familien Holm" not in main_part(caseload.text).split("Sagen er lukket")[1]
+    done = post_close(client, **CONFIRMED)
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/staff/families/{HOLM}/members")
+    family_page = client.get(done.headers["Location"])
+    assert "Sagen er lukket. Forældrene har fået besked." in family_page.text and REOPEN in family_page.text
+    assert "Familien Holm" not in main_part(client.get("/staff/").text)
     assert db["families"].get(HOLM)["closed_at"] is not None
     messages = outbox(app)
     assert {m["to"] for m in messages} == {demo.PARENT_EMAIL, "thomas.holm@example.dk"}
@@ -53,7 +77,7 @@ def test_a_coordinator_closes_a_case_and_it_leaves_the_caseload(app, auth, clien
 
 def test_nothing_on_a_closed_familys_pages_can_be_changed(auth, client, db):
     auth.staff()
-    post_close(client, handed_over="y")
+    post_close(client, **CONFIRMED)
     members = client.get(f"/staff/families/{HOLM}/members")
     assert "Sagen blev lukket" in members.text and CLOSE not in members.text
     edit = client.get(f"/staff/families/{HOLM}/edit")
@@ -67,7 +91,7 @@ def test_nothing_on_a_closed_familys_pages_can_be_changed(auth, client, db):
 def test_a_parent_of_a_closed_case_asking_for_a_link_gets_the_neutral_answer_and_no_link(app, auth, client, db):
     staff_client = app.test_client()
     Auth(app, staff_client).staff()
-    post_close(staff_client, handed_over="y")
+    post_close(staff_client, **CONFIRMED)
     deliver(app)
     before = len(outbox(app))
     known = ask(client, demo.PARENT_EMAIL)
@@ -77,13 +101,96 @@ def test_a_parent_of_a_closed_case_asking_for_a_link_gets_the_neutral_answer_and
     assert db.execute("SELECT count(*) FROM sign_in_links WHERE origin = 'requested'").fetchone()[0] == 0
 
 
-def test_admins_see_closed_cases_with_the_day_each_is_deleted(app, auth, client):
+def test_staff_see_the_closed_cases_they_may_see_with_the_day_each_is_deleted(app, auth, client):
     auth.staff()
-    post_close(client, handed_over="y")
-    assert client.get("/staff/closed/").status_code == 404  # a coordinator: no such page
+    post_close(client, **CONFIRMED)
+    page = client.get("/staff/closed/")  # the coordinator: their own
+    assert page.status_code == 200
+    assert "Familien Holm" in page.text and "Slettes" in page.text and REOPEN in page.text
+    assert "/staff/closed/" in client.get("/staff/").text
     admin = app.test_client()
     Auth(app, admin).staff(demo.ADMIN_EMAIL)
-    page = admin.get("/staff/closed/")
+    assert "Familien Holm" in admin.get("/staff/closed/").text
+    other = app.test_client()
+    Auth(app, other).staff("peter.friis@demo-kommune.dk")
+    assert "Familien Holm" not in other.get("/staff/closed/").text
+    assert other.get(REOPEN).status_code == 404
+
+
+def reopen(client):
+    page = client.get(REOPEN)
     assert page.status_code == 200
-    assert "Familien Holm" in page.text and "Slettes" in page.text
-    assert "/staff/closed/" in admin.get("/staff/").text
+    version = page.text.split('name="version" value="')[1].split('"')[0]
+    return client.post(REOPEN, data={"csrf_token": csrf_from(page.text), "version": version})
+
+
+def test_a_closed_case_is_reopened_as_it_was_and_the_parents_are_told(app, auth, client, db):
+    auth.staff()
+    post_close(client, **CONFIRMED)
+    page = client.get(REOPEN)
+    assert "Forældrene kan logge ind igen" in main_part(page.text) and "<script" not in page.text
+    version = page.text.split('name="version" value="')[1].split('"')[0]
+    done = client.post(REOPEN, data={"csrf_token": csrf_from(page.text), "version": version})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/staff/families/{HOLM}/members")
+    family = db["families"].get(HOLM)
+    assert family["closed_at"] is None and family["active"] == 1
+    again = client.post(REOPEN, data={"csrf_token": csrf_from(page.text), "version": version})  # pressed twice
+    assert again.status_code == 302 and db["families"].get(HOLM)["version"] == family["version"]
+    assert "Sagen er åben." in client.get(REOPEN).text
+    assert "Familien Holm" in main_part(client.get("/staff/").text)  # on the caseload again
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'family.reopened' AND family_id = ?"
+                      " AND actor_kind = 'staff'", [HOLM]).fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM family_events WHERE kind = 'family.reopened' AND family_id = ?",
+                      [HOLM]).fetchone()[0] == 1
+    # The parents hear of it like any news: one notice each, with a fresh link.
+    noon_tomorrow = from_local(today() + timedelta(days=1), time(12)).astimezone(timezone.utc)
+    with app.app_context():
+        notices.collect()
+        notices.release(noon_tomorrow)
+    told = db.execute("SELECT parent_id, body FROM outbox WHERE family_id = ? AND purpose = 'notice' ORDER BY parent_id",
+                      [HOLM]).fetchall()
+    assert [parent for parent, _ in told] == [SARA, THOMAS]
+    assert all("Jeres sag i Familieportalen er åbnet igen" in body for _, body in told)
+    # A parent who could sign in before can again; retention no longer deletes the family.
+    parent = app.test_client()
+    Auth(app, parent).sign_in()
+    assert parent.get("/").status_code == 200
+    with app.app_context():
+        retention.run(utcnow() + timedelta(days=1000))
+    assert db["families"].count_where("id = ?", [HOLM]) == 1
+
+
+def test_a_family_that_was_inactive_when_closed_is_inactive_when_reopened(app, auth, client, db):
+    auth.staff()
+    members = client.get(f"/staff/families/{HOLM}/members").text
+    version = db["families"].get(HOLM)["version"]
+    client.post(f"/staff/families/{HOLM}/active", data={"csrf_token": csrf_from(members), "version": version,
+                                                         "active": "0"})
+    assert db["families"].get(HOLM)["active"] == 0
+    post_close(client, **CONFIRMED)
+    assert reopen(client).status_code == 302
+    family = db["families"].get(HOLM)
+    assert family["closed_at"] is None and family["active"] == 0
+
+
+def test_a_case_due_for_deletion_cannot_be_reopened(app, auth, client, db):
+    auth.staff()
+    post_close(client, **CONFIRMED)
+    version = db["families"].get(HOLM)["version"]
+    with app.app_context():
+        closed_at = from_local(today() - timedelta(days=91), time(12)).astimezone(timezone.utc)
+        get_db().execute("UPDATE families SET closed_at = ? WHERE id = ?", [closed_at.strftime("%Y-%m-%dT%H:%M:%SZ"), HOLM])
+    page = client.get(REOPEN)
+    assert "Slettefristen er gået" in page.text and 'name="version"' not in page.text
+    assert REOPEN not in client.get(f"/staff/families/{HOLM}/members").text
+    refused = client.post(REOPEN, data={"csrf_token": csrf_from(client.get("/staff/").text), "version": version})
+    assert refused.status_code == 400 and "Slettefristen er gået" in refused.text
+    assert db["families"].get(HOLM)["closed_at"] == closed_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_the_notice_of_a_reopened_case_says_so_even_with_other_news_in_it(app):
+    from portal.sign_in import notice_texts
+
+    with app.app_context():
+        _, body = notice_texts.notice("changes", ["meeting", "case", "plan"])
+    assert body.startswith("Jeres sag i Familieportalen er åbnet igen. I kan logge ind igen.\n")

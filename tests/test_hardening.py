@@ -2,7 +2,7 @@
 import os
 import stat
 
-from conftest import Auth, csrf_from, database_before, deliver
+from conftest import HOLM, SARA, THOMAS, Auth, csrf_from, database_before, deliver
 
 from portal.data.db import connect
 
@@ -241,3 +241,49 @@ def test_csrf_tokens_signed_without_the_zlib_attempt_work_as_before_and_forged_o
     auth.sign_in()
     forged = URLSafeTimedSerializer("another key" * 4, salt="wtf-csrf-token").dumps(raw)
     assert client.post("/logout", data={"csrf_token": forged}).status_code == 400
+
+
+PLAN_ITEM = {"what": "Lektiehjælp", "kind": "other", "responsible": "family", "status": "planned"}
+
+
+def test_a_choice_a_browser_cannot_send_is_refused_not_dropped_and_nothing_is_saved(auth, client, db):
+    # "Vis ikke indsatsen for" with a value that is no id: dropping it saved the item visible to everyone.
+    auth.staff()
+    path = f"/staff/families/{HOLM}/plan/new"
+    goal = db.execute("SELECT id FROM goals WHERE family_id = ? ORDER BY id", [HOLM]).fetchone()[0]
+    before = db["plan_items"].count
+    for odd in ({"hidden_from": f"{THOMAS}\x00"}, {"hidden_from": "abc"}, {"hidden_from": [str(SARA), "٢"]},
+                {"goal_id": [str(goal), "abc"]}):
+        refused = client.post(path, data={"csrf_token": csrf_from(client.get(path).text), **PLAN_ITEM, **odd})
+        assert refused.status_code == 400, odd
+        assert "står ikke på listen" in refused.text, odd
+        assert db["plan_items"].count == before
+    saved = client.post(path, data={"csrf_token": csrf_from(client.get(path).text), **PLAN_ITEM,
+                                    "hidden_from": str(THOMAS), "goal_id": str(goal)})
+    assert saved.status_code == 302
+    item = db.execute("SELECT max(id) FROM plan_items").fetchone()[0]
+    assert db.execute("SELECT parent_id FROM hidden_from_parents WHERE item_kind = 'plan_item' AND item_id = ?",
+                      [item]).fetchall() == [(THOMAS,)]
+
+
+def test_every_checkbox_and_id_field_refuses_what_is_not_among_its_choices(app):
+    from flask_wtf import FlaskForm
+
+    from portal.web.forms import CheckboxesField, IdChoiceField
+
+    class Form(FlaskForm):
+        participants = CheckboxesField("Hvem deltager")
+        responsible = IdChoiceField("Hvem har ansvaret")
+
+    def errors(data):
+        with app.test_request_context("/", method="POST", data=data):
+            form = Form(meta={"csrf": False})
+            form.participants.choices = [("parent:1", "Sara"), ("staff:2", "Mette")]
+            form.responsible.choices = [("", "Vælg"), ("family", "Familien"), (7, "Lars")]
+            form.validate()
+            return {name: bool(messages) for name, messages in form.errors.items()}
+
+    assert errors({"participants": ["parent:1", "staff:2"], "responsible": "family"}) == {}
+    assert errors({"participants": "staff:2", "responsible": "7"}) == {}
+    assert errors({"participants": ["parent:1", "parent:1\x00"], "responsible": "familie"}) == {
+        "participants": True, "responsible": True}

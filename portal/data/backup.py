@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from .db import private_folder
+from .serving import alone
 
 
 class BackupError(RuntimeError):
@@ -60,16 +61,19 @@ def check(path):
 
 
 def restore(source, database):
-    """Put a backup in place of the live database, through SQLite, so open connections see it whole.
+    """Put a backup in place of the database, through SQLite, so connections still open see it whole.
 
-    Stop the portal first: what was written after the backup is lost.
+    Refused (serving.PortalRunning) while the portal runs: every session and
+    every write since the backup would be gone without anyone noticing. A
+    portal started meanwhile waits until the restore is done.
     """
     check(source)
-    backup_connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    live = sqlite3.connect(database, timeout=30)
-    try:
-        backup_connection.backup(live)
-    finally:
-        backup_connection.close()
-        live.close()
-    check(database)
+    with alone(database):
+        backup_connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        live = sqlite3.connect(database, timeout=30)
+        try:
+            backup_connection.backup(live)
+        finally:
+            backup_connection.close()
+            live.close()
+        check(database)

@@ -17,16 +17,21 @@ TOPIC_LINES = {
     "people": "Der er nyt om dem, der hjælper jer, i Familieportalen.",
     "goal": "Der er nyt om jeres mål i Familieportalen.",
     "consent": "Der er nyt om et samtykke i Familieportalen.",
+    "case": "Jeres sag i Familieportalen er åbnet igen. I kan logge ind igen.",
 }
 GENERAL_LINE = "Der er nyt i Familieportalen."
 REMINDER_LINE = "Husk: Du har et møde i morgen. Se det, og svar om du kommer."
 # A summary's action points go into the plan: the summary says it all.
 COVERED_BY = {"plan": "summary"}
+# A reopened case covers every other news: the parents were told they could no longer sign in.
+COVERS_ALL = "case"
 
 
 def main_topics(topics):
     """The topics worth naming: a plan change that came with a summary is part of that summary."""
     topics = set(topics)
+    if COVERS_ALL in topics:
+        return [COVERS_ALL]
     return sorted(topic for topic in topics if COVERED_BY.get(topic) not in topics)
 
 

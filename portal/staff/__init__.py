@@ -26,7 +26,7 @@ def load_family():
     g.family = access.family_for_staff(request.view_args["family_id"])
     # The section of the family's pages this view belongs to: its module's name.
     g.section = current_app.view_functions[request.endpoint].__module__.rsplit(".", 1)[-1]
-    if g.family["closed_at"] and request.method == "POST":
+    if g.family["closed_at"] and request.method == "POST" and request.endpoint != "staff.family.reopen_family":
         # The changes refuse a closed case too (changes/_core.py); this answers with a page instead of a form.
         from .closing import closed_page
         return closed_page()

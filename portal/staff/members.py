@@ -33,6 +33,7 @@ def members(family_id, status=200, **shown):
         "staff/members.html", parents=family.parents(family_id), children=family.children(family_id),
         link_form=SendLinkForm(), active_form=ActiveForm(), messages=family.messages(family_id),
         deleted_at=closed.deleted_at(g.family["closed_at"]) if g.family["closed_at"] else None,
+        reopenable=bool(g.family["closed_at"]) and closed.reopenable(g.family["closed_at"]),
         notice_parents=notices.for_family(family_id), **shown,
     ), status
 

@@ -13,6 +13,7 @@ from flask import flash, redirect, request
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .i18n import N_
@@ -111,16 +112,38 @@ class ChoiceField(SelectField):
         super().__init__(*args, **kwargs)
 
 
+# What a browser cannot send but a crafted request can ("1\x00", "abc", a select sent twice): refused, never dropped,
+# so a value that did not arrive cannot quietly become "nobody" (a meeting hidden from no one).
+NOT_ON_THE_LIST = N_("Det, du valgte, står ikke på listen. Vælg igen.")
+
+
+def _is_id(value):
+    return re.fullmatch(r"[0-9]{1,18}", value) is not None  # ASCII digits only
+
+
 class IdChoiceField(ChoiceField):
-    """A select of database ids, "" for none; "family" passes through for who-is-responsible."""
+    """A select of database ids, "" for none; a word passes only when it is a choice ("family" for who-is-responsible).
+
+    Whether an id belongs to the family is for the rules to say; anything that is not an id is refused here.
+    """
 
     def process_formdata(self, valuelist):
         value = valuelist[0] if valuelist else ""
-        self.data = int(value) if re.fullmatch(r"[0-9]{1,18}", value or "") else (value or None)
+        self.data = int(value) if _is_id(value) else (value or None)
+        if len(valuelist) > 1:
+            raise ValueError(_(NOT_ON_THE_LIST))
+
+    def pre_validate(self, form):
+        if isinstance(self.data, str) and self.data not in {_key(value) for value, _label in choice_pairs(self)}:
+            raise ValidationError(_(NOT_ON_THE_LIST))
 
 
 class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (a fieldset), e.g. participants."""
+    """Several choices as checkboxes (a fieldset), e.g. participants.
+
+    With ids=True every value must be an id (the rules say whether it is one of the family's);
+    without, one of the choices. Anything else is refused, never dropped.
+    """
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -132,9 +155,16 @@ class CheckboxesField(SelectMultipleField):
 
     def process_formdata(self, valuelist):
         if self.ids:
-            self.data = [int(v) for v in valuelist if re.fullmatch(r"[0-9]{1,18}", v)]
+            self.data = [int(v) for v in valuelist if _is_id(v)]
+            if len(self.data) != len(valuelist):
+                raise ValueError(_(NOT_ON_THE_LIST))
         else:
             self.data = list(valuelist)
+
+    def pre_validate(self, form):
+        if not self.ids and self.choices is not None and not (
+                {_key(value) for value in self.data or []} <= {_key(value) for value, _label in choice_pairs(self)}):
+            raise ValidationError(_(NOT_ON_THE_LIST))
 
 
 class YesNoUnknownField(SelectField):

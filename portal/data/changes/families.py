@@ -1,9 +1,11 @@
 """Start a family, and keep its parents and children up to date."""
-from ._core import Conflict, NotFound, Rules, change, changed_fields, is_closed, record, row_in_family, update_row
+from ._core import Conflict, Invalid, NotFound, Rules, change, changed_fields, is_closed, record, row_in_family, update_row
 from ..clock import now_text, today
 from ..db import get_db
+from ..reads.closed import reopenable
 from ...sign_in import delivery, links, sessions
 from ...web.i18n import N_
+from ...web.i18n import gettext as _
 
 
 def _check_family(values):
@@ -47,30 +49,61 @@ def set_family_active(actor, family_id, version, active):
            item_kind="family", item_id=family_id)
 
 
+def _family(family_id):
+    db = get_db()
+    if not db["families"].count_where("id = ?", [family_id]):
+        raise NotFound("families")
+    return db["families"].get(family_id)
+
+
 @change
 def close_family(actor, family_id, version):
     """Close the family's case: parents lose access at once and get a last notice; the caseload lets go of it.
 
     The family's data stays until `familieportal retention` deletes it, once
-    the retention period (content/settings.yml) has passed. A closed case is
-    never opened again, and nothing about it changes meanwhile.
+    the retention period (content/settings.yml) has passed. Nothing about it
+    changes meanwhile; until then a mistaken close can be undone (reopen_family).
     """
-    db = get_db()
-    family = db["families"].get(family_id) if db["families"].count_where("id = ?", [family_id]) else None
-    if family is None:
-        raise NotFound("families")
+    family = _family(family_id)
     if is_closed(family_id):
         raise Conflict(family)
     # Recorded before the row says closed: record() refuses a closed family.
-    record(actor, "family.closed", family_id, item_kind="family", item_id=family_id)
+    # was_active: a reopened family is active again only if it was before.
+    record(actor, "family.closed", family_id, item_kind="family", item_id=family_id, was_active=family["active"])
     update_row("families", family_id, version, {"active": 0, "closed_at": now_text()})
-    parents = db.execute("SELECT id, email, phone, can_sign_in, active FROM parents WHERE family_id = ?",
+    parents = get_db().execute("SELECT id, email, phone, can_sign_in, active FROM parents WHERE family_id = ?",
                          [family_id]).fetchall()
     for parent_id, email, phone, can_sign_in, active in parents:
         _end_access(parent_id)
         if can_sign_in and active and (email or phone):
             delivery.queue_case_closed("email" if email else "sms", email or phone, family_id=family_id,
                                        parent_id=parent_id)
+
+
+TOO_LATE_TO_REOPEN = N_("Slettefristen er gået, så sagen kan ikke åbnes igen. Familieportalen sletter den ved næste kørsel.")
+
+
+@change
+def reopen_family(actor, family_id, version):
+    """Undo a close until the retention period ends: the family is as it was, and retention leaves it alone.
+
+    Its parents may sign in again if they could before (the links and sessions
+    the close ended stay ended) and hear of it through a notice, like any news
+    (the event's topic in notices.TOPICS).
+    """
+    family = _family(family_id)
+    if not is_closed(family_id):
+        raise Conflict(family)
+    if not reopenable(family["closed_at"]):
+        raise Invalid({"family": _(TOO_LATE_TO_REOPEN)})
+    closing = get_db().execute(
+        "SELECT json_extract(detail, '$.was_active') FROM family_events WHERE family_id = ? AND kind = 'family.closed'"
+        " ORDER BY id DESC LIMIT 1", [family_id]).fetchone()
+    # A close recorded before was_active was: inactive, the safe side (the coordinator takes it up again).
+    was_active = closing[0] if closing and closing[0] is not None else 0
+    update_row("families", family_id, version, {"active": was_active, "closed_at": None})
+    # After the row says open: record() refuses a closed family.
+    record(actor, "family.reopened", family_id, item_kind="family", item_id=family_id, for_family=True)
 
 
 def _end_access(parent_id):

@@ -45,6 +45,7 @@ TOPICS = {
     "goal.added": "goal", "goal.changed": "goal", "goal.scored": "goal", "goal.status_changed": "goal",
     "goal.commented": "goal",
     "consent.recorded": "consent", "consent.withdrawn": "consent",
+    "family.reopened": "case",
 }
 
 

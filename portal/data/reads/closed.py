@@ -1,7 +1,7 @@
-"""Closed cases: when each was closed and when `familieportal retention` deletes it."""
+"""Closed cases: when each was closed, until when it may be reopened and when `familieportal retention` deletes it."""
 from datetime import timedelta
 
-from .. import access
+from .. import access, clock
 from ..clock import from_db_time, to_db_time, today_text
 from ..db import get_db
 from ...settings import retention_days
@@ -10,6 +10,11 @@ from ...settings import retention_days
 def deleted_at(closed_at):
     """When a family closed at `closed_at` (UTC text) is deleted: the first daily run after this moment."""
     return to_db_time(from_db_time(closed_at) + timedelta(days=retention_days()))
+
+
+def reopenable(closed_at, now=None):
+    """A closed case may be opened again until the moment it is due for deletion."""
+    return (now or clock.utcnow()) < from_db_time(deleted_at(closed_at))
 
 
 def closed_families(staff_id):
@@ -22,4 +27,5 @@ def closed_families(staff_id):
     ))
     for row in rows:
         row["deleted_at"] = deleted_at(row["closed_at"])
+        row["reopenable"] = reopenable(row["closed_at"])
     return rows
