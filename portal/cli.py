@@ -13,6 +13,7 @@ from .sign_in import delivery, links
 from .data import serving
 from .data.db import get_db, migrate, writing
 from .data.contact import normalise_phone
+from .data.vocabulary import STAFF_ROLES
 
 
 def main():
@@ -154,7 +155,7 @@ def staff_group():
 @staff_group.command("add")
 @click.option("--name", required=True, help="Full name.")
 @click.option("--email", required=True, help="E-mail address: sign-in links go here.")
-@click.option("--role", type=click.Choice(["coordinator", "admin"]), default="coordinator", show_default=True)
+@click.option("--role", type=click.Choice(list(STAFF_ROLES)), default="coordinator", show_default=True)
 @click.option("--title", default=None, help="Job title, e.g. Familiekoordinator.")
 @click.option("--department", default=None, help="Department, e.g. Børn og Familie.")
 @click.option("--phone", default=None, help="Phone number parents may call.")

@@ -106,6 +106,44 @@ def test_a_parent_cannot_flood_the_family_with_goals_and_agenda_points(app, auth
                                        "for_whom": "family"}).status_code == 302
 
 
+def test_a_parent_adds_30_goals_and_agenda_points_an_hour_by_default_and_not_31(app, auth, client, db):
+    db.execute("DELETE FROM rate_limit_hits")  # what the demo loader wrote as Sara
+    auth.sign_in()
+    token = csrf_from(client.get("/goals").text)
+    for number in range(15):
+        assert client.post("/goals", data={"csrf_token": token, "text": f"Mål {number}",
+                                           "for_whom": "family"}).status_code == 302
+        assert client.post("/meetings/2/agenda", data={"csrf_token": token, "text": f"Punkt {number}"}).status_code == 302
+    refused = client.post("/goals", data={"csrf_token": token, "text": "Mål 31", "for_whom": "family"})
+    assert refused.status_code == 400 and "Du har skrevet meget på kort tid" in refused.text
+
+
+def test_the_write_limit_counts_a_whole_hour(app, auth, client, db, monkeypatch):
+    """Writes at minute 0 and minute 59 both count; at minute 61 the first no longer does."""
+    from datetime import timedelta
+
+    from portal.data import ratelimit
+
+    db.execute("DELETE FROM rate_limit_hits")
+    app.config["PARENT_WRITES_PER_HOUR"] = 2
+    auth.sign_in()
+    token = csrf_from(client.get("/goals").text)
+    # Only the limiter's clock moves: the session keeps real time, so Sara stays signed in.
+    start, minutes = ratelimit.utcnow(), [0]
+    monkeypatch.setattr(ratelimit, "utcnow", lambda: start + timedelta(minutes=minutes[0]))
+
+    def add_goal_at(minute):
+        minutes[0] = minute
+        return client.post("/goals", data={"csrf_token": token, "text": f"Mål kl. {minute}", "for_whom": "family"})
+
+    assert add_goal_at(0).status_code == 302
+    assert add_goal_at(59).status_code == 302
+    refused = add_goal_at(59.5)
+    assert refused.status_code == 400 and "Du har skrevet meget på kort tid" in refused.text
+    assert add_goal_at(61).status_code == 302  # the write at minute 0 is over an hour ago
+    assert add_goal_at(61.5).status_code == 400  # those at minute 59 and 61 still count
+
+
 def test_refused_writes_do_not_use_up_the_limit(app, auth, client, db):
     db.execute("DELETE FROM rate_limit_hits")
     app.config["PARENT_WRITES_PER_HOUR"] = 2

@@ -248,6 +248,24 @@ def test_the_day_before_a_meeting_each_parent_taking_part_gets_one_reminder(ctx,
     assert reminders[0]["body"].startswith("Husk: Du har et møde i morgen.")
 
 
+def test_a_draft_meeting_gets_no_reminder_until_it_is_published(ctx, at):
+    at(9)
+    draft = meetings.create_meeting(METTE_ACTS, HOLM, kind="conversation", starts_at=_at(1, 13), ends_at=_at(1, 14),
+                                    place="Rådhuset", participants=[f"parent:{SARA}", f"parent:{THOMAS}"])
+    assert notices.step(at(10)) == 0  # the worker's round at the hour reminders are made
+    notices.release(at(10, 1))
+    assert ctx.execute("SELECT count(*) FROM notices WHERE kind = 'reminder'").fetchone()[0] == 0
+    assert [row for row in queued(ctx) if row["purpose"] == "reminder"] == []
+    meeting = ctx["meetings"].get(draft)
+    meetings.update_meeting(METTE_ACTS, HOLM, draft, meeting["version"], publish=True, kind=meeting["kind"],
+                            starts_at=_at(1, 13), ends_at=_at(1, 14), place=meeting["place"],
+                            participants=[f"parent:{SARA}", f"parent:{THOMAS}"])
+    notices.step(at(10, 5))
+    notices.release(at(10, 5))
+    reminders = [row for row in queued(ctx) if row["purpose"] == "reminder"]
+    assert sorted(row["parent_id"] for row in reminders) == [SARA, THOMAS]
+
+
 def test_a_moved_meeting_gets_a_new_reminder_and_a_cancelled_one_none(ctx, at):
     at(9)
     move(NEXT_NETWORK, 1, 13)

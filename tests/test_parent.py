@@ -141,6 +141,44 @@ def test_a_parent_cannot_open_another_familys_meeting(auth, client):
             assert "Siden findes ikke" in response.text
 
 
+def test_a_parent_sees_a_summary_and_its_action_points_only_once_it_is_published(app, auth, client):
+    auth.staff()
+    summary_path = f"/staff/families/1/meetings/{FOLLOW_UP}/summary"
+    client.post(summary_path, data={"csrf_token": csrf_from(client.get(summary_path).text), "version": "",
+                                    "going_well": "Emil cykler selv i skole nu."})
+    token = csrf_from(client.get(summary_path).text)
+    client.post(f"/staff/families/1/meetings/{FOLLOW_UP}/action-points",
+                data={"csrf_token": token, "what": "Ring til svømmeklubben", "responsible": "family"})
+    staff_page = client.get(summary_path).text
+    assert "Emil cykler selv i skole nu." in staff_page and "Ring til svømmeklubben" in staff_page
+    parent = app.test_client()
+    Auth(app, parent).sign_in()
+    draft = main_part(parent.get(f"/meetings/{FOLLOW_UP}").text)
+    assert "Referat fra mødet" not in draft
+    assert "Emil cykler selv i skole nu." not in draft and "Ring til svømmeklubben" not in draft
+    page = client.get(summary_path).text
+    client.post(summary_path, data={"csrf_token": csrf_from(page), "version": re.search(
+        r'name="version" value="(\d+)"', page).group(1), "going_well": "Emil cykler selv i skole nu.",
+        "publish": "1"})
+    published = main_part(parent.get(f"/meetings/{FOLLOW_UP}").text)
+    assert "Emil cykler selv i skole nu." in published and "Ring til svømmeklubben" in published
+
+
+def test_a_parents_own_additions_are_not_news_to_them_but_to_the_other_parent(app, auth, client):
+    auth.sign_in()
+    token = csrf_from(client.get("/").text)
+    assert client.post("/goals", data={"csrf_token": token, "text": "Vi spiser aftensmad sammen",
+                                       "for_whom": "family"}).status_code == 302
+    assert client.post(f"/meetings/{NEXT_NETWORK}/agenda",
+                       data={"csrf_token": token, "text": "Skolevejen"}).status_code == 302
+    thomas = app.test_client()
+    Auth(app, thomas).sign_in("thomas.holm@example.dk")
+    news = main_part(thomas.get("/").text).split('id="nyt"')[1]
+    assert "Nyt mål fra Sara Holm" in news and "Sara Holm har sat et punkt på mødet" in news
+    own = main_part(client.get("/").text).split('id="nyt"')[1]
+    assert "Sara Holm" not in own
+
+
 def test_a_parent_can_put_a_meeting_in_their_calendar(auth, client):
     auth.sign_in()
     response = client.get(f"/meetings/{NEXT_NETWORK}/calendar.ics")

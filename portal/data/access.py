@@ -142,8 +142,13 @@ def current_staff():
     return g.staff
 
 
+def is_admin_role(role):
+    """Whether a staff role is the admin's: who sees every family and manages staff accounts."""
+    return role == "admin"
+
+
 def is_admin():
-    return current_staff()["role"] == "admin"
+    return is_admin_role(current_staff()["role"])
 
 
 def require_admin():

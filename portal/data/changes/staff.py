@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from ._core import Invalid, Rules, change, changed_fields, iso, record, update_row
+from .. import access
 from ..clock import now_text, today
 from ..db import get_db
 from ..vocabulary import STAFF_ROLES
@@ -52,7 +53,8 @@ def add_staff(actor, **values):
 def update_staff(actor, staff_id, version, **values):
     before = get_db()["staff"].get(staff_id)
     checked = _check(values, staff_id)
-    if actor.kind == "staff" and actor.id == staff_id and checked["role"] != "admin" and before["role"] == "admin":
+    if (actor.kind == "staff" and actor.id == staff_id and access.is_admin_role(before["role"])
+            and not access.is_admin_role(checked["role"])):
         raise Invalid({"role": _("Du kan ikke fjerne din egen administratorrolle.")})
     update_row("staff", staff_id, version, checked)
     if before["email"].lower() != checked["email"].lower():
