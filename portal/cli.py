@@ -9,7 +9,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from . import demo
 from .data.changes import SYSTEM, Invalid
 from .data.changes import staff as staff_changes
-from .sign_in import delivery, links
+from .data import links, outbox
+from .messages import worker
 from .data import serving
 from .data.db import get_db, migrate, writing
 from .data.contact import normalise_phone
@@ -78,9 +79,9 @@ def link_command(contact, staff, send):
     # Its URL is made as the message is sent, and shown to nobody else.
     with writing(get_db()):
         link_id = links.reserve(kind, person["id"], origin="sent", channel=send)
-        outbox_id = delivery.queue_link(send, recipient, link_id, family_id=person.get("family_id"),
+        outbox_id = outbox.queue_link(send, recipient, link_id, family_id=person.get("family_id"),
                                         **{f"{kind}_id": person["id"]})
-    delivery.deliver_due()
+    worker.deliver_due()
     sent = get_db().execute("SELECT sent_at IS NOT NULL FROM outbox WHERE id = ?", [outbox_id]).fetchone()[0]
     click.echo(f"{'Sent' if sent else 'Queued'} a link by {send} to {recipient} (outbox message {outbox_id}).")
 
@@ -95,7 +96,7 @@ def deliver_command(once, interval):
 
     serving.hold(current_app.config["DATABASE"], log=click.echo)
     while True:
-        sent = delivery.work()
+        sent = worker.work()
         if once:
             click.echo(f"Sent {sent} message(s).")
             return
@@ -222,7 +223,7 @@ def serve_command(host, port, print_links):
         click.echo("")
     get_db().conn.close()
     serving.hold(app.config["DATABASE"], log=click.echo)
-    delivery.start_worker(app)
+    worker.start_worker(app)
     run_simple(host, port, app, threaded=True)
 
 

@@ -82,6 +82,10 @@ def from_environment():
 
 def _check_sms_gateway(config):
     """The gateway needs a real key (there is no default), and https in production; a sender the phones accept."""
+    if config.get("EMAIL_BACKEND") not in ("smtp", "outbox"):
+        raise ConfigError("FAMILIEPORTAL_EMAIL_BACKEND must be smtp or outbox.")
+    if config.get("SMS_BACKEND") not in ("outbox", "gateway"):
+        raise ConfigError("FAMILIEPORTAL_SMS_BACKEND must be outbox or gateway.")
     sender = config.get("SMS_SENDER")
     if sender and not re.fullmatch(r"[A-Za-z0-9 ]{1,11}|\+?[0-9]{1,15}", sender):
         raise ConfigError("FAMILIEPORTAL_SMS_SENDER must be up to 11 letters and digits, or a number of up to 15 digits.")

@@ -35,7 +35,7 @@ def post_worker_init(worker):
     sends queued messages (claims keep two workers off the same one) and writes behind session touches and what a
     page view leaves (data/behind.py)."""
     from portal.data import behind, serving
-    from portal.sign_in.delivery import start_worker
+    from portal.messages.worker import start_worker
     from portal.sign_in.sessions import touches
 
     serving.hold(worker.wsgi.config["DATABASE"], log=worker.log.info)

@@ -10,7 +10,7 @@ from portal import create_app
 from portal.data.db import connect, get_db, migrate
 from portal import demo as demo_data
 from portal.data import clock
-from portal.sign_in import links
+from portal.data import links
 
 # The demo's rows, as tests refer to them (see portal/demo.py).
 HOLM, SPLIT, NIELSEN = 1, 2, 3  # families
@@ -68,10 +68,10 @@ def runner(app):
 
 def deliver(app):
     """Run the outbox worker once, as the thread in each web worker does every second."""
-    from portal.sign_in import delivery
+    from portal.messages import worker
 
     with app.app_context():
-        return delivery.deliver_due(limit=10_000)
+        return worker.deliver_due(limit=10_000)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import generate, hello_app, pages  # noqa: E402
 from portal import create_app  # noqa: E402
-from portal.sign_in import links  # noqa: E402
+from portal.data import links  # noqa: E402
 from portal.data.db import connect, migrate, migrations  # noqa: E402
 
 FAMILIES = 20

@@ -47,7 +47,7 @@ def test_the_insight_page_passes_axe_and_fits_a_phone(live_server, browser):
 def test_a_coordinator_opens_a_familys_insight_from_its_sections_at_a_desk(live_server, browser):
     from portal import demo as demo_data
     from portal.data.db import get_db
-    from portal.sign_in import links
+    from portal.data import links
 
     with live_server.app_context():
         mette = next(get_db()["staff"].rows_where("email = ?", [demo_data.COORDINATOR_EMAIL]))

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from portal import demo as demo_data
-from portal.sign_in import links
+from portal.data import links
 from portal.data.db import get_db
 
 from browser import PHONE, Tab

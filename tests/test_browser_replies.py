@@ -4,7 +4,7 @@ import pytest
 
 from portal import demo as demo_data
 from portal.data.db import get_db
-from portal.sign_in import links
+from portal.data import links
 
 from browser import DESKTOP, PHONE, Tab
 

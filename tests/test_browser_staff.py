@@ -21,7 +21,7 @@ from portal.data.changes import SYSTEM, Actor
 from portal.data.changes import families, goals, meetings, people, plan
 from portal.data.clock import days_from_today, from_local, to_db_time, today
 from portal.data.db import get_db
-from portal.sign_in import links
+from portal.data import links
 from portal.web.formatting import date_only, meeting_time
 
 from browser import DESKTOP, PHONE, Tab

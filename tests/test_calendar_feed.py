@@ -133,7 +133,7 @@ def test_an_unknown_or_tampered_feed_address_gets_404(app, sara_feed, path):
 
 
 def test_a_token_made_for_another_purpose_never_opens_a_feed(app, sara_feed, db):
-    from portal.sign_in import tokens
+    from portal import tokens
 
     seed = db.execute("SELECT seed FROM calendar_feeds").fetchone()[0]
     with app.app_context():

@@ -340,7 +340,7 @@ def test_a_professional_in_a_coming_meeting_cannot_be_removed(ctx):
 
 
 def test_a_new_email_ends_the_parents_links_and_sessions(app, ctx):
-    from portal.sign_in import links
+    from portal.data import links
 
     url = links.issue("parent", SARA)
     ctx["sessions"].insert({"id_hash": "x" * 64, "user_kind": "parent", "user_id": SARA, "created_at": "2026-01-01T00:00:00Z",
@@ -355,7 +355,7 @@ def test_a_new_email_ends_the_parents_links_and_sessions(app, ctx):
 
 
 def test_reactivating_a_parent_revives_no_old_link(app, ctx):
-    from portal.sign_in import links
+    from portal.data import links
 
     links.issue("parent", THOMAS)
     thomas = ctx["parents"].get(THOMAS)
@@ -432,7 +432,7 @@ def test_a_meeting_time_is_stored_in_utc(ctx):
 
 
 def test_a_deactivated_staff_member_loses_links_and_sessions_and_reactivation_revives_none(app, ctx):
-    from portal.sign_in import links
+    from portal.data import links
 
     links.issue("staff", JONAS)
     ctx["sessions"].insert({"id_hash": "j" * 64, "user_kind": "staff", "user_id": JONAS,

@@ -1,8 +1,12 @@
 """A coordinator closes a family's case after typing its name, may reopen it until it is deleted; closed cases are listed."""
+import json
 from datetime import time, timedelta, timezone
+from pathlib import Path
+
+import pytest
 
 from portal import demo
-from portal.data import retention
+from portal.data import clock, retention
 from portal.data.changes import notices
 from portal.data.clock import from_local, today, utcnow
 from portal.data.db import get_db
@@ -147,10 +151,15 @@ def test_a_closed_case_is_reopened_as_it_was_and_the_parents_are_told(app, auth,
     with app.app_context():
         notices.collect()
         notices.release(noon_tomorrow)
-    told = db.execute("SELECT parent_id, body FROM outbox WHERE family_id = ? AND purpose = 'notice' ORDER BY parent_id",
+    told = db.execute("SELECT parent_id, id FROM outbox WHERE family_id = ? AND purpose = 'notice' ORDER BY parent_id",
                       [HOLM]).fetchall()
     assert [parent for parent, _ in told] == [SARA, THOMAS]
-    assert all("Jeres sag i Familieportalen er åbnet igen" in body for _, body in told)
+    with pytest.MonkeyPatch.context() as later:  # sent at noon tomorrow, not in the SMS-free night
+        later.setattr(clock, "utcnow", lambda: noon_tomorrow)
+        deliver(app)
+    for _parent, outbox_id in told:
+        sent = json.loads(next(Path(app.config["OUTBOX_DIR"]).glob(f"{outbox_id:05d}-*.json")).read_text())["text"]
+        assert sent.startswith("Jeres sag i Familieportalen er åbnet igen")
     # A parent who could sign in before can again; retention no longer deletes the family.
     parent = app.test_client()
     Auth(app, parent).sign_in()
@@ -189,8 +198,8 @@ def test_a_case_due_for_deletion_cannot_be_reopened(app, auth, client, db):
 
 
 def test_the_notice_of_a_reopened_case_says_so_even_with_other_news_in_it(app):
-    from portal.sign_in import notice_texts
+    from portal.messages import texts
 
     with app.app_context():
-        _, body = notice_texts.notice("changes", ["meeting", "case", "plan"])
+        _, body = texts.notice("changes", ["meeting", "case", "plan"], "{link}")
     assert body.startswith("Jeres sag i Familieportalen er åbnet igen. I kan logge ind igen.\n")

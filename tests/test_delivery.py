@@ -10,7 +10,10 @@ from aiosmtpd.controller import Controller
 
 from portal.data.clock import to_db_time
 from portal.data.db import get_db
-from portal.sign_in import delivery, links, tokens
+from portal import tokens
+from portal.data import links, outbox
+from portal.messages import transports, worker
+from portal.messages.errors import DeliveryError
 
 from conftest import HOLM, METTE, SARA, Auth, csrf_from, database_before, deliver
 
@@ -73,10 +76,24 @@ def test_sms_outbox_writes_one_file_per_message(app):
     assert [json.loads(f.read_text())["text"].count("/login/") for f in files] == [1, 1]
 
 
-def test_an_unknown_backend_is_refused(app):
-    app.config["SMS_BACKEND"] = "carrier-pigeon"
-    with pytest.raises(ValueError):
-        queue(app, 1)
+def test_an_unknown_backend_is_refused_when_the_portal_starts(monkeypatch, tmp_path):
+    from portal import create_app
+    from portal.config import ConfigError
+
+    for setting, value in (("SMS_BACKEND", "carrier-pigeon"), ("EMAIL_BACKEND", "fax")):
+        monkeypatch.setenv(f"FAMILIEPORTAL_{setting}", value)
+        with pytest.raises(ConfigError, match=setting):
+            create_app({"TESTING": True, "DATABASE": str(tmp_path / "x.db")})
+        monkeypatch.delenv(f"FAMILIEPORTAL_{setting}")
+
+
+def test_a_message_for_an_unknown_channel_or_backend_is_never_sent(app):
+    with app.app_context():
+        with pytest.raises(ValueError):
+            outbox.queue("case_closed", "pigeon", "someone", family_id=1, parent_id=1)
+        app.config["SMS_BACKEND"] = "carrier-pigeon"
+        with pytest.raises(ValueError):
+            transports.backend("sms")
 
 
 # The durable outbox.
@@ -84,7 +101,7 @@ def test_an_unknown_backend_is_refused(app):
 def queue(app, count, channel="sms", origin="requested"):
     """`count` messages, each with a link for Sara (links asked for replace none, so all stay valid)."""
     with app.app_context():
-        return [delivery.queue_link(channel, f"+45200000{n:02d}",
+        return [outbox.queue_link(channel, f"+45200000{n:02d}",
                                     links.reserve("parent", SARA, origin=origin, channel=channel))
                 for n in range(count)]
 
@@ -96,7 +113,7 @@ def test_two_workers_never_send_one_message_twice(app, db):
     def work():
         try:
             with app.app_context():
-                while delivery.deliver_due(limit=5):
+                while worker.deliver_due(limit=5):
                     pass
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
@@ -104,10 +121,10 @@ def test_two_workers_never_send_one_message_twice(app, db):
     import threading
 
     workers = [threading.Thread(target=work) for _ in range(3)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
     assert errors == []
     files = sorted(Path(app.config["OUTBOX_DIR"]).glob("*.json"))
     assert [f.name.split("-")[0] for f in files] == [f"{i:05d}" for i in ids]  # each exactly once
@@ -155,11 +172,11 @@ def test_a_failed_message_is_retried_with_backoff_then_marked_failed(app, db):
                      " body FROM outbox").fetchone()
     assert row == (1, 1, None, "e-mail not sent: ConnectionRefusedError", None)  # the link is made at each try
     assert deliver(app) == 0  # not due yet
-    for _ in delivery.BACKOFF:
+    for _ in worker.BACKOFF:
         db.execute("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00Z'")
         deliver(app)
     row = db.execute("SELECT attempts, failed_at IS NOT NULL, body FROM outbox").fetchone()
-    assert row == (len(delivery.BACKOFF) + 1, 1, None)  # given up
+    assert row == (len(worker.BACKOFF) + 1, 1, None)  # given up
 
 
 def test_a_link_that_expired_in_the_queue_is_not_sent(app, db):
@@ -283,9 +300,9 @@ def test_a_message_tried_again_carries_a_new_link_and_the_failed_tries_link_stop
 
     def gateway_down(message):
         tried.append(message["body"])
-        raise delivery.DeliveryError("sms gateway answered 503")
+        raise DeliveryError("sms gateway answered 503")
 
-    monkeypatch.setattr(delivery, "_write_outbox", gateway_down)
+    monkeypatch.setattr(transports, "_write_outbox", gateway_down)
     assert deliver(app) == 0
     monkeypatch.undo()
     db.execute("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00Z'")

@@ -3,7 +3,7 @@ from datetime import time, timedelta
 
 from portal.data import clock
 from portal.data.changes import Actor, families, notices, plan
-from portal.sign_in import links
+from portal.data import links
 
 from conftest import HOLM, METTE, NADIA, SARA, THOMAS, csrf_from, main_part
 

@@ -11,6 +11,7 @@ from portal.data.changes._core import hidden_from
 from portal.data.clock import from_local
 from portal.data.db import get_db
 from portal.demo import _at
+from portal.messages import texts
 
 from conftest import HIDDEN_FROM_MARTIN, HOLM, MARTIN, METTE, NADIA, NEXT_NETWORK, SARA, SPLIT, THOMAS, database_before, deliver
 
@@ -40,8 +41,12 @@ def open_notices(db, family_id=HOLM):
 
 
 def queued(db, family_id=HOLM):
-    return list(db.query("SELECT * FROM outbox WHERE family_id = ? AND purpose IN ('notice', 'reminder') ORDER BY id",
-                         [family_id]))
+    """The notices queued in the outbox, each with the text it will be sent with ({link} for its link)."""
+    rows = list(db.query("SELECT o.*, n.kind, n.topics FROM outbox o JOIN notices n ON n.id = o.notice_id"
+                         " WHERE o.family_id = ? AND o.purpose IN ('notice', 'reminder') ORDER BY o.id", [family_id]))
+    for row in rows:
+        row["subject"], row["body"] = texts.notice(row["kind"], (row["topics"] or "").split(), "{link}")
+    return rows
 
 
 def move(meeting_id, days, hour):

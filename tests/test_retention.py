@@ -14,9 +14,9 @@ from portal.data.clock import to_db_time, utcnow
 from portal.data.db import get_db
 from portal.data.reads import caseload
 from portal.settings import retention_days
-from portal.sign_in import links, sessions
+from portal.data import links, sessions
 
-from conftest import csrf_from, HOLM, JONAS, METTE, NEXT_NETWORK, NIELSEN, SARA, SPLIT, THOMAS
+from conftest import deliver, csrf_from, HOLM, JONAS, METTE, NEXT_NETWORK, NIELSEN, SARA, SPLIT, THOMAS
 
 METTE_ACTS = Actor("staff", METTE)
 # What only Familien Holm's rows hold (see portal/demo.py): none of it may be left in the file.
@@ -137,18 +137,38 @@ def test_a_closed_family_leaves_the_caseload_active_and_inactive(ctx):
     assert caseload.inactive_count(METTE) == 1
 
 
-def test_parents_of_a_closed_case_get_a_last_notice_that_names_no_case_details(ctx):
+def test_parents_of_a_closed_case_get_a_last_notice_that_names_no_case_details(app, ctx):
     close(ctx)
-    notices = ctx.execute("SELECT channel, recipient, subject, body FROM outbox WHERE purpose = 'case_closed'"
-                          " ORDER BY parent_id").fetchall()
-    assert [(channel, recipient) for channel, recipient, _, _ in notices] == [
+    queued = ctx.execute("SELECT id, channel, recipient FROM outbox WHERE purpose = 'case_closed'"
+                         " ORDER BY parent_id").fetchall()
+    assert [(channel, recipient) for _, channel, recipient in queued] == [
         ("email", "sara.holm@example.dk"), ("email", "thomas.holm@example.dk")]
-    for _, _, subject, body in notices:
+    ctx.conn.commit()
+    assert deliver(app) == 2
+    for outbox_id, _, _ in queued:
+        sent = json.loads((Path(app.config["OUTBOX_DIR"]) / f"{outbox_id:05d}-email.json").read_text())
+        subject, body = sent["subject"], sent["text"]
         assert "lukket" in subject and "kommunens sagssystem" in body
         assert f"Om {retention_days()} dage sletter vi" in body
         assert "70 10 10 10" in body and "Demo Kommune" in body  # from content/settings.yml
         for detail in ("Holm", "Emil", "Alma", "Sara", "Thomas", "Mette"):
             assert detail not in subject + body
+
+
+def test_pruning_old_messages_keeps_the_notices_they_carried(app, ctx):
+    # A notice points at its message: pruning a sent one used to break the foreign key and stop the nightly run.
+    notice = ctx["notices"].insert({"family_id": HOLM, "parent_id": SARA, "kind": "changes", "topics": "plan",
+                                    "first_at": "2026-01-01T10:00:00Z", "due_at": "2026-01-01T10:15:00Z",
+                                    "done_at": "2026-01-01T10:15:00Z"}).last_pk
+    message = ctx["outbox"].insert({"channel": "sms", "recipient": "+4520304050", "purpose": "notice",
+                                    "family_id": HOLM, "parent_id": SARA, "notice_id": notice,
+                                    "created_at": "2026-01-01T10:15:00Z", "next_attempt_at": "2026-01-01T10:15:00Z",
+                                    "sent_at": "2026-01-01T10:15:01Z", "attempts": 1}).last_pk
+    ctx.execute("UPDATE notices SET outbox_id = ? WHERE id = ?", [message, notice])
+    ctx.conn.commit()
+    report = retention.run()
+    assert report.pruned["outbox"] >= 1
+    assert ctx["notices"].get(notice)["outbox_id"] is None and not ctx["outbox"].count_where("id = ?", [message])
 
 
 # Deleting on time.

@@ -55,7 +55,7 @@ def test_a_coordinator_is_told_when_a_link_could_not_be_sent(app, auth, client, 
     token = csrf_from(client.get("/staff/families/1/members").text)
     response = client.post("/staff/families/1/parents/1/link", data={"csrf_token": token, "channel": "email"})
     assert response.status_code == 200 and "Linket er på vej" in response.text
-    from portal.sign_in.delivery import BACKOFF
+    from portal.messages.worker import BACKOFF
 
     for attempt in range(len(BACKOFF) + 1):  # every try fails; the waits between them are skipped
         assert deliver(app) == 0

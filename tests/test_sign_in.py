@@ -4,7 +4,8 @@ import threading
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from portal.sign_in import links, tokens
+from portal import tokens
+from portal.data import links
 
 from conftest import csrf_from
 

@@ -7,7 +7,8 @@ import pytest
 
 from portal import create_app
 from portal.config import ConfigError
-from portal.sign_in import delivery, links
+from portal.data import links, outbox
+from portal.messages import worker
 
 from conftest import SARA, deliver
 
@@ -90,7 +91,7 @@ def gateway(app):
 
 def queue_one(app):
     with app.app_context():
-        return delivery.queue_link("sms", "+4520304050", links.reserve("parent", SARA, channel="sms"))
+        return outbox.queue_link("sms", "+4520304050", links.reserve("parent", SARA, channel="sms"))
 
 
 def outbox_row(db):
@@ -139,7 +140,7 @@ def test_a_gateway_error_or_slow_down_is_retried_with_backoff_then_sent(app, gat
 
 
 def test_a_gateway_that_does_not_answer_in_time_is_tried_again(app, gateway, db, monkeypatch):
-    from portal.sign_in import sms_gateway
+    from portal.messages import sms_gateway
     monkeypatch.setattr(sms_gateway, "TIMEOUT_SECONDS", 0.2)
     gateway.delay = 0.6
     queue_one(app)
@@ -149,12 +150,12 @@ def test_a_gateway_that_does_not_answer_in_time_is_tried_again(app, gateway, db,
 
 
 def test_a_gateway_that_keeps_failing_is_given_up_after_the_last_retry(app, gateway, db):
-    gateway.answers = [(502, {})] * (len(delivery.BACKOFF) + 1)
+    gateway.answers = [(502, {})] * (len(worker.BACKOFF) + 1)
     queue_one(app)
-    for _ in range(len(delivery.BACKOFF) + 1):
+    for _ in range(len(worker.BACKOFF) + 1):
         db.execute("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00Z'")
         deliver(app)
-    assert outbox_row(db) == (len(delivery.BACKOFF) + 1, 0, 1, "sms gateway answered 502", 0)
+    assert outbox_row(db) == (len(worker.BACKOFF) + 1, 0, 1, "sms gateway answered 502", 0)
 
 
 def test_no_error_kept_holds_the_number_or_the_text(app, gateway, db):

@@ -1,4 +1,6 @@
 """Ordered schema migrations, recorded in the database by sqlite-utils."""
+import re
+
 from sqlite_utils import Migrations
 
 migrations = Migrations("familieportal")
@@ -813,3 +815,23 @@ def m017_outbox_link_id(db):
     db.execute("UPDATE outbox SET failed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), last_error = 'revoked',"
                " body = NULL, claimed_until = NULL"
                " WHERE purpose = 'sign_in_link' AND sent_at IS NULL AND failed_at IS NULL")
+
+
+@migrations()
+def m018_outbox_says_what_a_message_is_about(db):
+    """outbox.notice_id and outbox.meeting_id: every message's text is made as it is sent (portal.messages).
+
+    A row says what it is about; its text is no longer kept while it waits.
+    Messages already waiting get the ids their text needs.
+    """
+    db["outbox"].add_column("notice_id", int)
+    db["outbox"].add_column("meeting_id", int)
+    db.execute("UPDATE outbox SET notice_id = (SELECT n.id FROM notices n WHERE n.outbox_id = outbox.id),"
+               " meeting_id = (SELECT n.meeting_id FROM notices n WHERE n.outbox_id = outbox.id)"
+               " WHERE purpose IN ('notice', 'reminder') AND sent_at IS NULL AND failed_at IS NULL")
+    waiting = db.execute("SELECT id, body FROM outbox WHERE purpose = 'meeting_reply' AND sent_at IS NULL"
+                         " AND failed_at IS NULL").fetchall()
+    for outbox_id, body in waiting:
+        found = re.search(r"/meetings/(\d+)", body or "")
+        db.execute("UPDATE outbox SET meeting_id = ? WHERE id = ?", [int(found[1]) if found else None, outbox_id])
+    db.execute("UPDATE outbox SET body = NULL WHERE sent_at IS NULL AND failed_at IS NULL")

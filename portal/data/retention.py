@@ -48,6 +48,9 @@ def due_families(now=None):
         "SELECT id FROM families WHERE closed_at IS NOT NULL AND closed_at <= ? ORDER BY id", [cutoff])]
 
 
+_OLD_MESSAGES = "(sent_at IS NOT NULL AND sent_at < :sent) OR (failed_at IS NOT NULL AND failed_at < :failed)"
+
+
 def prune(now=None):
     """Delete what has served its purpose; return {table: rows deleted}."""
     now = now or utcnow()
@@ -64,13 +67,16 @@ def prune(now=None):
                     "  WHERE newest.user_kind = sessions.user_kind AND newest.user_id = sessions.user_id)",
         "sign_in_links": "DELETE FROM sign_in_links WHERE expires_at < :links",
         "rate_limit_hits": "DELETE FROM rate_limit_hits WHERE at < :hits",
-        "outbox": "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < :sent)"
-                  " OR (failed_at IS NOT NULL AND failed_at < :failed)",
+        "outbox": f"DELETE FROM outbox WHERE {_OLD_MESSAGES}",
     }
     db = get_db()
     pruned = {}
     for table, sql in statements.items():
         with writing(db):
+            if table == "outbox":
+                # A notice keeps its own record (kind, when, skipped); only its link to the pruned message goes.
+                db.execute(f"UPDATE notices SET outbox_id = NULL WHERE outbox_id IN"
+                           f" (SELECT id FROM outbox WHERE {_OLD_MESSAGES})", before)
             pruned[table] = db.execute(sql, before).rowcount
     return pruned
 

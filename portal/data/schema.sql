@@ -234,7 +234,7 @@ CREATE TABLE "outbox" (
    "sent_at" TEXT,
    "failed_at" TEXT,
    "last_error" TEXT
-, "link_id" INTEGER);
+, "link_id" INTEGER, "notice_id" INTEGER, "meeting_id" INTEGER);
 
 CREATE TABLE "parents" (
    "id" INTEGER PRIMARY KEY,

@@ -40,3 +40,16 @@ STAFF_ROLES = {"coordinator": N_("Koordinator"), "admin": N_("Administrator")}
 # Items a coordinator can mark "not shown to" a named parent (e.g. a crisis
 # centre that only works with one parent).
 HIDEABLE = {"meeting": "meetings", "plan_item": "plan_items", "plan_update": "plan_updates", "person": "people_involved"}
+
+# A summary's action points go into the plan: the summary says it all.
+NOTICE_TOPIC_COVERED_BY = {"plan": "summary"}
+# A reopened case covers every other news: the parents were told they could no longer sign in.
+NOTICE_TOPIC_COVERS_ALL = "case"
+
+
+def main_topics(topics):
+    """The notice topics worth naming: a plan change that came with a summary is part of that summary."""
+    topics = set(topics)
+    if NOTICE_TOPIC_COVERS_ALL in topics:
+        return [NOTICE_TOPIC_COVERS_ALL]
+    return sorted(topic for topic in topics if NOTICE_TOPIC_COVERED_BY.get(topic) not in topics)

@@ -15,7 +15,7 @@ from ..data import access, ratelimit
 from ..data.changes import Actor
 from ..data.changes import calendar_feeds as feed_changes
 from ..data.reads import calendar as calendar_reads
-from ..sign_in import tokens
+from .. import tokens
 
 public_bp = Blueprint("calendar_feed", __name__)
 

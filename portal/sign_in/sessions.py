@@ -15,7 +15,7 @@ from ..web.security import same_origin_request
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
 from ..data.behind import Behind
 from ..data.db import get_db, write_unsynced
-from .tokens import hash_id
+from ..tokens import hash_id
 
 # Writing last_seen_at on every request would make every page a write; once a
 # minute is precise enough for a 30-minute idle timeout.
@@ -103,14 +103,6 @@ def end_session():
             [now_text(), hash_id(sid)],
         )
     session.clear()
-
-
-def end_all(user_kind, user_id):
-    """End every session of a person, e.g. when their access or contact details change."""
-    get_db().execute(
-        "UPDATE sessions SET ended_at = ? WHERE user_kind = ? AND user_id = ? AND ended_at IS NULL",
-        [now_text(), user_kind, user_id],
-    )
 
 
 _SESSION_COLUMNS = 7  # user_kind … allowed, before the person's columns

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from . import delivery, links
+from ..data import links, outbox
 from . import sessions as auth
 from ..data import audit, ratelimit
 from ..data.contact import normalise_phone
@@ -129,7 +129,7 @@ def _answer_link_request(parent, channel, contact):
                      family_id=parent["family_id"] if parent else None)
         return
     # Known or not, the same row: the outbox worker issues the link, or drops the request.
-    delivery.queue_link_request(channel, identifier, int(lifetime.total_seconds() // 60),
+    outbox.queue_link_request(channel, identifier, int(lifetime.total_seconds() // 60),
                                 parent_id=parent["id"] if parent else None,
                                 family_id=parent["family_id"] if parent else None)
 

@@ -12,7 +12,7 @@ from .common import actor, family_url, form_page, found
 from ..data.changes import families as family_changes
 from ..data.db import get_db, writing
 from ..data.reads import closed, family, notices
-from ..sign_in import delivery, links
+from ..data import links, outbox
 from ..web.forms import NumberField, VersionedForm, YesNoUnknownField
 from ..web.i18n import N_
 from ..web.i18n import gettext as _
@@ -164,5 +164,5 @@ def send_link(family_id, parent_id):
     # The link and its message in one transaction; the worker makes its URL as it sends it.
     with writing(get_db()):
         link_id = links.reserve("parent", parent_id, origin="sent", channel=channel, issued_by_staff_id=g.user_id)
-        delivery.queue_link(channel, recipient, link_id, family_id=family_id, parent_id=parent_id)
+        outbox.queue_link(channel, recipient, link_id, family_id=family_id, parent_id=parent_id)
     return members(family_id, sent=channel)

@@ -2,7 +2,7 @@
 from ._core import change, record
 from ..clock import now_text
 from ..db import get_db
-from ...sign_in import tokens
+from ... import tokens
 
 PURPOSE = "calendar-feed"
 

@@ -3,7 +3,7 @@ from ._core import Conflict, Invalid, NotFound, Rules, change, changed_fields, i
 from ..clock import now_text, today
 from ..db import get_db
 from ..reads.closed import reopenable
-from ...sign_in import delivery, links, sessions
+from .. import links, outbox, sessions
 from ...web.i18n import N_
 from ...web.i18n import gettext as _
 
@@ -76,7 +76,7 @@ def close_family(actor, family_id, version):
     for parent_id, email, phone, can_sign_in, active in parents:
         _end_access(parent_id)
         if can_sign_in and active and (email or phone):
-            delivery.queue_case_closed("email" if email else "sms", email or phone, family_id=family_id,
+            outbox.queue_case_closed("email" if email else "sms", email or phone, family_id=family_id,
                                        parent_id=parent_id)
 
 

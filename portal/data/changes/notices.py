@@ -1,7 +1,7 @@
 """Notices to parents: built from what staff publish, batched, kept out of the night, sent once.
 
-Three steps, each one transaction, run by the delivery worker every second
-(`portal.sign_in.delivery.work`):
+Three steps, each one transaction, run by the outbox worker every second
+(`portal.messages.worker.work`):
 
 - collect(): family events that staff made for the family become one open
   notice per parent who may sign in and may see the item; changes within
@@ -18,14 +18,12 @@ channel they have is used (SMS if a phone, else e-mail).
 """
 from datetime import datetime, time, timedelta
 
-from flask import current_app
-
 from ._core import Rules, change, record
 from .. import access
 from .. import clock
 from ..clock import LOCAL_ZONE, from_local, to_db_time
 from ..db import get_db, read_one
-from ...sign_in import notice_texts
+from ..outbox import queue_notice
 from ...web.i18n import N_
 
 BATCH = timedelta(minutes=15)
@@ -216,16 +214,9 @@ def _meeting_still_on(notice, now):
 
 
 def _queue(notice, parent, channel, now):
-    hours = current_app.config["SENT_LINK_HOURS"]
-    subject, body = notice_texts.notice(notice["kind"], (notice["topics"] or "").split(), hours=hours)
-    return get_db()["outbox"].insert({
-        "channel": channel, "recipient": recipient(parent, channel), "subject": subject,
-        # The link is put in when the message is sent; a reminder is not worth sending after the meeting began.
-        "body": body, "purpose": "reminder" if notice["kind"] == "reminder" else "notice",
-        "family_id": notice["family_id"], "parent_id": parent["id"], "created_at": to_db_time(now),
-        "expires_at": notice["meeting_starts_at"] if notice["kind"] == "reminder" else None,
-        "attempts": 0, "next_attempt_at": to_db_time(now),
-    }).last_pk
+    # The text and its link are made when the message is sent; a reminder is not worth sending after the meeting began.
+    return queue_notice(notice, parent["id"], channel, recipient(parent, channel),
+                        expires_at=notice["meeting_starts_at"] if notice["kind"] == "reminder" else None, now=now)
 
 
 def step(now=None):

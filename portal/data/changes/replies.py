@@ -1,12 +1,11 @@
 """A parent answers a coming meeting: "Jeg kommer" or "Jeg kan ikke komme", with a reason in their own words."""
-from flask import current_app
 
 from ._core import Invalid, change, limit_parent_writes, record, row_in_family
 from ..clock import now_text
 from ..db import get_db, read_one
 from ..own_words import is_visible
 from ..own_words import problem as own_words_problem
-from ...sign_in import delivery
+from ..outbox import queue_cannot_come
 from ...web.i18n import N_
 from ...web.i18n import gettext as _
 
@@ -90,8 +89,7 @@ def _tell_coordinator(meeting):
     )
     if coordinator is None or not coordinator["email"]:
         return
-    base = current_app.config["BASE_URL"]
-    delivery.queue_cannot_come(coordinator, f"{base}/staff/families/{meeting['family_id']}/meetings/{meeting['id']}")
+    queue_cannot_come(coordinator, meeting)
 
 
 def forget_replies(meeting_id, *, all_parents=False):

@@ -6,7 +6,7 @@ from .. import access
 from ..clock import now_text, today
 from ..db import get_db
 from ..vocabulary import STAFF_ROLES
-from ...sign_in import links, sessions
+from .. import links, sessions
 from ...web.i18n import N_
 from ...web.i18n import gettext as _
 from ...web.i18n import ngettext

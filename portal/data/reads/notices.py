@@ -1,6 +1,6 @@
 """Notices to parents as people see them: what a parent was told, and each parent's choice for the coordinator."""
 from ..changes.notices import channel_of, channels_for
-from ...sign_in.notice_texts import main_topics
+from ..vocabulary import main_topics
 from ..db import get_db, read_rows
 
 _RECENT = """

@@ -20,7 +20,7 @@ import urllib.request
 
 from flask import current_app
 
-from . import delivery
+from .errors import DeliveryError, PermanentDeliveryError
 from ..settings import municipality
 
 TIMEOUT_SECONDS = 10
@@ -60,12 +60,12 @@ def send(message):
         code = _json(error.read()).get("code")
         reason = f"sms gateway answered {error.code}" + (f" {code}" if isinstance(code, str) and len(code) < 20 else "")
         if 400 <= error.code < 500 and error.code not in RETRY_STATUSES:
-            raise delivery.PermanentDeliveryError(reason) from None
-        raise delivery.DeliveryError(reason) from None
+            raise PermanentDeliveryError(reason) from None
+        raise DeliveryError(reason) from None
     except (urllib.error.URLError, OSError) as error:  # no connection, timeout
-        raise delivery.DeliveryError(f"sms gateway not reached: {type(error).__name__}") from None
+        raise DeliveryError(f"sms gateway not reached: {type(error).__name__}") from None
     if not answer.get("ids"):
-        raise delivery.DeliveryError("sms gateway gave no message id")
+        raise DeliveryError("sms gateway gave no message id")
 
 
 def _json(raw):

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..data import access, audit
-from ..data.clock import from_db_time, now_text, to_db_time, utcnow
-from ..data.db import get_db, read_one, writing
-from .tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, verify
+from . import access, audit
+from .clock import from_db_time, now_text, to_db_time, utcnow
+from .db import get_db, read_one, writing
+from ..paths import url_for_message
+from ..tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, verify
 
 PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in"}
-PATH = {"parent": "/login/", "staff": "/staff/login/"}
+ENDPOINT = {"parent": "sign_in.parent_link", "staff": "sign_in.staff_link"}
 MAX_LIFETIME = timedelta(hours=72)
 # A link asked for lives at most as long as a rate limit counts (the per-address limit counts its lifetime).
 MAX_REQUESTED_LIFETIME = timedelta(hours=1)
@@ -117,7 +118,7 @@ def _new_token(link_id, subject_kind):
     ).rowcount
     if given != 1:
         return None
-    return f"{current_app.config['BASE_URL']}{PATH[subject_kind]}{sign(PURPOSE[subject_kind], random_id)}"
+    return url_for_message(ENDPOINT[subject_kind], token=sign(PURPOSE[subject_kind], random_id))
 
 
 @dataclass
