@@ -321,7 +321,7 @@ def sign_in_many(app, port, kind, ids, landing=None, threads=8):
     each; a new link revokes the person's unused ones, so theirs are signed in one
     after the other). Without a landing page the connection is closed afterwards.
     """
-    from portal.sign_in import links
+    from portal.data import links
 
     times = {}
     for user_id in ids:
@@ -353,7 +353,7 @@ def bench_app(db_path, secret_key, base_url):
 
 def issue_links(db_path, parent_ids, base_url, secret_key):
     """Sign-in URLs for these parents, made by the portal's own link code."""
-    from portal.sign_in import links
+    from portal.data import links
 
     app = bench_app(db_path, secret_key, base_url)
     with app.app_context():
@@ -721,7 +721,7 @@ class Subjects:
         self.clients = {}
 
     def client(self, kind, user_id):
-        from portal.sign_in import links
+        from portal.data import links
 
         key = (kind, user_id)
         if key not in self.clients:

@@ -1,12 +1,10 @@
 """Familieportalen: one contact person, one plan, goals in the family's own words."""
 from flask import render_template, request
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
-
-csrf = CSRFProtect()
 
 
 class IdConverter(IntegerConverter):
@@ -21,14 +19,15 @@ class IdConverter(IntegerConverter):
 
 def create_app(test_config=None):
     """Create the portal: defaults, then environment, then test overrides."""
-    from .web.templating import Portal
+    from .web import framework
 
-    app = Portal(__name__)
-    app.url_map.converters["id"] = IdConverter
     config = config_module.from_environment()
     if test_config:
         config.update(test_config)
-    app.config.update(config_module.finish(config))
+    config = config_module.finish(config)
+    app = framework.make_app(__name__, plain=config["PLAIN_FRAMEWORK"])
+    app.url_map.converters["id"] = IdConverter
+    app.config.update(config)
     if app.config["PRODUCTION"] and not app.config["PROXY_COUNT"]:
         app.logger.warning(
             "FAMILIEPORTAL_PROXY_COUNT is 0: behind a reverse proxy every visitor shares the "
@@ -48,9 +47,7 @@ def create_app(test_config=None):
     cli.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
-    csrf.init_app(app)
-    security.sign_csrf_tokens_uncompressed()
-    app.session_interface = security.SessionInterface()
+    framework.init_app(app)
     security.install_log_filters()
 
     from . import info_site, parent, staff

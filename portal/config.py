@@ -74,6 +74,9 @@ def from_environment():
         "SMS_GATEWAY_KEY": _env("SMS_GATEWAY_KEY"),
         "SMS_SENDER": _env("SMS_SENDER"),
         "OUTBOX_DIR": _env("OUTBOX_DIR", "instance/outbox"),
+        # Plain Flask, Jinja and Flask-WTF, without the portal's overrides of them
+        # (portal/web/framework.py): for checking a new version of one of them.
+        "PLAIN_FRAMEWORK": _env_bool("PLAIN_FRAMEWORK"),
         # The largest form (a meeting summary) is under 150 KB even in emoji;
         # anything bigger is refused before it is read (nginx enforces the same).
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,

@@ -40,20 +40,41 @@ def demo_database(tmp_path_factory):
     return path
 
 
+def pytest_generate_tests(metafunc):
+    """A module marked both_frameworks runs each test on the portal with its overrides and on the plain framework.
+
+    A test that parametrizes plain_framework itself (one that is about one of them) keeps its own.
+    """
+    chosen = any("plain_framework" in marker.args[0] for marker in metafunc.definition.iter_markers("parametrize"))
+    if (metafunc.definition.get_closest_marker("both_frameworks") and "plain_framework" in metafunc.fixturenames
+            and not chosen):
+        metafunc.parametrize("plain_framework", [False, True], ids=["overrides", "plain"])
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_frameworks: run with and without the overrides of portal/web/framework.py")
+
+
 @pytest.fixture
-def app(tmp_path, demo_database):
+def plain_framework():
+    """None: as FAMILIEPORTAL_PLAIN_FRAMEWORK says (off unless set); both_frameworks modules get False and True."""
+    return None
+
+
+@pytest.fixture
+def app(tmp_path, demo_database, plain_framework):
     database = tmp_path / "test.db"
     shutil.copyfile(demo_database, database)
     database.chmod(0o600)
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(database),
-            "OUTBOX_DIR": str(tmp_path / "outbox"),
-            "BASE_URL": "http://localhost",
-        }
-    )
-    yield app
+    config = {
+        "TESTING": True,
+        "DATABASE": str(database),
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "BASE_URL": "http://localhost",
+    }
+    if plain_framework is not None:
+        config["PLAIN_FRAMEWORK"] = plain_framework
+    yield create_app(config)
 
 
 @pytest.fixture

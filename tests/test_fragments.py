@@ -1,13 +1,22 @@
-"""The menus and the footer's text are made once per language and page (templating.fragment), never mixed up."""
+"""The menus and the footer's text are made once per language and page (web/fragments.py), never mixed up.
+
+Every test runs with the fragments kept and, on the plain framework, rendered every time.
+"""
 import re
 
 from jinja2 import ChoiceLoader, DictLoader
 import pytest
 
 from portal import demo as demo_data
-from portal.web.templating import fragment
 
 from conftest import csrf_from
+
+pytestmark = pytest.mark.both_frameworks
+
+
+def fragment(env, template_name, **values):
+    """What a template's fragment() does."""
+    return env.globals["fragment"](template_name, **values)
 
 
 def current(html):
@@ -66,6 +75,7 @@ def test_a_fragment_cannot_use_who_is_asking(app, source):
             fragment(env, "probe.html")
 
 
+@pytest.mark.parametrize("plain_framework", [False])
 def test_a_fragment_is_made_once_per_key(app):
     with app.test_request_context("/"):
         env = app.jinja_env

@@ -259,7 +259,7 @@ def test_csrf_tokens_signed_without_the_zlib_attempt_work_as_before_and_forged_o
     from itsdangerous import URLSafeTimedSerializer
 
     auth.sign_in()
-    token = csrf_from(client.get("/goals").text)  # signed by security.UncompressedSerializer
+    token = csrf_from(client.get("/goals").text)  # signed by signing.UncompressedSerializer
     with client.session_transaction() as session:
         raw = session["csrf_token"]
     with app.test_request_context():

@@ -1,8 +1,15 @@
-"""Danish first, English second, from one translation catalogue."""
+"""Danish first, English second, from one translation catalogue.
+
+The pages are tested with texts translated when compiled and, on the plain framework, at render time.
+"""
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from conftest import csrf_from
+
+pytestmark = pytest.mark.both_frameworks
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,18 +1,22 @@
-"""Session cookies and CSRF tokens are checked against this portal's secret key only (security.KeptKeySigner keeps derived keys)."""
+"""Session cookies and CSRF tokens are checked against this portal's secret key only (signing.KeptKeySigner keeps derived keys).
+
+Every test runs with signing.py's serializers and on the plain framework (Flask's and Flask-WTF's own).
+"""
 import pytest
 from itsdangerous import BadSignature
 
 from portal import create_app
-from portal.web import security
+from portal.web import signing
 
 from conftest import Auth, csrf_from
 
+pytestmark = pytest.mark.both_frameworks
 KEY_A, KEY_B = "a" * 40, "b" * 40
+SAME = ("TESTING", "DATABASE", "OUTBOX_DIR", "BASE_URL", "PLAIN_FRAMEWORK")
 
 
 def portal_with(app, secret_key, **extra):
-    return create_app({**{name: app.config[name] for name in ("TESTING", "DATABASE", "OUTBOX_DIR", "BASE_URL")},
-                       "SECRET_KEY": secret_key, **extra})
+    return create_app({**{name: app.config[name] for name in SAME}, "SECRET_KEY": secret_key, **extra})
 
 
 def signed_in_cookie(app):
@@ -47,11 +51,11 @@ def test_an_old_key_among_the_fallbacks_still_opens_the_session(app):
 
 
 def test_a_csrf_token_is_checked_against_its_own_key_and_salt():
-    token = security._csrf_serializer(KEY_A, "wtf-csrf-token").dumps("raw-token")
-    assert security._csrf_serializer(KEY_A, "wtf-csrf-token").loads(token) == "raw-token"
+    token = signing.csrf_serializer(KEY_A).dumps("raw-token")
+    assert signing.csrf_serializer(KEY_A, "wtf-csrf-token").loads(token) == "raw-token"
     for key, salt in ((KEY_B, "wtf-csrf-token"), (KEY_A, "another-salt")):
         with pytest.raises(BadSignature):
-            security._csrf_serializer(key, salt).loads(token)
+            signing.csrf_serializer(key, salt).loads(token)
 
 
 def test_a_form_posted_with_a_token_from_another_key_is_refused(app):
@@ -64,3 +68,17 @@ def test_a_form_posted_with_a_token_from_another_key_is_refused(app):
     assert client.post("/logout", data={"csrf_token": foreign}).status_code == 400
     assert "Hej Sara" in client.get("/").text
     assert client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)}).status_code == 302
+
+
+def test_a_session_and_its_csrf_token_work_the_same_with_and_without_the_overrides(app):
+    """A cookie and a token one way are read the other way: the same signature, salt and payload."""
+    other = portal_with(app, app.secret_key, PLAIN_FRAMEWORK=not app.config["PLAIN_FRAMEWORK"])
+    assert type(other) is not type(app)
+    client = app.test_client()
+    Auth(app, client).sign_in()
+    token = csrf_from(client.get("/").text)
+    moved = other.test_client()
+    moved.set_cookie("familieportal", client.get_cookie("familieportal").value)
+    assert "Hej Sara" in moved.get("/").text
+    assert moved.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert "Hej Sara" not in client.get("/").text

@@ -1,9 +1,14 @@
-"""The portal's Jinja environment reads templates exactly as Jinja's own does (templating.Environment)."""
+"""The portal's Jinja environment reads templates exactly as Jinja's own does (jinja.Environment).
+
+Every test runs with the overrides and on the plain framework (Flask's own environment).
+"""
 from pathlib import Path
 import re
 
 from jinja2 import Environment as JinjaEnvironment
 import pytest
+
+pytestmark = pytest.mark.both_frameworks
 
 SOURCES = [
     "{{ d.name }}", "{{ d.missing is defined }}", "{{ d.missing }}", "{{ d.items is callable }}",

@@ -8,7 +8,6 @@ the meetings the parent takes part in, with a link to the portal.
 """
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
-from flask_wtf import FlaskForm
 
 from . import bp, calendar
 from ..data import access, ratelimit
@@ -16,11 +15,12 @@ from ..data.changes import Actor
 from ..data.changes import calendar_feeds as feed_changes
 from ..data.reads import calendar as calendar_reads
 from .. import tokens
+from ..web.forms import PortalForm
 
 public_bp = Blueprint("calendar_feed", __name__)
 
 
-class NewFeedForm(FlaskForm):
+class NewFeedForm(PortalForm):
     """Only a CSRF token: the button that makes a new address."""
 
 

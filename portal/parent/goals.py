@@ -1,6 +1,5 @@
 """A parent's goals: where each stands, and a new one in their own words."""
 from flask import g, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 
 from . import bp
@@ -8,10 +7,11 @@ from ..data import access
 from ..data.changes import Actor, Invalid
 from ..data.changes import goals as goal_changes
 from ..data.reads import goals
+from ..web.forms import PortalForm
 from ..web.i18n import gettext as _
 
 
-class GoalForm(FlaskForm):
+class GoalForm(PortalForm):
     # No validators that strip or change the text: the parent's words are kept exactly.
     text = TextAreaField()
     for_whom = SelectField(validate_choice=False)

@@ -1,7 +1,6 @@
 """A parent's meetings: the list, one meeting with its summary, agenda points and a calendar file."""
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
 from . import bp, calendar, feed
@@ -10,10 +9,11 @@ from ..data.changes import Actor, Invalid
 from ..data.changes import meetings as meeting_changes
 from ..data.changes import replies as reply_changes
 from ..data.reads import meetings, replies
+from ..web.forms import PortalForm
 from ..web.i18n import gettext as _
 
 
-class AgendaPointForm(FlaskForm):
+class AgendaPointForm(PortalForm):
     # No validators that strip or change the text: the parent's words are kept exactly.
     text = TextAreaField()
 
@@ -53,7 +53,7 @@ def _render_meeting(meeting_id, form, error=None, status=200, reply_form=None, r
     ), status
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PortalForm):
     # "Jeg kommer" and "Jeg kan ikke komme" are the form's two buttons (name="answer").
     reason = TextAreaField()
 

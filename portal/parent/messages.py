@@ -1,6 +1,5 @@
 """The parent's "Beskeder" page: how notices reach them (SMS, e-mail or none), and what was sent."""
 from flask import g, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from . import bp
@@ -9,10 +8,11 @@ from ..data import access
 from ..data.changes import Actor, Invalid
 from ..data.changes import notices as notice_changes
 from ..data.reads import notices
+from ..web.forms import PortalForm
 from ..web.i18n import gettext as _
 
 
-class ChannelForm(FlaskForm):
+class ChannelForm(PortalForm):
     # Checked by the change: only channels the parent has an address for, or none.
     notices_by = StringField()
 

@@ -8,10 +8,10 @@ import secrets
 from datetime import timedelta
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import generate_csrf
 
 from ..data import access
 from ..web.security import same_origin_request
+from ..web.signing import csrf_token
 from ..data.clock import from_db_time, now_text, to_db_time, utcnow
 from ..data.behind import Behind
 from ..data.db import get_db, write_unsynced
@@ -91,7 +91,7 @@ def start_session(user_kind, user_id):
     # The new CSRF token goes into this response's cookie with the session id,
     # so the first page after signing in does not send the cookie again.
     g.pop("csrf_token", None)
-    generate_csrf()
+    csrf_token()
 
 
 def end_session():

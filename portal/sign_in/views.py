@@ -1,6 +1,5 @@
 """Sign in with a link, ask for a new link, sign out."""
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
@@ -11,6 +10,7 @@ from ..data.contact import normalise_phone
 from ..data.db import get_db, writing
 from ..data.reads import family
 from ..web.formatting import mask_name
+from ..web.forms import PortalForm
 from ..web.i18n import gettext as _
 
 bp = Blueprint("sign_in", __name__)
@@ -18,15 +18,15 @@ bp = Blueprint("sign_in", __name__)
 HOME = {"parent": "parent.home", "staff": "staff.caseload"}
 
 
-class ContinueForm(FlaskForm):
+class ContinueForm(PortalForm):
     """Only a CSRF token: the button that uses a link."""
 
 
-class RequestLinkForm(FlaskForm):
+class RequestLinkForm(PortalForm):
     contact = StringField(validators=[InputRequired(), Length(max=254)])
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(PortalForm):
     """Only a CSRF token."""
 
 

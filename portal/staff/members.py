@@ -1,7 +1,6 @@
 """The family itself: its name, parents (custody, protected address, sign-in) and children."""
 import segno
 from flask import abort, g, render_template, request
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -13,12 +12,12 @@ from ..data.changes import families as family_changes
 from ..data.db import get_db, writing
 from ..data.reads import closed, family, notices
 from ..data import links, outbox
-from ..web.forms import NumberField, VersionedForm, YesNoUnknownField
+from ..web.forms import NumberField, PortalForm, VersionedForm, YesNoUnknownField
 from ..web.i18n import N_
 from ..web.i18n import gettext as _
 
 
-class SendLinkForm(FlaskForm):
+class SendLinkForm(PortalForm):
     channel = SelectField(choices=[SelectChoice("email", N_("E-mail")), SelectChoice("sms", N_("SMS")),
                                    SelectChoice("shown", N_("Vis link her"))])
 

@@ -9,16 +9,31 @@ versions for the user to choose from.
 import re
 from datetime import date, time
 
-from flask import flash, redirect, request
+from flask import current_app, flash, redirect, request
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from . import signing
 from .i18n import N_
 from .i18n import gettext as _
 from ..data.changes import Conflict, Invalid
+
+
+class PortalForm(FlaskForm):
+    """Flask-WTF's form, whose CSRF token field is signed as the app signs tokens (see signing.py).
+
+    A form makes its token when it is made, often before the page's own
+    csrf_token(); Flask-WTF's way would sign it with a new serializer.
+    """
+
+    class Meta:
+        def build_csrf(self, form):
+            if current_app.config["PLAIN_FRAMEWORK"]:
+                return FlaskForm.Meta.csrf_class()
+            return signing.FormCSRF()
 
 
 class ParsedField(StringField):
@@ -186,7 +201,7 @@ class YesNoUnknownField(SelectField):
         return "" if self.data is None else ("1" if self.data else "0")
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(PortalForm):
     """A form that edits a row: it carries the row's version to detect a save over someone else's."""
 
     version = HiddenField()

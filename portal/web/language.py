@@ -2,16 +2,16 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+from .forms import PortalForm
 from .i18n import COOKIE, LANGUAGES
 
 bp = Blueprint("language", __name__)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(PortalForm):
     lang = SelectField(choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()])
 
 
