@@ -39,7 +39,7 @@ def create_app(test_config=None):
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
 
-    from . import cli
+    from . import cli, ops
     from .data import db
     from .sign_in import sessions as auth
     from .web import i18n, security
@@ -52,6 +52,7 @@ def create_app(test_config=None):
     security.sign_csrf_tokens_uncompressed()
     app.session_interface = security.SessionInterface()
     security.install_log_filters()
+    ops.init_app(app)
 
     from . import info_site, parent, staff
     from .sign_in import views as sign_in

@@ -71,6 +71,9 @@ def from_environment():
         "SMS_GATEWAY_KEY": _env("SMS_GATEWAY_KEY"),
         "SMS_SENDER": _env("SMS_SENDER"),
         "OUTBOX_DIR": _env("OUTBOX_DIR", "instance/outbox"),
+        # Staff views of a family (the access log a data-processing agreement asks for) are kept this many
+        # months, then pruned by `familieportal retention`, also for families whose case is open.
+        "ACCESS_LOG_MONTHS": _env_int("ACCESS_LOG_MONTHS", 6),
         # The largest form (a meeting summary) is under 150 KB even in emoji;
         # anything bigger is refused before it is read (nginx enforces the same).
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,

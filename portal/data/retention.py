@@ -7,13 +7,21 @@
 - Sessions, sign-in links, rate-limit rows and sent or failed outbox messages
   are pruned on their own schedules below, so the database does not grow
   without bound.
+- Staff views of a family (the audit lines a parent's insight shows as "who
+  looked, and when") are kept FAMILIEPORTAL_ACCESS_LOG_MONTHS months (6 by
+  default, what Danish data-processing agreements ask of an access log), then
+  pruned, for open families too.
 """
+import calendar
 from dataclasses import dataclass, field
 from datetime import timedelta
+
+from flask import current_app
 
 from .changes.retention import delete_family
 from .clock import to_db_time, utcnow
 from .db import get_db, writing
+from .reads.insight import STAFF_LOOKED
 from ..settings import retention_days
 
 # A person's sessions are kept this long after their last activity; their newest
@@ -48,10 +56,17 @@ def due_families(now=None):
         "SELECT id FROM families WHERE closed_at IS NOT NULL AND closed_at <= ? ORDER BY id", [cutoff])]
 
 
+def months_before(moment, months):
+    """The same time `months` calendar months earlier (on the month's last day when it is shorter)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def prune(now=None):
     """Delete what has served its purpose; return {table: rows deleted}."""
     now = now or utcnow()
     before = {
+        "views": to_db_time(months_before(now, current_app.config["ACCESS_LOG_MONTHS"])),
         "sessions": to_db_time(now - timedelta(days=SESSION_DAYS)),
         "links": to_db_time(now - timedelta(days=LINK_DAYS)),
         "hits": to_db_time(now - timedelta(hours=RATE_LIMIT_HOURS)),
@@ -66,6 +81,8 @@ def prune(now=None):
         "rate_limit_hits": "DELETE FROM rate_limit_hits WHERE at < :hits",
         "outbox": "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < :sent)"
                   " OR (failed_at IS NOT NULL AND failed_at < :failed)",
+        # Only staff looking (no change is pruned): the index on (action, at) finds them.
+        "audit_log": f"DELETE FROM audit_log WHERE action IN {STAFF_LOOKED} AND actor_kind = 'staff' AND at < :views",
     }
     db = get_db()
     pruned = {}

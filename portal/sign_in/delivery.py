@@ -31,6 +31,7 @@ from ..data.changes import notices
 from ..data.clock import now_text, to_db_time, utcnow
 from ..data.db import get_db, private_file, private_folder, read_one
 from ..data.reads import family as family_reads
+from ..ops import state as ops_state
 from . import links, notice_texts, sms_gateway
 from ..settings import municipality, retention_days
 
@@ -327,6 +328,7 @@ def start_worker(app, interval=1.0):
             try:
                 with app.app_context():
                     work()
+                    ops_state.beat()  # /readyz: the outbox worker finishes its rounds
             except Exception:  # keep delivering: one bad moment must not stop every later message
                 app.logger.exception("Outbox worker")
             time.sleep(interval)
