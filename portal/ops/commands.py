@@ -27,7 +27,7 @@ def healthcheck_command():
 def upgrade_command(backup_path):
     """Back up the database, apply new migrations and check the result. Stop the portal first."""
     try:
-        done = upgrade(get_db(), current_app.config["DATABASE"], backup_path)
+        done = upgrade(get_db, current_app.config["DATABASE"], backup_path)
     except UpgradeFailed as failure:
         raise click.ClickException(str(failure)) from None
     click.echo(f"Backed up to {done.backup}")

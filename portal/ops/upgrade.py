@@ -31,10 +31,14 @@ def default_backup_path(database):
     return Path(database).resolve().parent / "backups" / f"before-upgrade-{stamp}.db"
 
 
-def upgrade(db, database, backup_path=None):
-    """Back up `database`, apply pending migrations through `db`, check the result; return an Upgrade."""
-    if not Path(database).is_file():
+def upgrade(open_db, database, backup_path=None):
+    """Back up `database`, apply pending migrations through the connection `open_db()` gives, check the result.
+
+    Return an Upgrade; raise UpgradeFailed, with the database as it was, if any step fails.
+    """
+    if not Path(database).is_file():  # opening a connection would make an empty one
         raise UpgradeFailed(f"There is no database at {database}: make one with `familieportal init-db`.")
+    db = open_db()
     try:
         check(database)
         written = backup(database, backup_path or default_backup_path(database))
