@@ -32,15 +32,15 @@ def portal(tmp_path_factory):
     servers.stop()
 
 
-def send_traffic(port):
-    """ROUNDS × TRAFFIC from four threads at once, each on a new connection; return the statuses seen."""
+def send_traffic(port, rounds=ROUNDS):
+    """rounds × TRAFFIC from four threads at once, each on a new connection; return the statuses seen."""
     statuses = []
 
     def worker(share):
         for path, _status, _route in share:
             statuses.append((path, get(port, path)[0]))
 
-    requests = TRAFFIC * ROUNDS
+    requests = TRAFFIC * rounds
     threads = [threading.Thread(target=worker, args=(requests[i::4],)) for i in range(4)]
     for thread in threads:
         thread.start()
@@ -52,14 +52,19 @@ def send_traffic(port):
 def test_requests_summed_over_two_workers_equal_the_requests_sent(portal):
     servers, env = portal
     port = servers.gunicorn_port
+
+    def counters():
+        return [name for name in os.listdir(env["PROMETHEUS_MULTIPROC_DIR"]) if name.startswith("counter_")]
+
+    deadline = time.monotonic() + 30
+    while len(counters()) < 2 and time.monotonic() < deadline:  # until both workers have booted and answered
+        send_traffic(port, rounds=1)
+    assert len(counters()) == 2, counters()  # each worker keeps its counts in its own file
     before = scrape(port)
     statuses = send_traffic(port)
     for probe in ("/livez", "/readyz", "/metrics"):  # not counted: they are not the portal's pages
         get(port, probe)
     assert sorted(set(statuses)) == sorted({(path, status) for path, status, _ in TRAFFIC})
-    # Both workers answered some of them (each keeps its counts in its own file).
-    counters = [name for name in os.listdir(env["PROMETHEUS_MULTIPROC_DIR"]) if name.startswith("counter_")]
-    assert len(counters) == 2, counters
     for _ in range(4):  # any worker gives the same sums
         after = scrape(port)
 
@@ -68,9 +73,10 @@ def test_requests_summed_over_two_workers_equal_the_requests_sent(portal):
 
         assert total(after) - total(before) == len(TRAFFIC) * ROUNDS
         for path, status, route in TRAFFIC:
-            assert value(after, "familieportal_http_requests_total", method="GET", route=route,
-                         status=str(status)) == ROUNDS
-            assert value(after, "familieportal_http_request_duration_seconds_count", route=route) == ROUNDS
+            for name, labels in (("familieportal_http_requests_total", {"method": "GET", "route": route,
+                                                                        "status": str(status)}),
+                                 ("familieportal_http_request_duration_seconds_count", {"route": route})):
+                assert value(after, name, **labels) - value(before, name, **labels) == ROUNDS, (name, labels)
         buckets = [labels["le"] for labels, _ in after["familieportal_http_request_duration_seconds_bucket"]
                    if labels["route"] == "/"]
         assert len(buckets) == len(metrics.BUCKETS) + 1 <= 10  # few buckets: each costs per route and worker
