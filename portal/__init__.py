@@ -38,7 +38,7 @@ def create_app(test_config=None):
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
 
-    from . import cli
+    from . import cli, ops
     from .data import db
     from .sign_in import sessions as auth
     from .web import i18n, security
@@ -49,6 +49,7 @@ def create_app(test_config=None):
     auth.init_app(app)
     framework.init_app(app)
     security.install_log_filters()
+    ops.init_app(app)
 
     from . import info_site, parent, staff
     from .sign_in import views as sign_in

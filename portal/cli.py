@@ -1,4 +1,4 @@
-"""The `familieportal` command: init-db, demo, link, retention, serve, build-site."""
+"""The `familieportal` command: init-db, demo, link, retention, backup, upgrade, healthcheck, serve, build-site."""
 import os
 
 import click
@@ -94,9 +94,12 @@ def deliver_command(once, interval):
     """Make the parents' notices and send queued e-mails and SMS (each web worker also does this in a thread)."""
     import time
 
+    from .data import ops_state as state
+
     serving.hold(current_app.config["DATABASE"], log=click.echo)
     while True:
         sent = worker.work()
+        state.beat()
         if once:
             click.echo(f"Sent {sent} message(s).")
             return
@@ -125,6 +128,9 @@ def backup_command(target):
         written = backup(current_app.config["DATABASE"], target)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
+    from .data import ops_state as state
+
+    state.record_run("backup")  # familieportal_last_backup_timestamp_seconds
     click.echo(f"Backed up to {written}")
 
 
@@ -193,9 +199,12 @@ def retention_command():
     Run it daily (see README, "Deleting on time").
     """
     from .data import retention
+    from .data import ops_state as state
 
     serving.hold(current_app.config["DATABASE"], log=click.echo)
-    for line in retention.run().lines():
+    report = retention.run()
+    state.record_run("retention")  # familieportal_last_retention_run_timestamp_seconds
+    for line in report.lines():
         click.echo(line)
 
 
@@ -239,6 +248,8 @@ def build_site_command():
 
 
 def init_app(app):
+    from .ops.commands import COMMANDS as OPS_COMMANDS
+
     for command in (demo_command, link_command, deliver_command, staff_group, backup_command, restore_command,
-                    retention_command, serve_command, build_site_command):
+                    retention_command, serve_command, build_site_command, *OPS_COMMANDS):
         app.cli.add_command(command)

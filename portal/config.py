@@ -77,6 +77,9 @@ def from_environment():
         # Plain Flask, Jinja and Flask-WTF, without the portal's overrides of them
         # (portal/web/framework.py): for checking a new version of one of them.
         "PLAIN_FRAMEWORK": _env_bool("PLAIN_FRAMEWORK"),
+        # Staff views of a family (the access log a data-processing agreement asks for) are kept this many
+        # months, then pruned by `familieportal retention`, also for families whose case is open.
+        "ACCESS_LOG_MONTHS": _env_int("ACCESS_LOG_MONTHS", 6),
         # The largest form (a meeting summary) is under 150 KB even in emoji;
         # anything bigger is refused before it is read (nginx enforces the same).
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,

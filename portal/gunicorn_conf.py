@@ -7,7 +7,11 @@ whole worker. Behind a buffering proxy (nginx) sync workers would also do.
 """
 import multiprocessing
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
+from portal.ops import logs
 from portal.web.security import install_log_filters
 
 bind = os.environ.get("FAMILIEPORTAL_BIND", "127.0.0.1:8000")
@@ -20,10 +24,39 @@ keepalive = 5
 # Do not import the app before forking: each worker opens its own database
 # connections (SQLite connections must never cross a fork).
 preload_app = False
-accesslog = "-"
+# JSON lines on stdout (portal/ops/logs.py): one per request with its id, method, route template, status and
+# duration, never a path, query string, token or name; gunicorn's own lines and the app's too.
 errorlog = "-"
-# The access log never shows the query string or a sign-in token.
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+logconfig_dict = logs.logconfig()
+logger_class = logs.GunicornLogger
+
+
+def on_starting(server):
+    """Request metrics are counted by every worker in files here (prometheus_client's multiprocess mode).
+
+    Set before any worker starts, so each imports prometheus_client already in that
+    mode; a fresh count at each start (a restart resets counters, as Prometheus expects).
+    """
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        folder = tempfile.mkdtemp(prefix="familieportal-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        server.familieportal_metrics_made = folder
+    Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in Path(folder).glob("*.db"):
+        stale.unlink()
+
+
+def on_exit(server):
+    made = getattr(server, "familieportal_metrics_made", None)
+    if made:
+        shutil.rmtree(made, ignore_errors=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def post_fork(server, worker):

@@ -18,11 +18,17 @@ ensure_venv() {
 
 ensure_debian_packages() {
     # Real parts the tests start themselves: Debian's Chromium (Playwright cannot
-    # download its own here), nginx in front of gunicorn, openssl for its test certificate.
+    # download its own here), nginx in front of gunicorn, openssl for its test certificate,
+    # systemd's tools for the units.
     local missing=()
     command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    # systemd's tools check deploy/systemd/ (verify, security, calendar, sysusers, tmpfiles) and hand
+    # gunicorn its socket (systemd-socket-activate); nothing here boots systemd.
+    for tool in systemd-analyze systemd-socket-activate systemd-sysusers systemd-tmpfiles; do
+        command -v "$tool" >/dev/null 2>&1 || { missing+=(systemd); break; }
+    done
     if [ ${#missing[@]} -eq 0 ]; then
         return
     fi

@@ -105,7 +105,7 @@ def start(what, app, tmp_path):
     """Start the portal (gunicorn or `familieportal serve`) or `familieportal deliver` as a process; wait till it works."""
     import urllib.request
 
-    from portal.data import outbox
+    from portal.data import outbox as outbox_rows
 
     port = free_port()
     outbox = tmp_path / "outbox"
@@ -116,7 +116,7 @@ def start(what, app, tmp_path):
                "serve": [*cli, "serve", "--port", str(port)],
                "deliver": [*cli, "deliver"]}[what]
     with app.app_context():  # every one of them sends what is queued: a sent message says it is at work
-        outbox.queue_case_closed("email", "someone@example.dk", family_id=1, parent_id=1)
+        outbox_rows.queue_case_closed("email", "someone@example.dk", family_id=1, parent_id=1)
     log = open(tmp_path / f"{what}.log", "w+")
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30

@@ -3,6 +3,7 @@
 nginx is installed by the test command (./test.sh), the way Chromium is.
 """
 import http.client
+import json
 import re
 import socket
 import ssl
@@ -261,3 +262,45 @@ def test_too_many_requests_and_no_portal_get_nginxs_danish_pages_with_the_securi
             assert values(headers, name) == [value], name
     finally:
         servers.stop()
+
+
+def test_metrics_are_served_to_this_machine_only(production):
+    servers, _link = production
+    status, headers, body = request(servers, "GET", "/metrics")
+    assert status == 200 and "familieportal_build_info" in body
+    # From another address (127.0.0.2 is this machine too, but not the address nginx allows).
+    raw = socket.create_connection(("127.0.0.1", servers.https_port), timeout=10, source_address=("127.0.0.2", 0))
+    with tls_context().wrap_socket(raw, server_hostname=SERVER_NAME) as connection:
+        connection.sendall(f"GET /metrics HTTP/1.1\r\nHost: {SERVER_NAME}\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 403") and b"familieportal_" not in answer
+    for path in ("/livez", "/readyz"):
+        assert request(servers, "GET", path)[0] == 200, path  # from anywhere
+
+
+def test_health_checks_and_metrics_stay_out_of_both_access_logs(production):
+    servers, _link = production
+    for path in ("/livez", "/readyz", "/metrics"):
+        request(servers, "GET", path)
+    request(servers, "GET", "/")
+    time.sleep(0.5)
+    nginx_log = (servers.folder / "access.log").read_text()
+    portal_log = servers.gunicorn_log.read_text()
+    assert '"GET /" 200' in nginx_log and '"route": "/"' in portal_log
+    for path in ("/livez", "/readyz", "/metrics"):
+        assert path not in nginx_log, path
+        assert f'"{path}' not in portal_log, path
+
+
+def test_the_portals_log_line_carries_nginxs_request_id(production):
+    servers, _link = production
+    request(servers, "GET", "/login", headers={"X-Request-ID": "0123456789abcdef0123456789abcdef"})  # replaced
+    time.sleep(0.5)
+    nginx_line = [line for line in (servers.folder / "access.log").read_text().splitlines() if '"GET /login"' in line][-1]
+    request_id = nginx_line.rsplit(" ", 1)[1]
+    assert re.fullmatch("[0-9a-f]{32}", request_id) and request_id != "0123456789abcdef0123456789abcdef"
+    portal_lines = [json.loads(line) for line in servers.gunicorn_log.read_text().splitlines()]
+    [line] = [line for line in portal_lines if line.get("request_id") == request_id]
+    assert (line["method"], line["route"], line["status"]) == ("GET", "/login", 200)

@@ -835,3 +835,35 @@ def m018_outbox_says_what_a_message_is_about(db):
         found = re.search(r"/meetings/(\d+)", body or "")
         db.execute("UPDATE outbox SET meeting_id = ? WHERE id = ?", [int(found[1]) if found else None, outbox_id])
     db.execute("UPDATE outbox SET body = NULL WHERE sent_at IS NULL AND failed_at IS NULL")
+
+
+@migrations()
+def m019_ops_state(db):
+    """What the health checks and metrics read, the same for every worker: when the outbox worker last
+    finished a round, when the last backup and retention run succeeded, and how deliveries ended.
+
+    Delivery outcomes are counted by triggers on the outbox, in the transaction
+    that records them, so the counts survive the pruning of old messages and
+    need no code in the sending path: `sent`; `retry` (a failed try that will be
+    tried again); `failed` (given up after at least one try); `dropped` (given up
+    untried: its link expired in the queue, or no one may receive it).
+    """
+    db["ops_state"].create(
+        {"name": str, "at": str, "count": int},
+        pk="name",
+        not_null={"name", "count"},
+        defaults={"count": 0},
+    )
+    for result in ("sent", "retry", "failed", "dropped"):
+        db["ops_state"].insert({"name": f"outbox_{result}", "count": 0})
+    counts = {
+        "sent": "OLD.sent_at IS NULL AND NEW.sent_at IS NOT NULL",
+        "retry": "NEW.attempts > OLD.attempts AND NEW.sent_at IS NULL AND NEW.failed_at IS NULL",
+        "failed": "OLD.failed_at IS NULL AND NEW.failed_at IS NOT NULL AND NEW.attempts > 0",
+        "dropped": "OLD.failed_at IS NULL AND NEW.failed_at IS NOT NULL AND NEW.attempts = 0",
+    }
+    for result, condition in counts.items():
+        db.execute(
+            f"CREATE TRIGGER ops_outbox_{result} AFTER UPDATE ON outbox WHEN {condition}"
+            f" BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_{result}'; END"
+        )

@@ -7,13 +7,21 @@
 - Sessions, sign-in links, rate-limit rows and sent or failed outbox messages
   are pruned on their own schedules below, so the database does not grow
   without bound.
+- Staff views of a family (the audit lines a parent's insight shows as "who
+  looked, and when") are kept FAMILIEPORTAL_ACCESS_LOG_MONTHS months (6 by
+  default, what Danish data-processing agreements ask of an access log), then
+  pruned, for open families too.
 """
+import calendar
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask import current_app
+
 from .changes.retention import delete_family
 from .clock import to_db_time, utcnow
-from .db import get_db, writing
+from .db import BUSY_SECONDS, get_db, writing
+from .reads.insight import STAFF_LOOKED
 from ..settings import retention_days
 
 # A person's sessions are kept this long after their last activity; their newest
@@ -27,6 +35,10 @@ RATE_LIMIT_HOURS = 24
 # (the coordinator sees a failed message on the family's page until then).
 SENT_DAYS = 30
 FAILED_DAYS = 90
+# Emptying the WAL waits for every reader, and meanwhile holds off writers. Litestream
+# keeps a read open all the time (it lets go at its own checkpoints, every minute or
+# so): wait this long, not the writers' 15 s, and leave the rest to its checkpoint.
+CHECKPOINT_WAIT_MS = 2000
 
 
 @dataclass
@@ -34,11 +46,15 @@ class Report:
     families_deleted: int = 0
     family_rows_deleted: int = 0
     pruned: dict = field(default_factory=dict)
+    wal_emptied: bool = True
 
     def lines(self):
         yield f"Deleted {self.families_deleted} closed families ({self.family_rows_deleted} rows)."
         for table, count in self.pruned.items():
             yield f"Pruned {count} rows from {table}."
+        if not self.wal_emptied:
+            yield ("The WAL was not emptied now: a reader (Litestream) holds it; its next checkpoint"
+                   " overwrites what is left.")
 
 
 def due_families(now=None):
@@ -51,10 +67,17 @@ def due_families(now=None):
 _OLD_MESSAGES = "(sent_at IS NOT NULL AND sent_at < :sent) OR (failed_at IS NOT NULL AND failed_at < :failed)"
 
 
+def months_before(moment, months):
+    """The same time `months` calendar months earlier (on the month's last day when it is shorter)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    return moment.replace(year=year, month=month + 1, day=min(moment.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def prune(now=None):
     """Delete what has served its purpose; return {table: rows deleted}."""
     now = now or utcnow()
     before = {
+        "views": to_db_time(months_before(now, current_app.config["ACCESS_LOG_MONTHS"])),
         "sessions": to_db_time(now - timedelta(days=SESSION_DAYS)),
         "links": to_db_time(now - timedelta(days=LINK_DAYS)),
         "hits": to_db_time(now - timedelta(hours=RATE_LIMIT_HOURS)),
@@ -68,6 +91,8 @@ def prune(now=None):
         "sign_in_links": "DELETE FROM sign_in_links WHERE expires_at < :links",
         "rate_limit_hits": "DELETE FROM rate_limit_hits WHERE at < :hits",
         "outbox": f"DELETE FROM outbox WHERE {_OLD_MESSAGES}",
+        # Only staff looking (no change is pruned): the index on (action, at) finds them.
+        "audit_log": f"DELETE FROM audit_log WHERE action IN {STAFF_LOOKED} AND actor_kind = 'staff' AND at < :views",
     }
     db = get_db()
     pruned = {}
@@ -93,7 +118,11 @@ def run(now=None):
         # secure_delete zeroed the rows; VACUUM also drops older copies of them left
         # in free space by earlier updates (a renamed parent, a changed phone number).
         db.execute("VACUUM")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+    try:
+        report.wal_emptied = not db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
     return report
 
 

@@ -215,6 +215,12 @@ CREATE TABLE "notices" (
    "skipped" TEXT
 );
 
+CREATE TABLE "ops_state" (
+   "name" TEXT PRIMARY KEY NOT NULL,
+   "at" TEXT,
+   "count" INTEGER NOT NULL DEFAULT 0
+);
+
 CREATE TABLE "outbox" (
    "id" INTEGER PRIMARY KEY,
    "channel" TEXT NOT NULL,
@@ -486,3 +492,11 @@ CREATE INDEX "idx_timeline_marks_family_id"
     ON "timeline_marks" ("family_id");
 
 CREATE TRIGGER goal_scores_score_range BEFORE INSERT ON goal_scores WHEN NEW.score NOT BETWEEN 0 AND 10 BEGIN SELECT RAISE(ABORT, 'score must be 0-10'); END;
+
+CREATE TRIGGER ops_outbox_dropped AFTER UPDATE ON outbox WHEN OLD.failed_at IS NULL AND NEW.failed_at IS NOT NULL AND NEW.attempts = 0 BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_dropped'; END;
+
+CREATE TRIGGER ops_outbox_failed AFTER UPDATE ON outbox WHEN OLD.failed_at IS NULL AND NEW.failed_at IS NOT NULL AND NEW.attempts > 0 BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_failed'; END;
+
+CREATE TRIGGER ops_outbox_retry AFTER UPDATE ON outbox WHEN NEW.attempts > OLD.attempts AND NEW.sent_at IS NULL AND NEW.failed_at IS NULL BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_retry'; END;
+
+CREATE TRIGGER ops_outbox_sent AFTER UPDATE ON outbox WHEN OLD.sent_at IS NULL AND NEW.sent_at IS NOT NULL BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_sent'; END;

@@ -22,6 +22,7 @@ from .transports import send
 from ..data.changes import notices
 from ..data.clock import now_text, to_db_time, utcnow
 from ..data.db import get_db, read_one
+from ..data import ops_state
 
 # Seconds to wait after the 1st, 2nd, … failed try; then the message has failed.
 BACKOFF = (30, 120, 600, 1800, 3600)
@@ -124,6 +125,7 @@ def start_worker(app, interval=1.0):
             try:
                 with app.app_context():
                     work()
+                    ops_state.beat()  # /readyz: the outbox worker finishes its rounds
             except Exception:  # keep delivering: one bad moment must not stop every later message
                 app.logger.exception("Outbox worker")
             time.sleep(interval)

@@ -62,6 +62,7 @@ FAMILY_ROWS = {
 NOT_FAMILY_DATA = {
     "staff": "the municipality's employees",
     "notice_cursor": "the id of the last family event turned into notices",
+    "ops_state": "when the outbox worker, backup and retention last ran, and counts of deliveries",
     "_sqlite_migrations": "which schema migrations have run",
     "sqlite_sequence": "SQLite's own counters",
     "sqlite_stat1": "SQLite's own statistics",
