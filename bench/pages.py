@@ -519,7 +519,8 @@ def throughput(args, db_path, secret_key, out=OUT):
     portal, hello, browsers = None, None, []
     try:
         portal = Gunicorn("portal:create_app()", env, out / "gunicorn-portal.log")
-        hello = Gunicorn("bench.hello_app:app", env, out / "gunicorn-hello.log")
+        hello = Gunicorn("bench.hello_app:app", {**env, "BENCH_HELLO_DATABASE": str(out / "hello.db")},
+                         out / "gunicorn-hello.log")
         app = bench_app(db_path, secret_key, f"http://{HOST}")
         c = args.concurrency
 
