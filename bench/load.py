@@ -31,7 +31,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import generate  # noqa: E402
-from bench.pages import database, issue_links, sample_parents  # noqa: E402
+from bench.workload import database, issue_links, sample_parents  # noqa: E402
 from bench.servers import SERVER_NAME, Browser, Production  # noqa: E402
 
 OUT = REPO / "bench" / "out"

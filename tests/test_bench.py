@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import generate, hello_app, pages  # noqa: E402
+from bench import generate, hello_app, http_client, render_timing, report, throughput, traffic, workload  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.data import links  # noqa: E402
 from portal.data.db import connect, migrate, migrations  # noqa: E402
@@ -164,12 +164,12 @@ def test_a_generated_parent_can_sign_in_and_see_the_home_page(generated, tmp_pat
 def test_every_benchmarked_page_renders_for_a_generated_parent_and_coordinator(generated, tmp_path):
     """The bench's own sign-in and page list on the generated data: each page has its marker."""
     path = _copy(generated[0], tmp_path)
-    subjects = pages.Subjects(path, "bench-test-secret-key-" + "x" * 24)
-    coordinators, caseload = pages.sample_coordinators(path, 3)
+    subjects = render_timing.Subjects(path, "bench-test-secret-key-" + "x" * 24)
+    coordinators, caseload = workload.sample_coordinators(path, 3)
     assert coordinators == [1] and caseload == FAMILIES
-    (family_id, staff_id), = pages.sample_families(path, 1)
-    parent_id, = pages.sample_parents(path, 1)
-    for name, kind, template, marker in pages.PAGES:
+    (family_id, staff_id), = workload.sample_families(path, 1)
+    parent_id, = workload.sample_parents(path, 1)
+    for name, kind, template, marker in workload.PAGES:
         client = subjects.client(kind, parent_id if kind == "parent" else staff_id)
         response = client.get(template.format(family=family_id))
         assert response.status_code == 200, name
@@ -177,7 +177,7 @@ def test_every_benchmarked_page_renders_for_a_generated_parent_and_coordinator(g
     # The caseload lists every family of the coordinator, with what is new from the parents.
     caseload_page = subjects.client("staff", staff_id).get("/staff/").text
     assert caseload_page.count('href="/staff/families/') >= FAMILIES
-    assert pages.count_statements(subjects.client("staff", staff_id), "/staff/") > 0
+    assert render_timing.count_statements(subjects.client("staff", staff_id), "/staff/") > 0
 
 
 def test_render_times_runs_end_to_end_on_two_small_databases(generated, tmp_path):
@@ -185,10 +185,14 @@ def test_render_times_runs_end_to_end_on_two_small_databases(generated, tmp_path
     other = tmp_path / "ten.db"
     generate.generate(other, 10, anchor_date=ANCHOR)
     args = Namespace(parents=2, coordinators=1, families=2, renders=1)
-    result = pages.render_times(args, {10: other, FAMILIES: path}, "bench-test-secret-key-" + "x" * 24)
-    assert set(result["pages"]) == {name for name, *_ in pages.PAGES}
+    result = render_timing.render_times(args, {10: other, FAMILIES: path}, "bench-test-secret-key-" + "x" * 24)
+    assert set(result["pages"]) == {name for name, *_ in workload.PAGES}
     for page in result["pages"].values():
         assert page["ratio"] > 0 and page["statements"][10]["median"] > 0
+    text, targets = report.render_report(result, [10, FAMILIES])
+    assert text.splitlines()[0].split() == ["page", "(render,", "ms)", "10", "20", "20", "÷", "10", "target", "SQL",
+                                            "statements", "HTML", "bytes"]
+    assert set(targets) == {f"{name} render, 20 ÷ 10" for name in ("parent home", "caseload", "family overview")}
 
 
 def test_each_database_puts_back_its_own_coordinators_seen_state_before_an_overview(generated, tmp_path, monkeypatch):
@@ -197,26 +201,26 @@ def test_each_database_puts_back_its_own_coordinators_seen_state_before_an_overv
     other = tmp_path / "ten.db"
     generate.generate(other, 10, anchor_date=ANCHOR)
     reset_in = []
-    put_back = pages.SeenReset.__call__
-    monkeypatch.setattr(pages.SeenReset, "__call__", lambda self, *ids: (reset_in.append(self.path), put_back(self, *ids)))
+    put_back = render_timing.SeenReset.__call__
+    monkeypatch.setattr(render_timing.SeenReset, "__call__", lambda self, *ids: (reset_in.append(self.path), put_back(self, *ids)))
     args = Namespace(parents=1, coordinators=1, families=2, renders=2)
-    pages.render_times(args, {10: other, FAMILIES: path}, "bench-test-secret-key-" + "x" * 24)
+    render_timing.render_times(args, {10: other, FAMILIES: path}, "bench-test-secret-key-" + "x" * 24)
     # Per database: 2 families x (a check, a statement count with its own first render, 2 timed renders).
     assert {p: reset_in.count(p) for p in (other, path)} == {other: 2 * 5, path: 2 * 5}
 
 
 def test_sampled_groups_of_parents_share_no_family(generated):
     path, _ = generated
-    closed = pages.sample_parents(path, 4)
-    real = pages.sample_parents(path, 100, skip_families=pages.families_of_parents(path, closed))
+    closed = workload.sample_parents(path, 4)
+    real = workload.sample_parents(path, 100, skip_families=workload.families_of_parents(path, closed))
     assert len(closed) == 4 and len(real) == FAMILIES - 4
-    assert not set(pages.families_of_parents(path, closed)) & set(pages.families_of_parents(path, real))
+    assert not set(workload.families_of_parents(path, closed)) & set(workload.families_of_parents(path, real))
     assert len(set(real)) == len(real)
 
 
 def test_the_real_traffic_rotation_hands_out_each_person_in_turn_and_never_again_within_a_minute():
-    jars = [pages.Jar({}, who) for who in "abc"]
-    rotation = pages.Rotation([(jar, "/") for jar in jars], fresh_after=pages.FRESH_SECONDS)
+    jars = [http_client.Jar({}, who) for who in "abc"]
+    rotation = traffic.Rotation([(jar, "/") for jar in jars], fresh_after=traffic.FRESH_SECONDS)
     rotation.start_round(budget=2)
     assert [rotation.take()[0].who for _ in range(2)] == ["a", "b"]
     assert rotation.take() is None and rotation.ended_by() == "budget"
@@ -225,14 +229,14 @@ def test_the_real_traffic_rotation_hands_out_each_person_in_turn_and_never_again
     # "a" was here a moment ago: the round ends rather than show it a page it may have cached.
     assert rotation.take() is None and rotation.ended_by() == "no fresh person"
     # The staff pages: the next coordinator every time, each time the next of their families.
-    staff = [pages.Jar({}, who) for who in (7, 8)]
+    staff = [http_client.Jar({}, who) for who in (7, 8)]
     families = {7: [1, 2], 8: [3, 4]}
-    overview = pages.Rotation([(jar, f"/staff/families/{families[jar.who][k]}") for k in range(2) for jar in staff])
+    overview = traffic.Rotation([(jar, f"/staff/families/{families[jar.who][k]}") for k in range(2) for jar in staff])
     assert [overview.take()[1] for _ in range(5)] == [f"/staff/families/{f}" for f in (1, 3, 2, 4, 1)]
     # A budget that keeps a pool's people a minute apart: rounds 20 s apart come back every third round.
-    assert pages.real_traffic_budget(2000, 5, 20) == 666
-    assert pages.real_traffic_budget(2000, 5, 40) == 1000
-    assert pages.real_traffic_budget(2000, 1, 40) == 2000
+    assert traffic.real_traffic_budget(2000, 5, 20) == 666
+    assert traffic.real_traffic_budget(2000, 5, 40) == 1000
+    assert traffic.real_traffic_budget(2000, 1, 40) == 2000
 
 
 def test_throughput_runs_both_traffic_models_end_to_end(generated, tmp_path, monkeypatch):
@@ -244,7 +248,7 @@ def test_throughput_runs_both_traffic_models_end_to_end(generated, tmp_path, mon
     args = Namespace(concurrency=2, real_parents=4, sign_in_threads=4, rounds=2, duration=0.2)
     out = tmp_path / "out"
     out.mkdir()
-    result = pages.throughput(args, path, "bench-test-secret-key-" + "x" * 24, out=out)
+    result = throughput.throughput(args, path, "bench-test-secret-key-" + "x" * 24, out=out)
     # The servers signed people in and wrote their visits into a copy: the render times
     # that follow on `path` start from the same data as in the other databases.
     assert path.read_bytes() == before and not Path(f"{path}-wal").exists()
@@ -253,7 +257,7 @@ def test_throughput_runs_both_traffic_models_end_to_end(generated, tmp_path, mon
         assert _one(written, "SELECT count(*) FROM sessions") > 0
     finally:
         written.close()
-    assert set(result["variants"]) == {key for key, _page, _model in pages.HOME_VARIANTS + pages.STAFF_VARIANTS}
+    assert set(result["variants"]) == {key for key, _page, _model in throughput.HOME_VARIANTS + throughput.STAFF_VARIANTS}
     assert len(result["hello_rounds"]) == 2 * args.rounds + 1
     assert result["real_parents"] == 4 and result["coordinators"] == 1 and result["caseload"] == FAMILIES
     assert result["errors"] == 0
@@ -264,7 +268,7 @@ def test_throughput_runs_both_traffic_models_end_to_end(generated, tmp_path, mon
     assert result["real_traffic_budget"] == 2
     assert result["variants"]["home_real"]["ended_by"] == ["budget"]
     assert sum(run["ok"] for run in result["variants"]["home_real"]["rounds"]) == 4
-    text, targets = pages.throughput_report(result, args)
+    text, targets = report.throughput_report(result, args)
     assert "real traffic" in text and "closed loop" in text
     assert set(targets) == {"parent home ÷ hello, real traffic", "family overview ÷ hello, real traffic"}
 
