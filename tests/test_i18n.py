@@ -74,3 +74,28 @@ def test_the_language_switch_only_redirects_within_the_site(client):
     for target in ("https://evil.example.com/", "//evil.example.com/", "/\\evil.example.com"):
         response = client.post("/language", data={"csrf_token": token, "lang": "en", "next": target})
         assert response.headers["Location"] == "/"
+
+
+def test_the_data_layer_says_what_is_wrong_without_a_request_in_danish_or_the_language_in_use(app):
+    # The write side needs no web request to explain a broken rule (the CLI, the worker, the demo loader).
+    from portal import i18n
+    from portal.data.changes import Actor, Invalid, people
+
+    with app.app_context():
+        with pytest.raises(Invalid) as danish:
+            people.add_person(Actor("system"), 1, name="", role="Lærer", organisation="Skolen")
+        token = i18n.use_language("en")
+        try:
+            with pytest.raises(Invalid) as english:
+                people.add_person(Actor("system"), 1, name="", role="Lærer", organisation="Skolen")
+        finally:
+            i18n.reset_language(token)
+    assert danish.value.errors["name"] == "Skriv personens navn."
+    assert english.value.errors["name"] == "Write the person's name."
+
+
+def test_a_requests_language_does_not_stay_with_its_thread(app, client):
+    from portal import i18n
+
+    client.get("/login", headers={"Cookie": "sprog=ar"})
+    assert i18n.current_language() == i18n.DEFAULT

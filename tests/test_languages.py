@@ -6,8 +6,9 @@ import re
 from babel.messages.pofile import read_po
 import pytest
 
-from portal.web import formatting, i18n
-from portal.web.i18n import LANGUAGES
+from portal import i18n
+from portal.web import formatting
+from portal.i18n import LANGUAGES
 
 from conftest import csrf_from
 

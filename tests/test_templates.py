@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from portal import create_app
-from portal.web.i18n import LANGUAGES
+from portal.i18n import LANGUAGES
 
 from conftest import Auth, csrf_from
 

@@ -6,8 +6,8 @@ not too long, and free of control characters other than line breaks and tabs.
 """
 import unicodedata
 
-from ..web.i18n import N_
-from ..web.i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 
 # Characters that show nothing although Unicode calls them letters or symbols.
 _INVISIBLE_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}

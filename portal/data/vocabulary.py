@@ -1,5 +1,5 @@
 """The domain's fixed choices, with their Danish names (translated where shown)."""
-from ..web.i18n import N_
+from ..i18n import N_
 
 MEETING_KINDS = {
     "network": N_("Netværksmøde"),

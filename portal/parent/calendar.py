@@ -15,7 +15,7 @@ from icalendar import Calendar, Event, vDuration
 from ..data.clock import from_db_time, utcnow
 from ..data.vocabulary import MEETING_KINDS
 from ..settings import municipality
-from ..web.i18n import gettext as _
+from ..i18n import gettext as _
 
 DEFAULT_LENGTH = timedelta(hours=1)
 PRODID = "-//Familieportalen//DA"

@@ -8,7 +8,7 @@ from ..data.changes import Actor, Invalid
 from ..data.changes import goals as goal_changes
 from ..data.reads import goals
 from ..web.forms import PortalForm
-from ..web.i18n import gettext as _
+from ..i18n import gettext as _
 
 
 class GoalForm(PortalForm):

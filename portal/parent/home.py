@@ -5,7 +5,7 @@ from . import bp
 from ..data import access
 from ..data.reads import events, family, meetings
 from .news import news_lines
-from ..web.i18n import current_language
+from ..i18n import current_language
 
 
 @bp.route("/")

@@ -7,7 +7,7 @@ from ..data.changes import Actor
 from ..data.changes import insight as insight_changes
 from ..data.reads import insight
 from ..web.export import json_download
-from ..web.i18n import N_
+from ..i18n import N_
 
 # The coordinator's pages of a family, by section (the module a page is in), named as their menu names them.
 SECTIONS = {

@@ -10,7 +10,7 @@ from ..data.changes import meetings as meeting_changes
 from ..data.changes import replies as reply_changes
 from ..data.reads import meetings, replies
 from ..web.forms import PortalForm
-from ..web.i18n import gettext as _
+from ..i18n import gettext as _
 
 
 class AgendaPointForm(PortalForm):

@@ -9,7 +9,7 @@ from ..data.changes import Actor, Invalid
 from ..data.changes import notices as notice_changes
 from ..data.reads import notices
 from ..web.forms import PortalForm
-from ..web.i18n import gettext as _
+from ..i18n import gettext as _
 
 
 class ChannelForm(PortalForm):

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from ..data.vocabulary import GOAL_STATUSES, MEETING_KINDS
 from ..web import formatting
-from ..web.i18n import N_, catalogue
+from ..i18n import N_, catalogue
 
 
 def news_lines(events, language):

@@ -11,7 +11,7 @@ from ..data.db import get_db, writing
 from ..data.reads import family
 from ..web.formatting import mask_name
 from ..web.forms import PortalForm
-from ..web.i18n import gettext as _
+from ..i18n import gettext as _
 
 bp = Blueprint("sign_in", __name__)
 

@@ -10,8 +10,8 @@ from ..data.changes import staff as staff_changes
 from ..data.reads import staff as staff_reads
 from ..data.vocabulary import STAFF_ROLES
 from ..web.forms import ChoiceField, DateField, IdChoiceField, VersionedForm
-from ..web.i18n import N_
-from ..web.i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 
 FIELDS = ("name", "title", "department", "email", "phone", "reachable", "role", "covered_by_id", "away_until")
 

@@ -9,7 +9,7 @@ from ..data.changes import families as family_changes
 from ..data.reads import caseload as caseload_reads
 from ..data.reads import staff as staff_reads
 from ..web.forms import IdChoiceField, VersionedForm
-from ..web.i18n import N_
+from ..i18n import N_
 
 
 @bp.route("/")

@@ -11,8 +11,8 @@ from ..data.changes import families as family_changes
 from ..data.reads import closed
 from ..settings import retention_days
 from ..web.forms import VersionedForm
-from ..web.i18n import N_
-from ..web.i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 
 
 class CloseForm(VersionedForm):

@@ -4,7 +4,7 @@ from flask import abort, g, render_template, url_for
 from ..data.changes import Actor, NotFound
 from ..data.reads import family
 from ..web.forms import save_form
-from ..web.i18n import N_
+from ..i18n import N_
 
 
 def actor():

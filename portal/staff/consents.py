@@ -9,8 +9,8 @@ from ..data.clock import today
 from ..data.reads import consents as consent_reads
 from ..data.reads import family
 from ..web.forms import CheckboxesField, DateField, VersionedForm
-from ..web.i18n import N_
-from ..web.i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 
 
 @family_bp.route("/consents")

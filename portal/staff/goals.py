@@ -11,8 +11,8 @@ from ..data.changes import goals as goal_changes
 from ..data.reads import goals as goal_reads
 from ..data.vocabulary import GOAL_STATUSES
 from ..web.forms import ChoiceField, DateField, NumberField, VersionedForm
-from ..web.i18n import N_
-from ..web.i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 
 
 @family_bp.route("/goals")

@@ -8,8 +8,8 @@ from ..data.changes import staff as staff_changes
 from ..data.reads import family
 from ..data.reads import staff as staff_reads
 from ..web.forms import DateField, IdChoiceField, VersionedForm
-from ..web.i18n import N_
-from ..web.i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 
 
 class HandoverForm(VersionedForm):

@@ -15,8 +15,8 @@ from ..data.reads import replies as reply_reads
 from ..data.vocabulary import MEETING_KINDS
 from ..web.forms import CheckboxesField, ChoiceField, DateField, IdChoiceField, TimeField, VersionedForm
 from ..web.formatting import meeting_time
-from ..web.i18n import N_, current_language
-from ..web.i18n import gettext as _
+from ..i18n import N_, current_language
+from ..i18n import gettext as _
 
 
 @family_bp.route("/meetings")

@@ -13,8 +13,8 @@ from ..data.db import get_db, writing
 from ..data.reads import closed, family, notices
 from ..data import links, outbox
 from ..web.forms import NumberField, PortalForm, VersionedForm, YesNoUnknownField
-from ..web.i18n import N_
-from ..web.i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 
 
 class SendLinkForm(PortalForm):

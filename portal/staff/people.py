@@ -8,8 +8,8 @@ from .members import ActiveForm, _saved
 from ..data.changes import people as people_changes
 from ..data.reads import family
 from ..web.forms import CheckboxesField, VersionedForm
-from ..web.i18n import N_
-from ..web.i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 
 
 class PersonForm(VersionedForm):

@@ -10,8 +10,8 @@ from ..data.reads import family, goals
 from ..data.reads import plan as plan_reads
 from ..data.vocabulary import PLAN_KINDS, PLAN_STATUSES
 from ..web.forms import CheckboxesField, ChoiceField, DateField, IdChoiceField, VersionedForm
-from ..web.i18n import N_
-from ..web.i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 
 
 @family_bp.route("/plan")

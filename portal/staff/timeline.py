@@ -9,7 +9,7 @@ from ..data.reads import meeting_load
 from ..data.reads import timeline as timeline_reads
 from ..web import timeline_filter
 from ..web.forms import VersionedForm
-from ..web.i18n import N_
+from ..i18n import N_
 
 
 @family_bp.route("/timeline")

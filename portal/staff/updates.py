@@ -8,8 +8,8 @@ from ..data.changes import plan as plan_changes
 from ..data.reads import family
 from ..data.reads import plan as plan_reads
 from ..web.forms import CheckboxesField, VersionedForm
-from ..web.i18n import N_
-from ..web.i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 from ..web.markdown import render as render_markdown
 
 

@@ -17,8 +17,8 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import signing
-from .i18n import N_
-from .i18n import gettext as _
+from ..i18n import N_
+from ..i18n import gettext as _
 from ..data.changes import Conflict, Invalid
 
 

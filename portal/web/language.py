@@ -6,7 +6,8 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from .forms import PortalForm
-from .i18n import COOKIE, LANGUAGES
+from ..i18n import LANGUAGES
+from .i18n import COOKIE
 
 bp = Blueprint("language", __name__)
 

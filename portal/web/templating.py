@@ -10,10 +10,11 @@ render time through gettext, and fragments are rendered every time.
 """
 import functools
 
-from flask import Flask, has_app_context
+from flask import Flask
 from markupsafe import Markup
 
-from . import formatting, forms, fragments, i18n, jinja, markdown
+from . import formatting, forms, fragments, jinja, markdown
+from .. import i18n
 from .urls import KeptRouting
 from ..data import vocabulary
 from ..settings import info_page_url, municipality
@@ -30,7 +31,7 @@ class PlainPortal(Flask):
 
     @property
     def jinja_env(self):
-        language = i18n.current_language() if has_app_context() else i18n.DEFAULT
+        language = i18n.current_language()
         environments = self._jinja_environments
         environment = environments.get(language)
         if environment is None:

@@ -6,8 +6,8 @@ from babel.dates import format_date
 from flask import request
 
 from ..data.clock import local
-from .i18n import N_, current_language
-from .i18n import gettext as _
+from ..i18n import N_, current_language
+from ..i18n import gettext as _
 
 MONTH_PROBLEM = N_("Skriv måneden sådan: 2026-01 (år og måned).")
 ORDER_PROBLEM = N_("Til-måneden ligger før fra-måneden. Byt om på dem.")

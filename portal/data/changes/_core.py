@@ -12,8 +12,8 @@ from ..contact import is_email, normalise_phone
 from ..db import get_db, writing
 from ..own_words import is_visible
 from ..own_words import problem as text_problem
-from ...web.i18n import N_
-from ...web.i18n import gettext as _
+from ...i18n import N_
+from ...i18n import gettext as _
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from datetime import date
 from ._core import Invalid, Rules, change, iso, not_in_future, record, row_in_family, update_row
 from ..clock import now_text, today
 from ..db import get_db, read_rows
-from ...web.i18n import N_
-from ...web.i18n import gettext as _
+from ...i18n import N_
+from ...i18n import gettext as _
 
 
 @change

@@ -4,8 +4,8 @@ from ..clock import now_text, today
 from ..db import get_db
 from ..reads.closed import reopenable
 from .. import links, outbox, sessions
-from ...web.i18n import N_
-from ...web.i18n import gettext as _
+from ...i18n import N_
+from ...i18n import gettext as _
 
 
 def _check_family(values):

@@ -8,8 +8,8 @@ from ..clock import now_text, today
 from ..db import get_db
 from ..own_words import problem as own_words_problem
 from ..vocabulary import GOAL_STATUSES
-from ...web.i18n import N_
-from ...web.i18n import gettext as _
+from ...i18n import N_
+from ...i18n import gettext as _
 
 GOAL_TEXT = dict(
     max_length=2000,

@@ -10,8 +10,8 @@ from ..clock import local, now_text, to_db_time
 from ..db import get_db
 from ..own_words import problem as own_words_problem
 from ..vocabulary import MEETING_KINDS
-from ...web.i18n import N_
-from ...web.i18n import gettext as _
+from ...i18n import N_
+from ...i18n import gettext as _
 
 AGENDA_POINT_TEXT = dict(
     max_length=1000,

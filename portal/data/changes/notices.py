@@ -24,7 +24,7 @@ from .. import clock
 from ..clock import LOCAL_ZONE, from_local, to_db_time
 from ..db import get_db, read_one
 from ..outbox import queue_notice
-from ...web.i18n import N_
+from ...i18n import N_
 
 BATCH = timedelta(minutes=15)
 QUIET_FROM, QUIET_UNTIL = time(21), time(8)  # no SMS from 21 until 8, Copenhagen time

@@ -4,9 +4,9 @@ from .plan import hidden_with_responsible
 from ..clock import now_text
 from ..db import get_db
 from ..vocabulary import PLAN_RUNNING
-from ...web.i18n import N_
-from ...web.i18n import gettext as _
-from ...web.i18n import ngettext
+from ...i18n import N_
+from ...i18n import gettext as _
+from ...i18n import ngettext
 
 
 def _check(family_id, values):

@@ -5,7 +5,7 @@ from ._core import (
 from ..clock import now_text
 from ..db import get_db
 from ..vocabulary import PLAN_KINDS, PLAN_STATUSES
-from ...web.i18n import N_
+from ...i18n import N_
 
 
 def next_sort_order(family_id):

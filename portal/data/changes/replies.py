@@ -6,8 +6,8 @@ from ..db import get_db, read_one
 from ..own_words import is_visible
 from ..own_words import problem as own_words_problem
 from ..outbox import queue_cannot_come
-from ...web.i18n import N_
-from ...web.i18n import gettext as _
+from ...i18n import N_
+from ...i18n import gettext as _
 
 ANSWERS = ("coming", "not_coming")
 REASON_TEXT = dict(

@@ -7,9 +7,9 @@ from ..clock import now_text, today
 from ..db import get_db
 from ..vocabulary import STAFF_ROLES
 from .. import links, sessions
-from ...web.i18n import N_
-from ...web.i18n import gettext as _
-from ...web.i18n import ngettext
+from ...i18n import N_
+from ...i18n import gettext as _
+from ...i18n import ngettext
 
 NOTICE_DAYS = 30
 

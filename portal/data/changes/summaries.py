@@ -3,8 +3,8 @@ from ._core import Conflict, Invalid, NotFound, Rules, change, hidden_from, iso,
 from .plan import hidden_with_responsible, next_sort_order, responsible_person
 from ..clock import now_text
 from ..db import get_db
-from ...web.i18n import N_
-from ...web.i18n import gettext as _
+from ...i18n import N_
+from ...i18n import gettext as _
 
 PARTS = ("going_well", "worries", "next_steps")
 

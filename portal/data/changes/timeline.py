@@ -6,7 +6,7 @@ edited; the mark is the only thing written about them, one per line.
 from ._core import Conflict, NotFound, Rules, change, record, update_row
 from ..clock import now_text
 from ..db import get_db, read_one
-from ...web.i18n import N_
+from ...i18n import N_
 
 NOTE_LIMIT = 1000
 
