@@ -57,7 +57,7 @@ def run(kills=10, writers=5, seed=1):
            "FAMILIEPORTAL_BASE_URL": f"https://{SERVER_NAME}", "FAMILIEPORTAL_DATABASE": str(folder / "portal.db"),
            "FAMILIEPORTAL_OUTBOX_DIR": str(folder / "outbox"), "FAMILIEPORTAL_PROXY_COUNT": "1",
            "FAMILIEPORTAL_PARENT_WRITES_PER_HOUR": str(10 ** 9)}
-    cli = [sys.executable, "-c", "from portal.cli import main; main()"]
+    cli = [sys.executable, "-c", "from portal.command import main; main()"]
     subprocess.run([*cli, "demo"], env={**os.environ, **env}, check=True, capture_output=True)
     servers = Production(folder, env, nginx=False)
     port = servers.gunicorn_port

@@ -114,7 +114,7 @@ def main():
            "FAMILIEPORTAL_BASE_URL": f"https://{SERVER_NAME}", "FAMILIEPORTAL_DATABASE": str(folder / "portal.db"),
            "FAMILIEPORTAL_OUTBOX_DIR": str(folder / "outbox"), "FAMILIEPORTAL_EMAIL_BACKEND": "outbox",
            "FAMILIEPORTAL_PROXY_COUNT": "1"}
-    cli = [sys.executable, "-c", "from portal.cli import main; main()"]
+    cli = [sys.executable, "-c", "from portal.command import main; main()"]
     subprocess.run([*cli, "demo"], env={**os.environ, **env}, check=True, capture_output=True)
     servers = Production(folder, env)
     try:

@@ -4,7 +4,7 @@ import os
 import click
 from werkzeug.serving import run_simple
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from . import demo
 from .data.changes import SYSTEM, Invalid
@@ -16,20 +16,6 @@ from .data.db import get_db, migrate, writing
 from .data.contact import normalise_phone
 from .data.vocabulary import STAFF_ROLES
 
-
-def main():
-    """Entry point of the `familieportal` console command."""
-    from . import create_app
-
-    group = FlaskGroup(
-        name="familieportal",
-        help="Familieportalen: the portal for families and their coordinators.",
-        create_app=create_app,
-        add_default_commands=False,
-        add_version_option=False,
-        load_dotenv=False,
-    )
-    group()
 
 
 @click.command("demo")

@@ -8,7 +8,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bench.servers import SERVER_NAME
 
-CLI = [sys.executable, "-c", "from portal.cli import main; main()"]
+CLI = [sys.executable, "-c", "from portal.command import main; main()"]
 
 
 def portal_env(folder, **more):

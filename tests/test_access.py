@@ -254,7 +254,7 @@ def test_the_admin_rule_lives_only_in_access_py():
 
 
 def test_the_two_shapes_of_the_staff_rule_agree_for_every_staff_member_and_family(app, db):
-    """staff_families_sql (a caseload) and staff_may_see (one family) are one rule in two query shapes."""
+    """staff_families_sql (a caseload) and family_staff_may_see (one family) are one rule in two query shapes."""
     from portal.data import access
     from portal.data.clock import today_text
 
@@ -265,6 +265,6 @@ def test_the_two_shapes_of_the_staff_rule_agree_for_every_staff_member_and_famil
             listed = {row[0] for row in db.execute(
                 f"SELECT f.id FROM families f WHERE {access.staff_families_sql('f')}",
                 {"staff": staff_id, "today": today_text()})}
-            one_by_one = {family_id for family_id in (1, 2, 3) if access.staff_may_see(staff_id, family_id)}
+            one_by_one = {family_id for family_id in (1, 2, 3) if access.family_staff_may_see(staff_id, family_id) is not None}
             assert listed == one_by_one, staff_id
     assert listed == {1, 2, 3}  # the admin, last, sees all

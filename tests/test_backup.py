@@ -111,7 +111,7 @@ def start(what, app, tmp_path):
     outbox = tmp_path / "outbox"
     env = {**os.environ, "FAMILIEPORTAL_DATABASE": app.config["DATABASE"], "FAMILIEPORTAL_OUTBOX_DIR": str(outbox),
            "FAMILIEPORTAL_BIND": f"127.0.0.1:{port}", "FAMILIEPORTAL_WORKERS": "1", "FAMILIEPORTAL_THREADS": "2"}
-    cli = [sys.executable, "-c", "from portal.cli import main; main()"]
+    cli = [sys.executable, "-c", "from portal.command import main; main()"]
     command = {"gunicorn": [sys.executable, "-m", "gunicorn", "-c", "python:portal.gunicorn_conf", "portal:create_app()"],
                "serve": [*cli, "serve", "--port", str(port)],
                "deliver": [*cli, "deliver"]}[what]

@@ -7,6 +7,7 @@ from portal.data.changes import Actor, Conflict, Invalid, NotFound
 from portal.data.changes import consents, families, goals, meetings, people, plan, staff, summaries
 from portal.data.clock import LOCAL_ZONE, NoSuchLocalTime, from_local, today
 from portal.data.db import get_db
+from portal.data.reads import meetings as meeting_reads
 from portal.demo import _at
 
 from conftest import (
@@ -157,7 +158,7 @@ def test_a_meeting_ends_after_it_starts_and_on_the_same_day(ctx):
 def test_moving_a_published_meeting_keeps_its_old_time_and_tells_the_family(ctx):
     meeting = ctx["meetings"].get(FOLLOW_UP)
     values = dict(kind="follow_up", starts_at=_at(6, 9), ends_at=_at(6, 10), place=meeting["place"],
-                  purpose=meeting["purpose"], participants=meetings.participant_keys(FOLLOW_UP))
+                  purpose=meeting["purpose"], participants=meeting_reads.participant_keys(FOLLOW_UP))
     meetings.update_meeting(METTE_ACTS, 1, FOLLOW_UP, meeting["version"], **values)
     moved = ctx["meetings"].get(FOLLOW_UP)
     assert moved["previous_starts_at"] == meeting["starts_at"] and moved["starts_at"] != meeting["starts_at"]
@@ -169,7 +170,7 @@ def test_moving_a_published_meeting_keeps_its_old_time_and_tells_the_family(ctx)
 def test_a_second_save_over_an_old_copy_is_refused_not_silently_applied(ctx):
     meeting = ctx["meetings"].get(FOLLOW_UP)
     values = dict(kind="follow_up", starts_at=_at(5, 9), ends_at=None, place="Først", purpose=None,
-                  participants=meetings.participant_keys(FOLLOW_UP))
+                  participants=meeting_reads.participant_keys(FOLLOW_UP))
     meetings.update_meeting(METTE_ACTS, 1, FOLLOW_UP, meeting["version"], **values)
     with pytest.raises(Conflict) as conflict:
         meetings.update_meeting(METTE_ACTS, 1, FOLLOW_UP, meeting["version"], **{**values, "place": "Anden"})

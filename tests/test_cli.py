@@ -28,11 +28,11 @@ def test_link_for_an_unknown_person_says_so(runner):
 
 
 def test_every_command_has_help_text():
-    result = subprocess.run([sys.executable, "-c", "from portal.cli import main; main()", "--help"],
+    result = subprocess.run([sys.executable, "-c", "from portal.command import main; main()", "--help"],
                             capture_output=True, text=True, check=True)
     for command in ("init-db", "demo", "link", "staff", "serve", "build-site"):
         assert command in result.stdout
-        help_text = subprocess.run([sys.executable, "-c", "from portal.cli import main; main()", command, "--help"],
+        help_text = subprocess.run([sys.executable, "-c", "from portal.command import main; main()", command, "--help"],
                                    capture_output=True, text=True, check=True).stdout
         assert len(help_text.splitlines()) > 3
 

@@ -147,7 +147,7 @@ def test_a_message_claimed_by_a_worker_that_was_killed_is_sent_later_not_lost(ap
     env = {**os.environ, "FAMILIEPORTAL_DATABASE": app.config["DATABASE"], "FAMILIEPORTAL_EMAIL_BACKEND": "smtp",
            "FAMILIEPORTAL_SMTP_HOST": "127.0.0.1", "FAMILIEPORTAL_SMTP_PORT": str(silent.getsockname()[1]),
            "FAMILIEPORTAL_SMTP_STARTTLS": "0"}
-    worker = subprocess.Popen([sys.executable, "-c", "from portal.cli import main; main()", "deliver", "--once"],
+    worker = subprocess.Popen([sys.executable, "-c", "from portal.command import main; main()", "deliver", "--once"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 20
     while db.execute("SELECT claimed_by FROM outbox").fetchone()[0] is None and time.monotonic() < deadline:

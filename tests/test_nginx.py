@@ -37,7 +37,7 @@ def production(tmp_path_factory):
     import subprocess
     import sys
 
-    cli = [sys.executable, "-c", "from portal.cli import main; main()"]
+    cli = [sys.executable, "-c", "from portal.command import main; main()"]
     subprocess.run([*cli, "demo"], env={**os.environ, **env}, check=True, capture_output=True)
     link = subprocess.run([*cli, "link", "sara.holm@example.dk"], env={**os.environ, **env}, check=True,
                           capture_output=True, text=True).stdout.strip()

@@ -51,7 +51,7 @@ def queued(db, family_id=HOLM):
 
 def move(meeting_id, days, hour):
     meeting = get_db()["meetings"].get(meeting_id)
-    from portal.data.changes.meetings import participant_keys
+    from portal.data.reads.meetings import participant_keys
     keys = participant_keys(meeting_id)
     follow = get_db().execute("SELECT parent_id, person_involved_id, staff_id FROM meeting_participants"
                               " WHERE meeting_id = ? AND follow_up = 1", [meeting_id]).fetchone()

@@ -42,7 +42,7 @@ def gunicorn(tmp_path_factory):
         "FAMILIEPORTAL_BIND": f"127.0.0.1:{port}",
         "FAMILIEPORTAL_WORKERS": "2",
     }
-    cli = [sys.executable, "-c", "from portal.cli import main; main()"]
+    cli = [sys.executable, "-c", "from portal.command import main; main()"]
     subprocess.run([*cli, "init-db"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "demo"], env=env, check=True, capture_output=True)
     link = subprocess.run([*cli, "link", "sara.holm@example.dk"], env=env, check=True,

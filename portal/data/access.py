@@ -10,11 +10,9 @@
 - A parent never sees another parent's contact details or protected address,
   nor the place of a meeting held in a protected home (unless it is theirs).
 
-Anything a viewer may not see is answered with 404, whether it exists or not.
+The pages answer 404 for anything a viewer may not see, whether it exists or
+not; this module only answers the questions (no request is needed to ask them).
 """
-from flask import abort, g, request
-
-from . import audit
 from .clock import today_text
 from .db import get_db, read_one
 from .vocabulary import HIDEABLE
@@ -84,36 +82,17 @@ def parent_sees_event_sql(alias, parent=":parent"):
     )
 
 
-# The signed-in parent.
+# A parent.
 
 
-def current_parent():
-    """The signed-in parent's row, read once a request (after parent_required)."""
-    if "parent" not in g:
-        g.parent = read_one(
-            get_db(),
-            "SELECT * FROM parents WHERE id = ?",
-            [g.user_id],
-        )
-    return g.parent
-
-
-def current_family_id():
-    """A parent's own family: the only one they can ever see."""
-    return current_parent()["family_id"]
-
-
-def meeting_for_parent(meeting_id):
-    """A meeting the signed-in parent may see; 404 for any other id, existing or not."""
-    parent = current_parent()
+def parent_meeting(parent, meeting_id):
+    """A meeting of the parent's family that they may see, as they see it; None for any other id."""
     row = read_one(
         get_db(),
         f"SELECT m.* FROM meetings m WHERE m.id = :id AND m.family_id = :family AND {parent_sees_sql('meeting', 'm')}",
         {"id": meeting_id, "family": parent["family_id"], "parent": parent["id"]},
     )
-    if row is None:
-        abort(404)
-    return shown_to_parent(row, parent["id"])
+    return None if row is None else shown_to_parent(row, parent["id"])
 
 
 def shown_to_parent(meeting, parent_id):
@@ -135,26 +114,9 @@ def people_hidden_from(parent):
 # Staff.
 
 
-def current_staff():
-    """The signed-in staff member's row, read once a request."""
-    if "staff" not in g:
-        g.staff = read_one(get_db(), "SELECT * FROM staff WHERE id = ?", [g.user_id])
-    return g.staff
-
-
 def is_admin_role(role):
     """Whether a staff role is the admin's: who sees every family and manages staff accounts."""
     return role == "admin"
-
-
-def is_admin():
-    return is_admin_role(current_staff()["role"])
-
-
-def require_admin():
-    """Only admins go on; anyone else gets 404, as if the page did not exist."""
-    if not is_admin():
-        abort(404)
 
 
 # The rule of staff_families_sql() for one family f, shaped for a lookup by its id.
@@ -166,21 +128,7 @@ _STAFF_MAY_SEE_FAMILY = (
 )
 
 
-def staff_may_see(staff_id, family_id):
-    return get_db().execute(f"SELECT 1 FROM families f WHERE {_STAFF_MAY_SEE_FAMILY}",
-                            {"family": family_id, "staff": staff_id, "today": today_text()}).fetchone() is not None
-
-
-def family_for_staff(family_id):
-    """The family the signed-in staff member asks for, else 404; a page view is logged.
-
-    Changes (POSTs) are logged by the change itself, not as a view.
-    """
-    family = read_one(get_db(), f"SELECT f.* FROM families f WHERE {_STAFF_MAY_SEE_FAMILY}",
-                      {"family": family_id, "staff": g.user_id, "today": today_text()})
-    if family is None:
-        abort(404)
-    if request.method in ("GET", "HEAD"):
-        audit.record_view("family.viewed", actor_kind="staff", actor_id=g.user_id, family_id=family_id,
-                          page=request.endpoint)
-    return family
+def family_staff_may_see(staff_id, family_id):
+    """The family's row if staff member `staff_id` may see it (staff_families_sql for one family), else None."""
+    return read_one(get_db(), f"SELECT f.* FROM families f WHERE {_STAFF_MAY_SEE_FAMILY}",
+                    {"family": family_id, "staff": staff_id, "today": today_text()})

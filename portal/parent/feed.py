@@ -10,12 +10,13 @@ the meetings the parent takes part in, with a link to the portal.
 from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 
 from . import bp, calendar
-from ..data import access, ratelimit
+from ..data import ratelimit
 from ..data.changes import Actor
 from ..data.changes import calendar_feeds as feed_changes
 from ..data.reads import calendar as calendar_reads
 from .. import tokens
 from ..web.forms import PortalForm
+from ..sign_in import who
 
 public_bp = Blueprint("calendar_feed", __name__)
 
@@ -41,7 +42,7 @@ def new_feed():
     form = NewFeedForm()
     if not form.validate_on_submit():
         abort(400)
-    feed_changes.new_calendar_feed(Actor("parent", g.user_id), access.current_parent())
+    feed_changes.new_calendar_feed(Actor("parent", g.user_id), who.current_parent())
     # Back to the page the button was on: the meetings page or "Beskeder".
     back = "parent.messages" if request.form.get("back") == "messages" else "parent.meeting_list"
     return redirect(url_for(back, feed="new", _anchor="kalender"))

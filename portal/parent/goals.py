@@ -3,12 +3,12 @@ from flask import g, redirect, render_template, url_for
 from wtforms import SelectField, TextAreaField
 
 from . import bp
-from ..data import access
 from ..data.changes import Actor, Invalid
 from ..data.changes import goals as goal_changes
 from ..data.reads import goals
 from ..web.forms import PortalForm
 from ..i18n import gettext as _
+from ..sign_in import who
 
 
 class GoalForm(PortalForm):
@@ -20,25 +20,25 @@ class GoalForm(PortalForm):
 def _form(family_id):
     form = GoalForm()
     form.for_whom.choices = [
-        (key, name or _("Hele familien")) for key, name in goal_changes.for_whom_options(family_id).items()
+        (key, name or _("Hele familien")) for key, name in goals.for_whom_options(family_id).items()
     ]
     return form
 
 
 def _render(form, errors=None, status=200):
-    family_id = access.current_family_id()
+    family_id = who.current_family_id()
     return render_template("parent/goals.html", form=form, errors=errors or {},
                            goals=goals.goals(family_id)), status
 
 
 @bp.route("/goals")
 def goal_list():
-    return _render(_form(access.current_family_id()))
+    return _render(_form(who.current_family_id()))
 
 
 @bp.route("/goals", methods=["POST"])
 def add_goal():
-    family_id = access.current_family_id()
+    family_id = who.current_family_id()
     form = _form(family_id)
     if not form.validate_on_submit():
         return _render(form, {"text": _("Noget gik galt. Prøv igen.")}, 400)

@@ -2,10 +2,10 @@
 from flask import g, redirect, render_template, url_for
 
 from . import bp
-from ..data import access
 from ..data.reads import events, family, meetings
 from .news import news_lines
 from ..i18n import current_language
+from ..sign_in import who
 
 
 @bp.route("/")
@@ -15,7 +15,7 @@ def home():
     if g.user_kind != "parent":
         return render_template("parent/welcome.html")
     g.signed_in_page = True
-    parent = access.current_parent()
+    parent = who.current_parent()
     since = g.previous_visit
     return render_template("parent/home.html", **_context(parent, since))
 

@@ -2,12 +2,12 @@
 from flask import current_app, render_template
 
 from . import bp
-from ..data import access
 from ..data.changes import Actor
 from ..data.changes import insight as insight_changes
 from ..data.reads import insight
 from ..web.export import json_download
 from ..i18n import N_
+from ..sign_in import who
 
 # The coordinator's pages of a family, by section (the module a page is in), named as their menu names them.
 SECTIONS = {
@@ -24,7 +24,7 @@ def section_name(endpoint):
 
 
 def _export(format):
-    parent = access.current_parent()
+    parent = who.current_parent()
     data = insight.for_parent(parent)
     insight_changes.record_download(Actor("parent", parent["id"]), parent["family_id"], format)
     return data

@@ -4,13 +4,13 @@ from flask import Response, abort, g, redirect, render_template, request, url_fo
 from wtforms import TextAreaField
 
 from . import bp, calendar, feed
-from ..data import access
 from ..data.changes import Actor, Invalid
 from ..data.changes import meetings as meeting_changes
 from ..data.changes import replies as reply_changes
 from ..data.reads import meetings, replies
 from ..web.forms import PortalForm
 from ..i18n import gettext as _
+from ..sign_in import who
 
 
 class AgendaPointForm(PortalForm):
@@ -20,7 +20,7 @@ class AgendaPointForm(PortalForm):
 
 @bp.route("/meetings")
 def meeting_list():
-    parent = access.current_parent()
+    parent = who.current_parent()
     family_id = parent["family_id"]
     upcoming = meetings.meetings(family_id, "upcoming", parent=parent)
     return render_template(
@@ -41,7 +41,7 @@ def meeting(meeting_id):
 
 
 def _render_meeting(meeting_id, form, error=None, status=200, reply_form=None, reply_error=None):
-    parent = access.current_parent()
+    parent = who.current_parent()
     row = meetings.meeting(parent["family_id"], meeting_id, parent=parent)
     if row is None:
         abort(404)
@@ -61,7 +61,7 @@ class ReplyForm(PortalForm):
 @bp.route("/meetings/<id:meeting_id>/agenda", methods=["POST"])
 def add_agenda_point(meeting_id):
     """A parent adds something they want to talk about at an upcoming meeting."""
-    meeting_row = access.meeting_for_parent(meeting_id)
+    meeting_row = who.meeting_for_parent(meeting_id)
     form = AgendaPointForm()
     if not form.validate_on_submit():
         return _render_meeting(meeting_id, form, _("Noget gik galt. Prøv igen."), 400)
@@ -75,7 +75,7 @@ def add_agenda_point(meeting_id):
 @bp.route("/meetings/<id:meeting_id>/reply", methods=["POST"])
 def reply(meeting_id):
     """A parent answers "Jeg kommer" or "Jeg kan ikke komme" (with a reason if they like); they can change it."""
-    meeting_row = access.meeting_for_parent(meeting_id)
+    meeting_row = who.meeting_for_parent(meeting_id)
     form = ReplyForm()
     if not form.validate_on_submit():
         return _render_meeting(meeting_id, AgendaPointForm(), status=400, reply_form=form,
@@ -91,7 +91,7 @@ def reply(meeting_id):
 
 @bp.route("/meetings/<id:meeting_id>/calendar.ics")
 def meeting_calendar(meeting_id):
-    event = calendar.meeting_event(access.meeting_for_parent(meeting_id))
+    event = calendar.meeting_event(who.meeting_for_parent(meeting_id))
     return Response(
         calendar.calendar([event], uid=f"meeting-{meeting_id}-file@{calendar.host()}"),
         headers={"Content-Type": "text/calendar; charset=utf-8",

@@ -4,12 +4,12 @@ from wtforms import StringField
 
 from . import bp
 from .feed import addresses
-from ..data import access
 from ..data.changes import Actor, Invalid
 from ..data.changes import notices as notice_changes
 from ..data.reads import notices
 from ..web.forms import PortalForm
 from ..i18n import gettext as _
+from ..sign_in import who
 
 
 class ChannelForm(PortalForm):
@@ -18,7 +18,7 @@ class ChannelForm(PortalForm):
 
 
 def _render(chosen=None, errors=None, status=200):
-    parent = access.current_parent()
+    parent = who.current_parent()
     choice = notices.choice(parent)
     return render_template("parent/messages.html", choice=choice, errors=errors or {},
                            selected=chosen or choice["chosen"] or choice["now"] or "none",

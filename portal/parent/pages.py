@@ -2,8 +2,8 @@
 from flask import render_template
 
 from . import bp
-from ..data import access
 from ..data.reads import consents, family, goals, meetings, plan
+from ..sign_in import who
 
 # Meetings on the plan's paper copy: the next few are enough for a fridge door.
 PRINTED_MEETINGS = 3
@@ -12,7 +12,7 @@ PRINTED_MEETINGS = 3
 @bp.route("/plan")
 def plan_page():
     """The plan on screen; on paper (the print style sheet) also the contact person, next meetings and goals."""
-    parent = access.current_parent()
+    parent = who.current_parent()
     family_id = parent["family_id"]
     items = plan.items(family_id, parent=parent)
     return render_template(
@@ -24,7 +24,7 @@ def plan_page():
 
 @bp.route("/people")
 def people():
-    parent = access.current_parent()
+    parent = who.current_parent()
     family_id = parent["family_id"]
     children, parents = family.members_for_parent(family_id)
     return render_template("parent/people.html", contact=family.contact_person(family_id),
@@ -33,4 +33,4 @@ def people():
 
 @bp.route("/consents")
 def consent_list():
-    return render_template("parent/consents.html", consents=consents.consents(access.current_family_id()))
+    return render_template("parent/consents.html", consents=consents.consents(who.current_family_id()))

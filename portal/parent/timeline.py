@@ -2,14 +2,14 @@
 from flask import render_template
 
 from . import bp
-from ..data import access
 from ..data.reads import timeline as timeline_reads
 from ..web import timeline_filter
+from ..sign_in import who
 
 
 @bp.route("/timeline")
 def timeline():
-    parent = access.current_parent()
+    parent = who.current_parent()
     family_id = parent["family_id"]
     organisations = timeline_reads.organisations(family_id, parent=parent)
     chosen = timeline_filter.read(organisations)

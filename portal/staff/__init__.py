@@ -4,9 +4,11 @@ Every page here is for signed-in staff. Pages of one family live under
 /staff/families/<id>/…, where one before_request asks access.py for the
 family (404 if the staff member may not see it) before any view runs.
 """
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, abort, current_app, g, request
 
 from ..data import access
+from ..data import audit as audit_log
+from ..sign_in import who
 from ..sign_in.sessions import refuse_unless
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -17,13 +19,20 @@ family_bp = Blueprint("family", __name__, url_prefix="/families/<id:family_id>")
 def staff_only():
     refused = refuse_unless("staff")
     if refused is None:
-        g.staff_is_admin = access.is_admin()
+        g.staff_is_admin = who.is_admin()
     return refused
 
 
 @family_bp.before_request
 def load_family():
-    g.family = access.family_for_staff(request.view_args["family_id"])
+    family_id = request.view_args["family_id"]
+    g.family = access.family_staff_may_see(g.user_id, family_id)
+    if g.family is None:
+        abort(404)
+    if request.method in ("GET", "HEAD"):
+        # Changes (POSTs) are logged by the change itself, not as a view.
+        audit_log.record_view("family.viewed", actor_kind="staff", actor_id=g.user_id, family_id=family_id,
+                          page=request.endpoint)
     # The section of the family's pages this view belongs to: its module's name.
     g.section = current_app.view_functions[request.endpoint].__module__.rsplit(".", 1)[-1]
     if g.family["closed_at"] and request.method == "POST" and request.endpoint != "staff.family.reopen_family":

@@ -5,13 +5,13 @@ from wtforms import StringField
 from . import bp
 from .common import actor, form_page, found
 from .members import ActiveForm
-from ..data import access
 from ..data.changes import staff as staff_changes
 from ..data.reads import staff as staff_reads
 from ..data.vocabulary import STAFF_ROLES
 from ..web.forms import ChoiceField, DateField, IdChoiceField, VersionedForm
 from ..i18n import N_
 from ..i18n import gettext as _
+from ..sign_in import who
 
 FIELDS = ("name", "title", "department", "email", "phone", "reachable", "role", "covered_by_id", "away_until")
 
@@ -19,7 +19,7 @@ FIELDS = ("name", "title", "department", "email", "phone", "reachable", "role", 
 @bp.before_request
 def admins_only():
     if request.endpoint and request.endpoint.startswith("staff.account"):
-        access.require_admin()
+        who.require_admin()
 
 
 @bp.route("/accounts/")

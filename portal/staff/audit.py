@@ -5,15 +5,15 @@ import io
 from flask import Response, render_template, request
 
 from . import family_bp
-from ..data import access
 from ..data import audit as audit_log
+from ..sign_in import who
 
 PAGE = 200
 
 
 @family_bp.route("/audit")
 def audit(family_id):
-    access.require_admin()
+    who.require_admin()
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and len(page) < 6 else 1
     total = audit_log.count_for_family(family_id)
@@ -23,8 +23,8 @@ def audit(family_id):
 
 @family_bp.route("/audit.csv")
 def audit_csv(family_id):
-    access.require_admin()
-    audit_log.record("audit.downloaded", actor_kind="staff", actor_id=access.current_staff()["id"], family_id=family_id)
+    who.require_admin()
+    audit_log.record("audit.downloaded", actor_kind="staff", actor_id=who.current_staff()["id"], family_id=family_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["at_utc", "actor_kind", "actor_id", "actor_name", "action", "detail"])

@@ -4,12 +4,12 @@ from wtforms import StringField
 
 from . import bp
 from .common import actor, form_page
-from ..data import access
 from ..data.changes import families as family_changes
 from ..data.reads import caseload as caseload_reads
 from ..data.reads import staff as staff_reads
 from ..web.forms import IdChoiceField, VersionedForm
 from ..i18n import N_
+from ..sign_in import who
 
 
 @bp.route("/")
@@ -23,7 +23,7 @@ def caseload():
     page = int(page) if page.isdigit() and len(page) < 6 else 1
     rows, total = caseload_reads.caseload(g.user_id, sort=sort, active=active, search=search or None, page=page)
     return render_template(
-        "staff/caseload.html", staff=access.current_staff(), families=rows, total=total, sort=sort, active=active,
+        "staff/caseload.html", staff=who.current_staff(), families=rows, total=total, sort=sort, active=active,
         search=search, page=page, pages=max(1, -(-total // caseload_reads.PAGE_SIZE)),
         inactive=caseload_reads.inactive_count(g.user_id) if active else None,
     )
@@ -38,7 +38,7 @@ class FamilyForm(VersionedForm):
 def new_family():
     """A coordinator starts a family with themselves as contact person; an admin chooses who."""
     form = FamilyForm()
-    if access.is_admin():
+    if who.is_admin():
         form.coordinator_id.choices = staff_reads.active_choices()
         if request.method == "GET":
             form.coordinator_id.data = g.user_id
@@ -46,7 +46,7 @@ def new_family():
         del form.coordinator_id
 
     def save(form):
-        coordinator = form.coordinator_id.data if access.is_admin() else g.user_id
+        coordinator = form.coordinator_id.data if who.is_admin() else g.user_id
         return family_changes.create_family(actor(), name=form.name.data, coordinator_id=coordinator)
 
     return form_page(form, save, title=N_("Ny familie"), layout="staff/_layout.html",

@@ -31,6 +31,14 @@ def offer_hidden_from(form, family_id):
         del form.hidden_from
 
 
+def saved_form_of(form_class, row, drop=()):
+    """A form showing a saved row (no CSRF token), beside the user's on a conflict page; `drop` fields it has not."""
+    form = form_class(formdata=None, data=row, meta={"csrf": False})
+    for name in drop:
+        delattr(form, name)
+    return form
+
+
 def hidden_from_data(form):
     return form.hidden_from.data if "hidden_from" in form else []
 

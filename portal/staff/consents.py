@@ -16,7 +16,7 @@ from ..i18n import gettext as _
 @family_bp.route("/consents")
 def consents(family_id):
     return render_template("staff/consents.html", consents=consent_reads.consents(family_id),
-                           missing=consent_changes.network_consent_missing(family_id, today()))
+                           missing=consent_reads.network_consent_missing(family_id, today()))
 
 
 class ConsentForm(VersionedForm):

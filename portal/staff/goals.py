@@ -27,7 +27,7 @@ class GoalForm(VersionedForm):
 
     def fill_choices(self, family_id):
         self.for_whom.choices = [(key, name or N_("Hele familien"))
-                                 for key, name in goal_changes.for_whom_options(family_id).items()]
+                                 for key, name in goal_reads.for_whom_options(family_id).items()]
 
 
 @family_bp.route("/goals/new", methods=["GET", "POST"])

@@ -3,13 +3,13 @@ from flask import g, request
 
 from . import family_bp
 from .common import actor, family_url, form_page
-from ..data import access
 from ..data.changes import staff as staff_changes
 from ..data.reads import family
 from ..data.reads import staff as staff_reads
 from ..web.forms import DateField, IdChoiceField, VersionedForm
 from ..i18n import N_
 from ..i18n import gettext as _
+from ..sign_in import who
 
 
 class HandoverForm(VersionedForm):
@@ -20,7 +20,7 @@ class HandoverForm(VersionedForm):
 
 @family_bp.route("/handover", methods=["GET", "POST"])
 def handover(family_id):
-    access.require_admin()
+    who.require_admin()
     form = HandoverForm(data={"version": g.family["version"]} if request.method == "GET" else None)
     form.to_staff_id.choices = [("", N_("Vælg"))] + staff_reads.active_choices(exclude=g.family["coordinator_id"])
     current = family.contact_person(family_id)

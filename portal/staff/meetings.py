@@ -5,7 +5,7 @@ from wtforms import StringField, TextAreaField
 from . import family_bp
 from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from
 from ..data.changes import Invalid
-from ..data.changes import consents as consent_changes
+from ..data.reads import consents as consent_reads
 from ..data.changes import meetings as meeting_changes
 from ..data.changes import summaries as summary_changes
 from ..data.clock import NoSuchLocalTime, from_local, local, today
@@ -34,7 +34,7 @@ def meeting(family_id, meeting_id):
     row = found(meeting_reads.meeting(family_id, meeting_id))
     problem = None
     if row["kind"] == "network" and row["status"] == "planned":
-        missing = consent_changes.network_consent_missing(family_id, local(row["starts_at"]).date())
+        missing = consent_reads.network_consent_missing(family_id, local(row["starts_at"]).date())
         if missing:
             problem = ", ".join(p["name"] for p in missing)
     return render_template("staff/meeting.html", m=row, consent_missing=problem,
@@ -57,7 +57,7 @@ class MeetingForm(VersionedForm):
                                   description=N_("Fx når en forælder ikke må kende til mødet."))
 
     def fill_choices(self, family_id, meeting_id=None):
-        options = meeting_changes.participant_options(family_id, meeting_id)
+        options = meeting_reads.participant_options(family_id, meeting_id)
         self.kind.choices = [("", N_("Vælg"))] + list(MEETING_KINDS.items())
         self.participants.choices = [(key, _label(row)) for key, row in options.items()]
         self.follow_up.choices = [("", N_("Ingen valgt"))] + self.participants.choices
@@ -99,7 +99,7 @@ class MeetingForm(VersionedForm):
         return {
             **row, "day": start.date(), "starts": start.time(),
             "ends": local(row["ends_at"]).time() if row["ends_at"] else None,
-            "participants": meeting_changes.participant_keys(row["id"]),
+            "participants": meeting_reads.participant_keys(row["id"]),
             "follow_up": next((p["key"] for p in row.get("participants", []) if p["follow_up"]), ""),
             "hidden_from": [p["id"] for p in row.get("hidden_from", [])],
         }

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from . import family_bp
 from .caseload import FamilyForm
-from .common import actor, family_url, form_page, found
+from .common import actor, family_url, form_page, found, saved_form_of
 from ..data.changes import families as family_changes
 from ..data.db import get_db, writing
 from ..data.reads import closed, family, notices
@@ -44,7 +44,7 @@ def edit_family(family_id):
     return form_page(
         form, lambda f: family_changes.rename_family(actor(), family_id, f.version_number(), name=f.name.data),
         title=N_("Ret familiens navn"), done=lambda _: family_url("members"), back=family_url("members"),
-        saved_form=lambda row: _saved(FamilyForm, row, drop=("coordinator_id",)))
+        saved_form=lambda row: saved_form_of(FamilyForm, row, drop=("coordinator_id",)))
 
 
 def toggle_active(change, title):
@@ -60,12 +60,6 @@ def set_family_active(family_id):
     return toggle_active(lambda version, active: family_changes.set_family_active(actor(), family_id, version, active),
                          N_("Afslut eller genoptag familien"))
 
-
-def _saved(form_class, row, drop=()):
-    form = form_class(formdata=None, data=row, meta={"csrf": False})
-    for name in drop:
-        delattr(form, name)
-    return form
 
 
 class ParentForm(VersionedForm):
@@ -97,7 +91,7 @@ def edit_parent(family_id, parent_id):
         form, lambda f: family_changes.update_parent(actor(), family_id, parent_id, f.version_number(), **f.values()),
         title=_("Ret %(name)s", name=row["name"]), done=lambda _: family_url("members"), back=family_url("members"),
         intro=N_("Skifter du e-mail eller mobilnummer, holder forælderens gamle login-links op med at virke."),
-        saved_form=lambda saved: _saved(ParentForm, saved))
+        saved_form=lambda saved: saved_form_of(ParentForm, saved))
 
 
 @family_bp.route("/parents/<id:parent_id>/active", methods=["POST"])
@@ -129,7 +123,7 @@ def edit_child(family_id, child_id):
     return form_page(
         form, lambda f: family_changes.update_child(actor(), family_id, child_id, f.version_number(), **f.values()),
         title=_("Ret %(name)s", name=row["first_name"]), done=lambda _: family_url("members"),
-        back=family_url("members"), saved_form=lambda saved: _saved(ChildForm, saved))
+        back=family_url("members"), saved_form=lambda saved: saved_form_of(ChildForm, saved))
 
 
 @family_bp.route("/children/<id:child_id>/active", methods=["POST"])

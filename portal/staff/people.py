@@ -3,8 +3,8 @@ from flask import render_template, request
 from wtforms import BooleanField, StringField
 
 from . import family_bp
-from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from
-from .members import ActiveForm, _saved
+from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from, saved_form_of
+from .members import ActiveForm
 from ..data.changes import people as people_changes
 from ..data.reads import family
 from ..web.forms import CheckboxesField, VersionedForm
@@ -57,7 +57,7 @@ def edit_person(family_id, person_id):
     return form_page(
         form, lambda f: people_changes.update_person(actor(), family_id, person_id, f.version_number(), **f.values()),
         title=_("Ret %(name)s", name=row["name"]), done=lambda _: family_url("people"), back=family_url("people"),
-        saved_form=lambda saved: _saved(PersonForm, {**saved, "hidden_from": _person(family_id, person_id)["hidden_from_ids"]}))
+        saved_form=lambda saved: saved_form_of(PersonForm, {**saved, "hidden_from": _person(family_id, person_id)["hidden_from_ids"]}))
 
 
 @family_bp.route("/people/<id:person_id>/remove", methods=["POST"])

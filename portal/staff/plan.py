@@ -3,8 +3,7 @@ from flask import render_template, request
 from wtforms import StringField
 
 from . import family_bp
-from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from
-from .members import _saved
+from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from, saved_form_of
 from ..data.changes import plan as plan_changes
 from ..data.reads import family, goals
 from ..data.reads import plan as plan_reads
@@ -70,7 +69,7 @@ def edit_plan_item(family_id, item_id):
     form.fill_choices(family_id, row["responsible_person_id"])
 
     def saved_form(saved):
-        shown = _saved(PlanItemForm, PlanItemForm.data_from(plan_reads.item(family_id, item_id)))
+        shown = saved_form_of(PlanItemForm, PlanItemForm.data_from(plan_reads.item(family_id, item_id)))
         shown.fill_choices(family_id, row["responsible_person_id"])
         return shown
 

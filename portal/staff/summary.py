@@ -2,7 +2,7 @@
 from flask import g, render_template
 
 from . import family_bp
-from ..data.changes import consents as consent_changes
+from ..data.reads import consents as consent_reads
 from ..data.changes import seen
 from ..data.clock import today
 from ..data.reads import events, family, meetings, plan
@@ -25,7 +25,7 @@ def summary(family_id):
         overdue=[item for item in items if item["overdue"]],
         running=sum(1 for item in items if item["status"] in PLAN_RUNNING),
         parallel=plan.parallel_efforts(items),
-        consent_missing=consent_changes.network_consent_missing(family_id, today()),
+        consent_missing=consent_reads.network_consent_missing(family_id, today()),
         contact=family.contact_person(family_id),
         parents=family.parents(family_id, active_only=True),
         children=family.children(family_id, active_only=True),

@@ -53,32 +53,3 @@ def withdraw_consent(actor, family_id, consent_id, version, *, withdrawn_on=None
     update_row("consents", consent_id, version, {"withdrawn_on": iso(withdrawn_on), "withdrawn_reason": reason})
     record(actor, "consent.withdrawn", family_id, item_kind="consent", item_id=consent_id, for_family=True)
 
-
-def network_consent_missing(family_id, on_day):
-    """Who has not given a written consent to share information at network meetings, in force on `on_day`.
-
-    Every active parent with custody must have given one; where no custody is
-    recorded, one active parent's consent is enough. Returns the parents still
-    missing (empty when the rule is met); a family with no active parent
-    misses "the parents" (id None).
-    """
-    day = iso(on_day)
-    rows = read_rows(
-        get_db(),
-        """
-        SELECT p.id, p.name, p.custody,
-               EXISTS (SELECT 1 FROM consent_givers cg JOIN consents c ON c.id = cg.consent_id
-                       WHERE cg.parent_id = p.id AND c.family_id = p.family_id
-                         AND c.network_meetings = 1 AND c.written = 1 AND c.given_on <= :day
-                         AND (c.expires_on IS NULL OR c.expires_on >= :day)
-                         AND (c.withdrawn_on IS NULL OR c.withdrawn_on > :day)) AS consented
-        FROM parents p WHERE p.family_id = :family AND p.active = 1 ORDER BY p.id
-        """,
-        {"family": family_id, "day": day},
-    )
-    custodians = [row for row in rows if row["custody"] == 1]
-    if custodians:
-        return [row for row in custodians if not row["consented"]]
-    if not rows:
-        return [{"id": None, "name": _("forældrene"), "custody": None, "consented": 0}]
-    return [] if any(row["consented"] for row in rows) else rows

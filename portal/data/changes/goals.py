@@ -6,6 +6,7 @@ status, and that is recorded as a note under the goal.
 from ._core import Invalid, Rules, change, iso, limit_parent_writes, not_in_future, record, row_in_family, update_row
 from ..clock import now_text, today
 from ..db import get_db
+from ..reads.goals import for_whom_options
 from ..own_words import problem as own_words_problem
 from ..vocabulary import GOAL_STATUSES
 from ...i18n import N_
@@ -21,16 +22,6 @@ GOAL_TEXT = dict(
 STAFF_GOAL_TEXT = {**GOAL_TEXT, "blank_message": N_("Skriv målet med familiens egne ord.")}
 
 
-def for_whom_options(family_id):
-    """"family", "child:ID" and "parent:ID" of the family's active members -> name (None: the whole family)."""
-    db = get_db()
-    options = {"family": None}
-    for child in db.query("SELECT id, first_name FROM children WHERE family_id = ? AND active = 1 ORDER BY birth_year",
-                          [family_id]):
-        options[f"child:{child['id']}"] = child["first_name"]
-    for parent in db.query("SELECT id, name FROM parents WHERE family_id = ? AND active = 1 ORDER BY id", [family_id]):
-        options[f"parent:{parent['id']}"] = parent["name"]
-    return options
 
 
 def _for_whom(family_id, for_whom, current=None):

@@ -1,6 +1,6 @@
 """Consents with who gave them and their state today."""
 from ..clock import today_text
-from ..db import get_db
+from ..db import get_db, read_rows
 
 
 def consents(family_id, *, consent_id=None):
@@ -31,3 +31,34 @@ def consents(family_id, *, consent_id=None):
 def consent(family_id, consent_id):
     """One consent as consents() has it; None if not in the family."""
     return next(iter(consents(family_id, consent_id=consent_id)), None)
+
+
+def network_consent_missing(family_id, on_day):
+    """Who has not given a written consent to share information at network meetings, in force on `on_day`.
+
+    Every active parent with custody must have given one; where no custody is
+    recorded, one active parent's consent is enough. Returns the parents still
+    missing (empty when the rule is met); a family with no active parent
+    misses "the parents" (id None).
+    """
+    day = on_day.isoformat()
+    rows = read_rows(
+        get_db(),
+        """
+        SELECT p.id, p.name, p.custody,
+               EXISTS (SELECT 1 FROM consent_givers cg JOIN consents c ON c.id = cg.consent_id
+                       WHERE cg.parent_id = p.id AND c.family_id = p.family_id
+                         AND c.network_meetings = 1 AND c.written = 1 AND c.given_on <= :day
+                         AND (c.expires_on IS NULL OR c.expires_on >= :day)
+                         AND (c.withdrawn_on IS NULL OR c.withdrawn_on > :day)) AS consented
+        FROM parents p WHERE p.family_id = :family AND p.active = 1 ORDER BY p.id
+        """,
+        {"family": family_id, "day": day},
+    )
+    custodians = [row for row in rows if row["custody"] == 1]
+    if custodians:
+        return [row for row in custodians if not row["consented"]]
+    if not rows:
+        return [{"id": None, "name": _("forældrene"), "custody": None, "consented": 0}]
+    return [] if any(row["consented"] for row in rows) else rows
+

@@ -53,3 +53,15 @@ def _attach_history(rows, with_notes):
             f" WHERE n.goal_id IN ({marks}) ORDER BY n.created_at, n.id", ids,
         ):
             by_id[note.pop("goal_id")]["notes"].append(note)
+
+
+def for_whom_options(family_id):
+    """"family", "child:ID" and "parent:ID" of the family's active members -> name (None: the whole family)."""
+    db = get_db()
+    options = {"family": None}
+    for child in db.query("SELECT id, first_name FROM children WHERE family_id = ? AND active = 1 ORDER BY birth_year",
+                          [family_id]):
+        options[f"child:{child['id']}"] = child["first_name"]
+    for parent in db.query("SELECT id, name FROM parents WHERE family_id = ? AND active = 1 ORDER BY id", [family_id]):
+        options[f"parent:{parent['id']}"] = parent["name"]
+    return options

@@ -133,3 +133,38 @@ def attach(meetings, key, sql, parent=None):
     if key == "participants":
         for m in meetings:
             m["follow_up"] = next((p for p in m[key] if p["follow_up"]), None)
+
+
+def participant_options(family_id, meeting_id=None):
+    """Who can take part: key ("parent:1", "person:4", "staff:2") -> row with name and role.
+
+    Active parents, people still involved and the family's contact person,
+    plus whoever is already in the meeting.
+    """
+    rows = get_db().query(
+        """
+        SELECT 'parent:' || id AS key, name, relation AS role, NULL AS organisation, 'family' AS side
+        FROM parents WHERE family_id = :family AND (active = 1 OR id IN
+            (SELECT parent_id FROM meeting_participants WHERE meeting_id = :meeting))
+        UNION ALL
+        SELECT 'staff:' || s.id, s.name, s.title, s.department, 'coordinator'
+        FROM staff s WHERE s.id = (SELECT coordinator_id FROM families WHERE id = :family)
+           OR s.id IN (SELECT staff_id FROM meeting_participants WHERE meeting_id = :meeting)
+        UNION ALL
+        SELECT 'person:' || id, name, role, organisation, 'professional'
+        FROM people_involved WHERE family_id = :family AND (removed_at IS NULL OR id IN
+            (SELECT person_involved_id FROM meeting_participants WHERE meeting_id = :meeting))
+        """,
+        {"family": family_id, "meeting": meeting_id or 0},
+    )
+    return {row["key"]: row for row in rows}
+
+
+def participant_keys(meeting_id):
+    rows = get_db().execute(
+        "SELECT parent_id, person_involved_id, staff_id FROM meeting_participants WHERE meeting_id = ?", [meeting_id]
+    )
+    keys = []
+    for parent_id, person_id, staff_id in rows:
+        keys.append(f"parent:{parent_id}" if parent_id else f"person:{person_id}" if person_id else f"staff:{staff_id}")
+    return keys
