@@ -177,13 +177,6 @@ def revoke_unused(subject_kind, subject_id):
     )
 
 
-def revoke(link_id):
-    get_db().execute(
-        "UPDATE sign_in_links SET revoked_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
-        [now_text(), link_id],
-    )
-
-
 def subject_name(link):
     table = "parents" if link["subject_kind"] == "parent" else "staff"
     return get_db()[table].get(link["subject_id"])["name"]

@@ -14,6 +14,7 @@ from icalendar import Calendar, Event, vDuration
 
 from ..data.clock import from_db_time, utcnow
 from ..data.vocabulary import MEETING_KINDS
+from ..paths import url_for_message
 from ..settings import municipality
 from ..i18n import gettext as _
 
@@ -40,7 +41,7 @@ def meeting_event(meeting, *, stamp=None):
 
     `meeting` is a row as the parent may see it (place withheld: None).
     """
-    url = f"{current_app.config['BASE_URL']}/meetings/{meeting['id']}"
+    url = url_for_message("parent.meeting", meeting_id=meeting["id"])
     starts_at = from_db_time(meeting["starts_at"])
     ends_at = from_db_time(meeting["ends_at"]) if meeting["ends_at"] else starts_at + DEFAULT_LENGTH
     modified = meeting.get("updated_at") or meeting.get("created_at")

@@ -3,7 +3,6 @@
 Flask's signed cookie carries only a random session id (and the CSRF token);
 the session itself is a database row, so ending it there ends it everywhere.
 """
-import functools
 import secrets
 from datetime import timedelta
 
@@ -187,21 +186,6 @@ def refuse_unless(kind):
         return redirect(url_for("sign_in.signed_out", reason="expired" if g.get("session_expired") else "required"))
     g.signed_in_page = True  # responses get Cache-Control: no-store
     return None
-
-
-def _require(kind):
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(**kwargs):
-            return refuse_unless(kind) or view(**kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-parent_required = _require("parent")
-staff_required = _require("staff")
 
 
 def init_app(app):
