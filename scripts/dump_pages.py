@@ -27,8 +27,9 @@ clock.utcnow = lambda: FROZEN
 
 from portal import create_app, demo  # noqa: E402
 from portal.data.db import get_db, migrate  # noqa: E402
-from portal.sign_in import links  # noqa: E402
-from portal.web.i18n import COOKIE, LANGUAGES  # noqa: E402
+from portal.data import links  # noqa: E402
+from portal.i18n import LANGUAGES  # noqa: E402
+from portal.web.i18n import COOKIE  # noqa: E402
 
 ROLES = {
     "sara": ("sara.holm@example.dk", "parent", ["/"]),

@@ -24,6 +24,7 @@ from .. import clock
 from ..clock import LOCAL_ZONE, from_local, to_db_time
 from ..db import get_db, read_one
 from ..outbox import queue_notice
+from ..vocabulary import NOTICE_TOPICS
 from ...i18n import N_
 
 BATCH = timedelta(minutes=15)
@@ -32,19 +33,7 @@ REMIND_FROM = time(10)  # reminders are made from 10 the day before
 CHANNELS = ("sms", "email")
 
 # Which family events a parent hears of, and under which topic.
-TOPICS = {
-    "meeting.published": "meeting", "meeting.changed": "meeting", "meeting.moved": "meeting",
-    "meeting.cancelled": "meeting", "agenda_point.added": "meeting",
-    "meeting.summary_published": "summary",
-    "plan_item.added": "plan", "plan_item.changed": "plan", "plan_item.ended": "plan",
-    "plan_update.published": "plan",
-    "contact_person.changed": "contact_person",
-    "person.added": "people", "person.removed": "people",
-    "goal.added": "goal", "goal.changed": "goal", "goal.scored": "goal", "goal.status_changed": "goal",
-    "goal.commented": "goal",
-    "consent.recorded": "consent", "consent.withdrawn": "consent",
-    "family.reopened": "case",
-}
+TOPICS = NOTICE_TOPICS
 
 
 def channels_for(parent):

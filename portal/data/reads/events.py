@@ -3,16 +3,12 @@ import json
 
 from .. import access
 from ..db import get_db, read_rows
+from ..vocabulary import event_kinds
 
 # Kinds of event a parent hears of on their home page.
-FOR_PARENTS = (
-    "meeting.published", "meeting.moved", "meeting.changed", "meeting.cancelled", "meeting.summary_published",
-    "agenda_point.added", "plan_item.added", "plan_item.changed", "plan_item.ended", "plan_update.published",
-    "goal.added", "goal.changed", "goal.scored", "goal.status_changed", "goal.commented",
-    "consent.recorded", "consent.withdrawn", "contact_person.changed", "person.added",
-)
+FOR_PARENTS = event_kinds(news=True)
 # What parents write: nothing of it may go unseen by the coordinator.
-FROM_PARENTS = ("goal.added", "agenda_point.added")
+FROM_PARENTS = event_kinds(from_parents=True)
 
 # The details of a line: the item it is about and who made the change.
 _DETAILS = """

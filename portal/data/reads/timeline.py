@@ -13,16 +13,11 @@ from datetime import date, datetime, time
 from .. import access
 from ..clock import LOCAL_ZONE, to_db_time
 from ..db import get_db, read_rows
+from ..vocabulary import event_kinds
 from ...settings import municipality
 
 # Kinds of event that are lines of the family's story.
-KINDS = (
-    "meeting.published", "meeting.moved", "meeting.changed", "meeting.cancelled", "meeting.summary_published",
-    "meeting.answered", "agenda_point.added",
-    "plan_item.added", "plan_item.changed", "plan_item.ended", "plan_update.published",
-    "goal.added", "goal.changed", "goal.scored", "goal.status_changed", "goal.commented",
-    "consent.recorded", "consent.withdrawn", "contact_person.changed", "person.added", "person.removed",
-)
+KINDS = event_kinds(story=True)
 FAMILY = "family"  # the source of what a parent did
 PAGE_SIZE = 100
 
