@@ -1,8 +1,10 @@
 """Shared fixtures: each test gets its own temporary database with the demo families."""
+import importlib.util
 import re
 import shutil
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,8 @@ from portal.data.db import connect, get_db, migrate
 from portal import demo as demo_data
 from portal.data import clock
 from portal.data import links
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # The demo's rows, as tests refer to them (see portal/demo.py).
 HOLM, SPLIT, NIELSEN = 1, 2, 3  # families
@@ -126,6 +130,15 @@ def database_before(path, migration):
 
 def main_part(html):
     return html.split('<main id="indhold">')[1].split("</main>")[0]
+
+
+def load_script(name):
+    """A script from scripts/ as a module (scripts are not a package): tests call its functions."""
+    path = ROOT / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def csrf_from(html):

@@ -2,29 +2,18 @@
 
 The pages are tested with texts translated when compiled and, on the plain framework, at render time.
 """
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-from conftest import csrf_from
+from conftest import csrf_from, load_script
 
 pytestmark = pytest.mark.both_frameworks
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("update_translations", ROOT / "scripts" / "update_translations.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_danish_text_has_an_english_translation():
     from babel.messages.pofile import read_po
 
-    script = load_script()
+    script = load_script("update_translations")
     wanted = {m.id for m in script.extract() if m.id}
     with open(script.CATALOGUE, "rb") as f:
         translated = {m.id: m.string for m in read_po(f, locale="en") if m.id}

@@ -12,35 +12,16 @@ import time
 import pytest
 
 from bench.servers import SERVER_NAME, LoopbackHTTPS, Production, tls_context
+from ops_helpers import portal_env, run_cli
 from portal.web.security import BASE_HEADERS, HSTS
-
-
-def portal_env(folder):
-    return {
-        "FAMILIEPORTAL_PRODUCTION": "1",
-        "FAMILIEPORTAL_SECRET_KEY": "n" * 48,
-        "FAMILIEPORTAL_BASE_URL": f"https://{SERVER_NAME}",
-        "FAMILIEPORTAL_DATABASE": str(folder / "portal.db"),
-        "FAMILIEPORTAL_OUTBOX_DIR": str(folder / "outbox"),
-        "FAMILIEPORTAL_EMAIL_BACKEND": "outbox",
-        "FAMILIEPORTAL_PROXY_COUNT": "1",
-        "FAMILIEPORTAL_WORKERS": "1",
-        "FAMILIEPORTAL_THREADS": "4",
-    }
 
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
     folder = tmp_path_factory.mktemp("nginx")
-    env = portal_env(folder)
-    import os
-    import subprocess
-    import sys
-
-    cli = [sys.executable, "-c", "from portal.command import main; main()"]
-    subprocess.run([*cli, "demo"], env={**os.environ, **env}, check=True, capture_output=True)
-    link = subprocess.run([*cli, "link", "sara.holm@example.dk"], env={**os.environ, **env}, check=True,
-                          capture_output=True, text=True).stdout.strip()
+    env = portal_env(folder, FAMILIEPORTAL_WORKERS="1")
+    run_cli(env, "demo")
+    link = run_cli(env, "link", "sara.holm@example.dk").stdout.strip()
     servers = Production(folder, env)
     yield servers, link.removeprefix(f"https://{SERVER_NAME}")
     servers.stop()
@@ -238,7 +219,7 @@ def test_slow_clients_cannot_take_the_portal_down(production):
 
 
 def test_too_many_requests_and_no_portal_get_nginxs_danish_pages_with_the_security_headers(tmp_path):
-    servers = Production(tmp_path, portal_env(tmp_path), per_address=1)
+    servers = Production(tmp_path, portal_env(tmp_path, FAMILIEPORTAL_WORKERS="1"), per_address=1)
     try:
         home = b"GET / HTTP/1.1\r\n" + HOST + CLOSE + b"\r\n"
         # A request whose body never comes holds the address's one place.

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from ops_helpers import portal_env, run_cli
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "familie.example.dk"
 
@@ -31,22 +33,14 @@ def request(port, method, path, host=HOST, body=None, headers=None):
 def gunicorn(tmp_path_factory):
     folder = tmp_path_factory.mktemp("prod")
     port = free_port()
-    env = {
-        **os.environ,
-        "FAMILIEPORTAL_PRODUCTION": "1",
-        "FAMILIEPORTAL_SECRET_KEY": "p" * 48,
-        "FAMILIEPORTAL_BASE_URL": f"https://{HOST}",
-        "FAMILIEPORTAL_DATABASE": str(folder / "prod.db"),
-        "FAMILIEPORTAL_OUTBOX_DIR": str(folder / "outbox"),
-        "FAMILIEPORTAL_EMAIL_BACKEND": "outbox",
-        "FAMILIEPORTAL_BIND": f"127.0.0.1:{port}",
-        "FAMILIEPORTAL_WORKERS": "2",
-    }
-    cli = [sys.executable, "-c", "from portal.command import main; main()"]
-    subprocess.run([*cli, "init-db"], env=env, check=True, capture_output=True)
-    subprocess.run([*cli, "demo"], env=env, check=True, capture_output=True)
-    link = subprocess.run([*cli, "link", "sara.holm@example.dk"], env=env, check=True,
-                          capture_output=True, text=True).stdout.strip()
+    # gunicorn straight on a port, no proxy in front.
+    portal = portal_env(folder, FAMILIEPORTAL_BASE_URL=f"https://{HOST}", FAMILIEPORTAL_BIND=f"127.0.0.1:{port}",
+                        FAMILIEPORTAL_PROXY_COUNT="0")
+    del portal["FAMILIEPORTAL_THREADS"]  # gunicorn_conf's default: the slow-clients test counts on it
+    env = {**os.environ, **portal}
+    run_cli(portal, "init-db")
+    run_cli(portal, "demo")
+    link = run_cli(portal, "link", "sara.holm@example.dk").stdout.strip()
     log = open(folder / "gunicorn.log", "w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:portal.gunicorn_conf", "portal:create_app()"],

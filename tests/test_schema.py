@@ -1,17 +1,12 @@
 """portal/data/schema.sql is today's schema: what a fresh database migrated to the newest migration holds."""
-import importlib.util
 from pathlib import Path
 
+from conftest import load_script
 from portal.data.migrations import SCHEMA_FILE, schema_sql
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_schema():
-    spec = importlib.util.spec_from_file_location("write_schema", ROOT / "scripts" / "write_schema.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("write_schema")
 
 
 def test_schema_sql_is_what_the_migrations_make_today():
