@@ -63,9 +63,3 @@ def remember_assertion(assertion_id, until):
     return db.execute("INSERT OR IGNORE INTO saml_assertions_seen (assertion_id, until) VALUES (?, ?)",
                       [assertion_id, until]).rowcount == 1
 
-
-def prune():
-    """Round trips that never came back, and assertions past their time (the nightly retention run)."""
-    db = get_db()
-    return (db.execute("DELETE FROM sign_in_requests WHERE created_at < ?", [_fresh_since()]).rowcount
-            + db.execute("DELETE FROM saml_assertions_seen WHERE until < ?", [now_text()]).rowcount)

@@ -23,13 +23,19 @@ from ..data.changes import identities as bindings
 from ..data.clock import to_db_time
 from ..data.db import get_db, writing
 from ..data.reads import identities
-from . import saml
 from . import sessions as auth
 
 bp = Blueprint("mitid", __name__, url_prefix="/mitid")
 
 LEVELS = {"Substantial": access.SUBSTANTIAL, "High": access.HIGH}
 _KEY = "mitid_key"
+
+
+def saml():
+    """The SAML module, imported when MitID is first used: pysaml2 costs the pages nothing."""
+    from . import saml as module
+
+    return module
 
 
 def connection():
@@ -49,7 +55,7 @@ def saml_connection(config):
         from ..dev_idp import development_sp_files  # development and tests only: production refuses it (config.py)
 
         files = development_sp_files(config)
-    return saml.Connection(entity_id=config["MITID_ENTITY_ID"], acs_url=f"{base}/mitid/acs",
+    return saml().Connection(entity_id=config["MITID_ENTITY_ID"], acs_url=f"{base}/mitid/acs",
                            slo_url=f"{base}/mitid/logout", min_loa="Substantial", **files)
 
 
@@ -67,8 +73,8 @@ def login():
         abort(404)
     key = secrets.token_urlsafe(32)
     try:
-        url, request_id = saml.start_login(connection(), relay_state=key)
-    except saml.Unavailable:
+        url, request_id = saml().start_login(connection(), relay_state=key)
+    except saml().Unavailable:
         return render_template("sign_in/mitid_problem.html", problem="unavailable"), 503
     with writing(get_db()):
         sign_in_requests.open_request(key, request_id, safe_next(request.args.get("next")))
@@ -85,10 +91,10 @@ def assertion_consumer():
         if waiting is None:
             return _refused("unknown_request")
         try:
-            identity = saml.read_response(connection(), request.form.get("SAMLResponse", ""),
+            identity = saml().read_response(connection(), request.form.get("SAMLResponse", ""),
                                           expected_request_id=waiting["request_id"],
                                           remember_assertion=_remember_assertion)
-        except saml.Refused as refused:
+        except saml().Refused as refused:
             return _refused(refused.reason)
         sign_in_requests.answer(key, {
             "issuer": identity.issuer, "subject": identity.subject, "loa": identity.loa,
@@ -163,7 +169,7 @@ def _sign_in(identity, level):
 @bp.get("/metadata")
 def metadata():
     """Our SAML metadata, at the stable address NemLog-in is given (our entity id)."""
-    return saml.sp_metadata(connection()), 200, {"Content-Type": "application/samlmetadata+xml"}
+    return saml().sp_metadata(connection()), 200, {"Content-Type": "application/samlmetadata+xml"}
 
 
 def init_app(app):
