@@ -19,9 +19,12 @@ Tests forge each case without a browser:
 Production refuses it by its entity id, DEV_IDP_ENTITY_ID.
 """
 import base64
+import functools
+import logging
 import tempfile
 import time
 import urllib.request
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +73,7 @@ def settings_for(folder, base_url, sp_metadata, **more):
 
 def idp_metadata(settings):
     """The IdP's metadata XML: its entity id, signing certificate, SSO and SLO (HTTP-Redirect)."""
+    _quiet_pysaml2()
     from saml2.metadata import create_metadata_string
 
     xml = create_metadata_string(None, config=_config(settings, None), sign=False)
@@ -78,6 +82,7 @@ def idp_metadata(settings):
 
 def read_authn_request(settings, params):
     """(AuthnRequest, RelayState) of a redirect the portal signed; ValueError for anything else."""
+    _quiet_pysaml2()
     from saml2 import BINDING_HTTP_REDIRECT
 
     params = _params(params)
@@ -100,6 +105,7 @@ def make_response(settings, authn_request_or_params, person, loa="Substantial", 
     parameters, or an AuthnRequest read_authn_request already verified (then
     RelayState is empty). `tamper` forges one fault (TAMPERS) for a test.
     """
+    _quiet_pysaml2()
     from saml2 import class_name, saml, samlp
     from saml2.s_utils import sid
     from saml2.sigver import pre_encrypt_assertion, pre_signature_part, signed_instance_factory
@@ -171,6 +177,7 @@ def make_response(settings, authn_request_or_params, person, loa="Substantial", 
 
 def logout_request_url(settings, subject, session_index=None):
     """URL that brings the browser to the SP with the IdP's signed LogoutRequest for `subject`."""
+    _quiet_pysaml2()
     from saml2 import BINDING_HTTP_REDIRECT, saml
 
     server = _server(settings)
@@ -189,6 +196,7 @@ def logout_request_url(settings, subject, session_index=None):
 
 def answer_logout_request(settings, params):
     """URL back to the SP with a signed LogoutResponse (Success) to its signed LogoutRequest."""
+    _quiet_pysaml2()
     from saml2 import BINDING_HTTP_REDIRECT
 
     params = _params(params)
@@ -276,6 +284,15 @@ def _config(settings, sp_metadata_xml):
         }},
     })
     return config
+
+
+@functools.cache
+def _quiet_pysaml2():
+    """As portal.sign_in.saml.quiet_pysaml2 (a layer above, so not imported here)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*has been moved to cryptography.hazmat.decrepit")
+        import saml2.cryptography.symmetric  # noqa: F401
+    logging.getLogger("saml2").setLevel(logging.CRITICAL)
 
 
 def _sp_metadata_text(source):

@@ -20,17 +20,19 @@ first used, so pages pay nothing for it.
 import base64
 import binascii
 import functools
+import logging
 import os
 import re
 import shutil
+import warnings
 import zlib
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus, urlencode
 
-from .saml_checks import (LEVELS, NSIS_LOA, Refused, check_assertion, check_logout_message, check_outer_response,
-                          diagnose, parse)
+from .saml_checks import (LEVELS, NSIS_LOA, REASONS, Refused, check_assertion, check_logout_message,
+                          check_outer_response, diagnose, parse)
 
-__all__ = ["Connection", "Identity", "Refused", "sp_metadata", "start_login", "read_response",
+__all__ = ["Connection", "Identity", "Refused", "REASONS", "sp_metadata", "start_login", "read_response",
            "start_logout", "answer_logout_request", "read_logout_response", "LEVELS", "NSIS_LOA"]
 
 PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
@@ -81,6 +83,7 @@ class Identity:
 
 def sp_metadata(conn, *, sign=False):
     """Our SP metadata XML, for NemLog-in's administration portal (or the IdP's admin)."""
+    quiet_pysaml2()
     from saml2.metadata import create_metadata_string
 
     config = _config(conn)
@@ -91,6 +94,7 @@ def sp_metadata(conn, *, sign=False):
 
 def start_login(conn, relay_state, *, force_authn=False):
     """(URL to redirect the browser to, the request's id): a signed AuthnRequest over HTTP-Redirect."""
+    quiet_pysaml2()
     from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
     from saml2.authn_context import requested_authn_context
 
@@ -118,6 +122,7 @@ def read_response(conn, saml_response_b64, *, expected_request_id, remember_asse
     assertion's id and says False when it was seen before; it is called last,
     only for an assertion that passed every other check.
     """
+    quiet_pysaml2()
     from saml2 import BINDING_HTTP_POST
     from saml2.response import IncorrectlySigned, StatusError, UnsolicitedResponse
     from saml2.sigver import CertificateError, SigverError
@@ -153,6 +158,7 @@ def read_response(conn, saml_response_b64, *, expected_request_id, remember_asse
 
 def start_logout(conn, identity_name_id, session_index):
     """URL to redirect the browser to: a signed LogoutRequest over HTTP-Redirect (SP-initiated)."""
+    quiet_pysaml2()
     from saml2 import BINDING_HTTP_REDIRECT
     from saml2.saml import name_id_from_string
 
@@ -176,6 +182,7 @@ def answer_logout_request(conn, query_string_or_params):
     session of it. The request's redirect signature is checked over the query
     string as it arrived, so pass the raw query string where you can.
     """
+    quiet_pysaml2()
     from saml2 import BINDING_HTTP_REDIRECT
     from saml2.samlp import logout_request_from_string
 
@@ -193,6 +200,7 @@ def answer_logout_request(conn, query_string_or_params):
 
 def read_logout_response(conn, query_string_or_params):
     """True when the IdP's LogoutResponse says Success, False when it says otherwise; Refused if not its."""
+    quiet_pysaml2()
     from saml2.samlp import STATUS_SUCCESS, logout_response_from_string
 
     client = _client(conn)
@@ -225,6 +233,16 @@ def _config(conn):
     except OSError as error:
         raise ValueError(f"cannot read the IdP metadata {conn.idp_metadata_file!r}") from error
     return _cached_config(conn, stamp)
+
+
+@functools.cache
+def quiet_pysaml2():
+    """Import pysaml2 without its warning about cryptography's moved ciphers, and keep its log quiet:
+    its error lines can hold a whole assertion (names, CPR), and Refused.detail says what went wrong."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*has been moved to cryptography.hazmat.decrepit")
+        import saml2.cryptography.symmetric  # noqa: F401
+    logging.getLogger("saml2").setLevel(logging.CRITICAL)
 
 
 @functools.lru_cache(maxsize=8)
