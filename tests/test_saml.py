@@ -255,6 +255,29 @@ def test_a_logout_request_not_signed_by_the_idp_is_refused(parties):
     assert reason(saml.read_logout_response, parties.conn, "SAMLResponse=abc") == "unsigned"
 
 
+def test_a_logout_message_for_another_address_or_from_another_issuer_or_too_old_is_refused(parties):
+    from saml2 import saml as assertion_ns, samlp
+    from portal.sign_in import saml_checks
+
+    def message(**changes):
+        fields = {"id": "_l", "version": "2.0", "issue_instant": nemlogin._instant(time.time()),
+                  "destination": parties.conn.slo_url, "issuer": assertion_ns.Issuer(text=DEV_IDP_ENTITY_ID),
+                  "name_id": assertion_ns.NameID(text="someone")}
+        fields.update(changes)
+        return samlp.LogoutRequest(**fields)
+
+    check = saml_checks.check_logout_message
+    assert check(parties.conn, message(), DEV_IDP_ENTITY_ID) == "someone"
+    assert reason(check, parties.conn, message(destination="https://elsewhere.invalid/slo"), DEV_IDP_ENTITY_ID) \
+        == "destination"
+    assert reason(check, parties.conn, message(issuer=assertion_ns.Issuer(text="https://other.invalid")),
+                  DEV_IDP_ENTITY_ID) == "signature"
+    assert reason(check, parties.conn, message(issue_instant=nemlogin._instant(time.time() - 3600)),
+                  DEV_IDP_ENTITY_ID) == "expired"
+    assert reason(check, parties.conn, message(not_on_or_after=nemlogin._instant(time.time() - 600)),
+                  DEV_IDP_ENTITY_ID) == "expired"
+
+
 # --- metadata --------------------------------------------------------------------------------------------------
 
 def test_sp_metadata_parses_and_names_our_acs_slo_and_certificate(parties):
