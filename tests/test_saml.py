@@ -294,6 +294,11 @@ def test_sp_metadata_parses_and_names_our_acs_slo_and_certificate(parties):
     ours = "".join(Path(parties.conn.cert_file).read_text().splitlines()[1:-1])
     certs = {(key.use, "".join(key.key_info.x509_data[0].x509_certificate.text.split())) for key in sp.key_descriptor}
     assert certs == {("signing", ours), ("encryption", ours)}
+    with_contact = saml.sp_metadata(replace(parties.conn, contact_email="it@demo-kommune.invalid",
+                                            organization=("Demo Kommune", "Demo Kommune", "https://demo.invalid")))
+    contact = entity_descriptor_from_string(with_contact).contact_person[0]
+    assert (contact.contact_type, contact.email_address[0].text) == ("technical", "it@demo-kommune.invalid")
+    assert not re.search(r"md5|rsa-sha1|#sha1|dsa-", with_contact)  # no weak algorithm is offered
 
 
 def test_signed_sp_metadata_verifies_with_our_certificate(parties, tmp_path):

@@ -60,6 +60,7 @@ class Connection:
     require_encrypted_assertion: bool = False  # OIOSAML 3: NemLog-in always encrypts; set True for it
     name_id_format: str | None = PERSISTENT  # the NameID format required; None accepts any
     organization: tuple = field(default=())  # (name, display name, url) for our metadata, optional
+    contact_email: str | None = None  # our metadata's technical contact, optional
 
     def __post_init__(self):
         if self.min_loa is not None and self.min_loa not in LEVELS:
@@ -84,11 +85,18 @@ class Identity:
 def sp_metadata(conn, *, sign=False):
     """Our SP metadata XML, for NemLog-in's administration portal (or the IdP's admin)."""
     quiet_pysaml2()
-    from saml2.metadata import create_metadata_string
+    from saml2.metadata import entity_descriptor, metadata_tostring_fix, sign_entity_descriptor
+    from saml2.sigver import security_context
 
     config = _config(conn)
-    xml = create_metadata_string(None, config=config, sign=sign, sign_alg=SIG_RSA_SHA256,
-                                 digest_alg=DIGEST_SHA256, valid=None)
+    descriptor = entity_descriptor(config)
+    # pysaml2 would list every algorithm xmlsec1 knows, MD5 and SHA-1 among them: we offer none of those.
+    descriptor.extensions = None
+    xml = None
+    if sign:
+        descriptor, xml = sign_entity_descriptor(descriptor, None, security_context(config), SIG_RSA_SHA256,
+                                                 DIGEST_SHA256)
+    xml = metadata_tostring_fix(descriptor, {"xs": "http://www.w3.org/2001/XMLSchema"}, xml)
     return xml.decode("utf-8") if isinstance(xml, bytes) else xml
 
 
@@ -282,6 +290,8 @@ def _cached_config(conn, _stamp):
     if conn.organization:
         name, display_name, url = conn.organization
         settings["organization"] = {"name": name, "display_name": display_name, "url": url}
+    if conn.contact_email:
+        settings["contact_person"] = [{"contact_type": "technical", "email_address": [conn.contact_email]}]
     config = SPConfig()
     config.load(settings)
     providers = list(config.metadata.identity_providers())
