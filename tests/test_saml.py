@@ -314,6 +314,7 @@ def test_the_fake_idp_names_itself_so_production_can_refuse_it(parties):
     assert DEV_IDP_ENTITY_ID.startswith("https://") and ".invalid/" in DEV_IDP_ENTITY_ID
     metadata = parties.idp.get("/metadata")
     assert metadata.status_code == 200 and f'entityID="{DEV_IDP_ENTITY_ID}"' in metadata.get_data(as_text=True)
+    assert saml.idp_entity_id(parties.conn) == DEV_IDP_ENTITY_ID
 
 
 # --- RSASSA-PSS: what Debian's xmlsec1 does with NemLog-in's signature method ----------------------------------

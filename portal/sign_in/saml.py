@@ -32,8 +32,8 @@ from urllib.parse import unquote_plus, urlencode
 from .saml_checks import (LEVELS, NSIS_LOA, REASONS, Refused, check_assertion, check_logout_message,
                           check_outer_response, diagnose, parse)
 
-__all__ = ["Connection", "Identity", "Refused", "REASONS", "sp_metadata", "start_login", "read_response",
-           "start_logout", "answer_logout_request", "read_logout_response", "LEVELS", "NSIS_LOA"]
+__all__ = ["Connection", "Identity", "Refused", "REASONS", "LEVELS", "NSIS_LOA", "sp_metadata", "idp_entity_id",
+           "start_login", "read_response", "start_logout", "answer_logout_request", "read_logout_response"]
 
 PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 SIG_RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
@@ -98,6 +98,12 @@ def sp_metadata(conn, *, sign=False):
                                                  DIGEST_SHA256)
     xml = metadata_tostring_fix(descriptor, {"xs": "http://www.w3.org/2001/XMLSchema"}, xml)
     return xml.decode("utf-8") if isinstance(xml, bytes) else xml
+
+
+def idp_entity_id(conn):
+    """The entity id in the IdP's metadata: production refuses portal.dev_idp.DEV_IDP_ENTITY_ID."""
+    quiet_pysaml2()
+    return next(iter(_config(conn).metadata.identity_providers()))
 
 
 def start_login(conn, relay_state, *, force_authn=False):
