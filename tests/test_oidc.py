@@ -21,6 +21,9 @@ from joserfc.jwk import ECKey, KeySet, RSAKey
 from portal.dev_idp import oidc_mock
 from portal.sign_in import oidc
 
+# oidc-provider-mock 0.3.4 still configures Authlib the old way; it works, and is no concern of the portal's.
+pytestmark = pytest.mark.filterwarnings("ignore:get_jwt_config:DeprecationWarning")
+
 ROOT = Path(__file__).resolve().parent.parent
 CALLBACK = "http://localhost:5000/sso/callback"
 

@@ -82,8 +82,13 @@ def provider_settings(issuer, who, redirect_uri):
 
 def create_app(people=STAFF + PARENTS):
     """The mock as a Flask app, with these people one click away on its sign-in page."""
+    import warnings
+
     import jinja2
-    import oidc_provider_mock
+
+    with warnings.catch_warnings():  # it still imports Authlib's deprecated modules: nothing for us to do
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import oidc_provider_mock
 
     app = oidc_provider_mock.app(require_nonce=True,
                                  user_claims=[oidc_provider_mock.User(sub=p.subject, claims=p.claims) for p in people])

@@ -23,7 +23,7 @@ import ipaddress
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 REASONS = ("state", "idp_error", "token_exchange", "signature", "issuer", "audience", "nonce", "expired",
@@ -70,7 +70,6 @@ class Provider:
     client_auth_method: str = "client_secret_basic"
     allowed_clock_skew: int = 60
     timeout: float = 5.0  # seconds, each HTTP call
-    name: str = field(default="", compare=False)  # for logs
 
     def __post_init__(self):
         if not self.discovery_url:
@@ -108,7 +107,10 @@ def is_dev_provider(provider_or_issuer):
 
 
 def start(provider):
-    """The provider's authorization URL and what to keep until the browser comes back (by its "state")."""
+    """The provider's authorization URL and what to keep until the browser comes back (by its "state").
+
+    Refused when the provider's discovery document cannot be fetched (Unavailable) or is not for its issuer.
+    """
     from authlib.integrations.requests_client import OAuth2Session
 
     metadata = _discovery(provider)
