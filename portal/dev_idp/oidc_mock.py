@@ -5,7 +5,9 @@ It is oidc-provider-mock (a Flask app) with the demo municipality's staff
 sends) pre-set, and its sign-in page in plain Danish without third-party
 requests. Any client id and secret are accepted. Its issuer is the address it
 is reached at, e.g. http://127.0.0.1:5002, which portal.sign_in.oidc's
-is_dev_provider() recognises, so production can refuse it.
+is_dev_provider() recognises, so production can refuse it. The portal's
+server and the browser must both reach it at that same address (127.0.0.1),
+or the issuer in its tokens is not the one configured.
 
     mock = start(5002)                    # a thread; mock.issuer, mock.stop()
     python -m portal.dev_idp.oidc_mock --port 5002     # or a process
@@ -84,10 +86,11 @@ def create_app(people=STAFF + PARENTS):
     """The mock as a Flask app, with these people one click away on its sign-in page."""
     import warnings
 
+    import authlib.deprecate  # noqa: F401 - it sets its own filter as it is imported: before ours
     import jinja2
 
-    with warnings.catch_warnings():  # it still imports Authlib's deprecated modules: nothing for us to do
-        warnings.simplefilter("ignore", DeprecationWarning)
+    with warnings.catch_warnings():  # the mock still imports Authlib's deprecated modules: nothing for us to do
+        warnings.simplefilter("ignore")
         import oidc_provider_mock
 
     app = oidc_provider_mock.app(require_nonce=True,
