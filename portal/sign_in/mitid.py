@@ -15,6 +15,7 @@ and kept under the key, and the browser is sent on (303) to /mitid/finish,
 which the cookie reaches. An answer is used only by the browser that asked.
 """
 import secrets
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
@@ -28,6 +29,10 @@ from . import sessions as auth
 bp = Blueprint("mitid", __name__, url_prefix="/mitid")
 
 LEVELS = {"Substantial": access.SUBSTANTIAL, "High": access.HIGH}
+
+
+class Unavailable(Exception):
+    """MitID is not set up (production without FAMILIEPORTAL_MITID_IDP_METADATA) or its metadata cannot be read."""
 _KEY = "mitid_key"
 
 
@@ -42,12 +47,20 @@ def connection():
     """The SAML connection to NemLog-in (or, in development, the test MitID), built once per app."""
     app = current_app
     if "mitid" not in app.extensions:
-        app.extensions["mitid"] = saml_connection(app.config)
+        conn = saml_connection(app.config)
+        try:
+            issuer = saml().idp_entity_id(conn)
+        except Exception as error:  # a missing or broken metadata or key file: say so, answer 503
+            app.logger.error("MitID is not available: %s: %s", type(error).__name__, error)
+            raise Unavailable(type(error).__name__) from error
+        app.extensions["mitid"] = (conn, issuer)
     return app.extensions["mitid"]
 
 
 def saml_connection(config):
     base = config["BASE_URL"]
+    if config["PRODUCTION"] and not config.get("MITID_IDP_METADATA"):
+        raise Unavailable("FAMILIEPORTAL_MITID_IDP_METADATA is not set")
     if config.get("MITID_IDP_METADATA"):
         files = {"idp_metadata_file": config["MITID_IDP_METADATA"], "key_file": config["MITID_KEY_FILE"],
                  "cert_file": config["MITID_CERT_FILE"]}
@@ -56,7 +69,8 @@ def saml_connection(config):
 
         files = development_sp_files(config)
     return saml().Connection(entity_id=config["MITID_ENTITY_ID"], acs_url=f"{base}/mitid/acs",
-                           slo_url=f"{base}/mitid/logout", min_loa="Substantial", **files)
+                           slo_url=f"{base}/mitid/logout", min_loa="Substantial",
+                           require_encrypted_assertion=True, **files)
 
 
 def safe_next(path):
@@ -73,9 +87,10 @@ def login():
         abort(404)
     key = secrets.token_urlsafe(32)
     try:
-        url, request_id = saml().start_login(connection(), relay_state=key)
-    except saml().Unavailable:
+        conn, _issuer = connection()
+    except Unavailable:
         return render_template("sign_in/mitid_problem.html", problem="unavailable"), 503
+    url, request_id = saml().start_login(conn, relay_state=key)
     with writing(get_db()):
         sign_in_requests.open_request(key, request_id, safe_next(request.args.get("next")))
     session[_KEY] = key
@@ -86,25 +101,30 @@ def login():
 def assertion_consumer():
     """NemLog-in's answer, posted from its site (no cookie): check it and keep it for the browser's return."""
     key = request.form.get("RelayState", "")
+    try:
+        conn, issuer = connection()
+    except Unavailable:
+        return render_template("sign_in/mitid_problem.html", problem="unavailable"), 503
     with writing(get_db()):
         waiting = sign_in_requests.waiting(key)
         if waiting is None:
             return _refused("unknown_request")
         try:
-            identity = saml().read_response(connection(), request.form.get("SAMLResponse", ""),
+            identity = saml().read_response(conn, request.form.get("SAMLResponse", ""),
                                           expected_request_id=waiting["request_id"],
                                           remember_assertion=_remember_assertion)
         except saml().Refused as refused:
             return _refused(refused.reason)
         sign_in_requests.answer(key, {
-            "issuer": identity.issuer, "subject": identity.subject, "loa": identity.loa,
+            "issuer": issuer, "subject": identity.subject, "loa": identity.loa,
             "cpr": identity.cpr if current_app.config["BIND_CPR"] else None,
         })
     return redirect(url_for("mitid.finish"), 303)
 
 
 def _remember_assertion(assertion_id, not_on_or_after):
-    return sign_in_requests.remember_assertion(assertion_id, to_db_time(not_on_or_after))
+    until = datetime.fromisoformat(not_on_or_after.replace("Z", "+00:00"))
+    return sign_in_requests.remember_assertion(assertion_id, to_db_time(until))
 
 
 def _refused(reason):
@@ -169,7 +189,11 @@ def _sign_in(identity, level):
 @bp.get("/metadata")
 def metadata():
     """Our SAML metadata, at the stable address NemLog-in is given (our entity id)."""
-    return saml().sp_metadata(connection()), 200, {"Content-Type": "application/samlmetadata+xml"}
+    try:
+        conn, _issuer = connection()
+    except Unavailable:
+        abort(404)
+    return saml().sp_metadata(conn), 200, {"Content-Type": "application/samlmetadata+xml"}
 
 
 def init_app(app):
