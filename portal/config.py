@@ -51,6 +51,9 @@ def from_environment():
         # Sessions: idle and absolute timeouts.
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
         "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
+        # Parents' case pages need MitID (or, later, a passkey): off until the municipality has registered with
+        # NemLog-in (README); with it off a link session counts as Substantial, as before levels existed.
+        "MITID_GATE": _env_bool("MITID_GATE"),
         # Sensitive pages ask for MitID again once it was confirmed this many hours ago (at most a session's length).
         "STEP_UP_HOURS": _env_int("STEP_UP_HOURS", 4),
         # Sign-in links for staff: on in development, off in production unless allowed here (staff use the
