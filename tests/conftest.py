@@ -71,8 +71,6 @@ def app(tmp_path, demo_database, plain_framework):
         "DATABASE": str(database),
         "OUTBOX_DIR": str(tmp_path / "outbox"),
         "BASE_URL": "http://localhost",
-        # Parents' case pages need MitID here (auth.sign_in confirms the session as MitID would).
-        "MITID_GATE": True,
     }
     if plain_framework is not None:
         config["PLAIN_FRAMEWORK"] = plain_framework

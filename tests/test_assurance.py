@@ -1,6 +1,8 @@
 """How sure the portal must be of who asks: every page declares it (portal/data/access.py), and a link alone opens nothing of the case."""
 import re
 
+import pytest
+
 from conftest import csrf_from
 from portal import demo as demo_data
 from portal.data import access
@@ -8,6 +10,12 @@ from test_access import HOLM_IDS, METTE, PUBLIC, family_snapshot, methods
 
 IDS = {**HOLM_IDS, "staff_id": METTE, "token": "x", "path": "", "filename": "portal.css"}
 
+
+
+@pytest.fixture(autouse=True)
+def mitid_gate(app):
+    """Parents' case pages need MitID (FAMILIEPORTAL_MITID_GATE); auth.sign_in confirms as MitID would."""
+    app.config["MITID_GATE"] = True
 
 def url(rule):
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(IDS[m.group(1)]), rule.rule)

@@ -18,6 +18,12 @@ def mitid(app, client):
     return TestMitID(app, client)
 
 
+
+@pytest.fixture(autouse=True)
+def mitid_gate(app):
+    """Parents' case pages need MitID (FAMILIEPORTAL_MITID_GATE); auth.sign_in confirms as MitID would."""
+    app.config["MITID_GATE"] = True
+
 def bindings(db):
     return list(db.query("SELECT b.*, p.email FROM identity_bindings b JOIN parents p ON p.id = b.parent_id"))
 

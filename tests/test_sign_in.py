@@ -40,7 +40,8 @@ def test_get_and_head_never_sign_in_or_use_up_the_link(auth, client, db):
     assert auth.use(path).headers["Location"] == "/"
 
 
-def test_pressing_continue_signs_in_and_lands_on_home(auth, client):
+def test_pressing_continue_signs_in_and_lands_on_home(app, auth, client):
+    app.config["MITID_GATE"] = True
     response = auth.use(auth.link())
     assert response.status_code == 302 and response.headers["Location"] == "/"
     home = client.get("/")
