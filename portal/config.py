@@ -51,6 +51,22 @@ def from_environment():
         # Sessions: idle and absolute timeouts.
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
         "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
+        # Parents' case pages need MitID (or, later, a passkey): off until the municipality has registered with
+        # NemLog-in (README); with it off a link session counts as Substantial, as before levels existed.
+        "MITID_GATE": _env_bool("MITID_GATE"),
+        # Sensitive pages ask for MitID again once it was confirmed this many hours ago (at most a session's length).
+        "STEP_UP_HOURS": _env_int("STEP_UP_HOURS", 4),
+        # Sign-in links for staff: on in development, off in production unless allowed here (staff use the
+        # municipality's single sign-on; an admin's link works while no single sign-on is set up).
+        "STAFF_LINKS": _env_bool("STAFF_LINKS", not production),
+        # MitID through NemLog-in (SAML): NemLog-in's metadata, our entity id, key and certificate.
+        # Outside production, without them, the portal uses the test MitID ./run.sh starts (portal/dev_idp/).
+        "MITID_IDP_METADATA": _env("MITID_IDP_METADATA"),
+        "MITID_ENTITY_ID": _env("MITID_ENTITY_ID", f"{base_url}/mitid/metadata"),
+        "MITID_KEY_FILE": _env("MITID_KEY_FILE"),
+        "MITID_CERT_FILE": _env("MITID_CERT_FILE"),
+        # Bind the CPR number NemLog-in sends to the parent, beside the pseudonym (off: only the pseudonym).
+        "BIND_CPR": _env_bool("BIND_CPR"),
         # Requests for a new link: per e-mail or phone within a requested
         # link's lifetime (so when the limit says no, a link sent within it still
         # works), and per IP address per hour.
@@ -133,6 +149,7 @@ def finish(config):
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_PATH"] = "/"
     config["SESSION_COOKIE_DOMAIN"] = None
+    config["STEP_UP_HOURS"] = max(1, min(config["STEP_UP_HOURS"], config["SESSION_MAX_HOURS"]))
     # Flask's signed cookie holds only the session id and CSRF token; the
     # session itself lives in the database and ends when that row does.
     config["PERMANENT_SESSION_LIFETIME"] = config["SESSION_MAX_HOURS"] * HOUR

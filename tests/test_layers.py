@@ -17,6 +17,7 @@ LAYERS = [
     {"portal.data"},  # the data: storage, rules, reads, changes, who may see what
     {"portal.messages"},  # every e-mail and SMS, made as it is sent
     {"portal.web"},  # web plumbing
+    {"portal.dev_idp"},  # development and tests only: the test identity providers
     {"portal.sign_in"},  # who is signed in, and how they sign in
     {"portal.parent", "portal.staff", "portal.info_site", "portal.ops"},  # the pages and endpoints
     {"portal.demo"},  # the fictional municipality, loaded through the changes

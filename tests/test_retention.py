@@ -7,7 +7,7 @@ import pytest
 
 from portal.data import retention
 from portal.data.changes import (
-    Actor, Closed, Conflict, calendar_feeds, families, goals, notices, plan, replies, staff, timeline,
+    Actor, Closed, Conflict, calendar_feeds, identities, families, goals, notices, plan, replies, staff, timeline,
 )
 from portal.data.changes.retention import FAMILY_ROWS, NOT_FAMILY_DATA, delete_family, family_keys
 from portal.data.clock import to_db_time, utcnow
@@ -23,7 +23,7 @@ METTE_ACTS = Actor("staff", METTE)
 HOLM_TEXTS = ["Familien Holm", "Sara Holm", "Thomas Holm", "sara.holm@example.dk", "thomas.holm@example.dk",
               "+4520304050", "Lars Østergaard", "Emil skal have det godt i skolen",
               "Hvordan kan Emil få en god start", "Karen fra Familiehuset kommer hver tirsdag",
-              "Sara vil selv tale med jobcentret", "Vi er hos farmor i Aabenraa"]
+              "Sara vil selv tale med jobcentret", "Vi er hos farmor i Aabenraa", "1203854128"]
 
 
 @pytest.fixture
@@ -80,6 +80,7 @@ def give_holm_a_row_in_every_table(app, auth, client):
                                reason="Vi er hos farmor i Aabenraa")
         calendar_feeds.new_calendar_feed(Actor("parent", SARA), sara)
         timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
+        identities.bind(sara, "https://test-idp.familieportalen.invalid/nemlogin", "urn:uuid:sara", cpr="1203854128")
         notices.collect()  # the hidden plan item above: a notice for Sara
 
 
@@ -278,9 +279,18 @@ def test_retention_prunes_expired_links_old_rate_limit_hits_and_sent_messages(ct
                               {**base, "sent_at": to_db_time(utcnow())},  # sent today: kept
                               {**base, "failed_at": to_db_time(long_ago)},  # failed, still shown: kept
                               {**base}])  # still waiting: kept
+    # A MitID round trip the browser never came back from (with the identity it answered), and one under way;
+    # an accepted assertion's id past its time, and one still valid.
+    ctx["sign_in_requests"].insert_all([
+        {"key_hash": "old", "request_id": "_1", "created_at": to_db_time(long_ago), "answer": '{"subject": "x"}'},
+        {"key_hash": "new", "request_id": "_2", "created_at": to_db_time(utcnow())}])
+    ctx["saml_assertions_seen"].insert_all([{"assertion_id": "_a", "until": to_db_time(long_ago)},
+                                            {"assertion_id": "_b", "until": to_db_time(utcnow() + timedelta(minutes=5))}])
     pruned = retention.prune()
     assert pruned == {"sessions": 0, "sign_in_links": pruned["sign_in_links"], "rate_limit_hits": 1, "outbox": 1,
-                      "audit_log": 0}
+                      "audit_log": 0, "sign_in_requests": 1, "saml_assertions_seen": 1}
+    assert [row[0] for row in ctx.execute("SELECT key_hash FROM sign_in_requests")] == ["new"]
+    assert [row[0] for row in ctx.execute("SELECT assertion_id FROM saml_assertions_seen")] == ["_b"]
     assert pruned["sign_in_links"] >= 1
     assert links.check("parent", fresh.rsplit("/", 1)[-1]).problem is None
     buckets = [row[0] for row in ctx.execute("SELECT bucket FROM rate_limit_hits")]

@@ -12,6 +12,12 @@
 
 The pages answer 404 for anything a viewer may not see, whether it exists or
 not; this module only answers the questions (no request is needed to ask them).
+
+How sure the portal must be of who is asking is decided here too: every page
+of a parent declares the level of assurance it needs (PARENT_PAGES), every
+staff page needs STAFF_PAGES_NEED (tests/test_assurance.py fails for a page
+that declares none). A link alone is one factor: it shows a parent only that
+there is news and how to see it.
 """
 from .clock import today_text
 from .db import get_db, read_one
@@ -132,3 +138,59 @@ def family_staff_may_see(staff_id, family_id):
     """The family's row if staff member `staff_id` may see it (staff_families_sql for one family), else None."""
     return read_one(get_db(), f"SELECT f.* FROM families f WHERE {_STAFF_MAY_SEE_FAMILY}",
                     {"family": family_id, "staff": staff_id, "today": today_text()})
+
+
+# Levels of assurance a session holds (NSIS, the Danish levels behind MitID).
+LINK = 1  # a link from an e-mail or SMS: one factor, enough to invite, never to show the case
+SUBSTANTIAL = 2  # NSIS "Betydelig": MitID, or a link plus a passkey enrolled in person
+HIGH = 3  # NSIS "Høj"
+LEVEL_NAMES = {LINK: "link", SUBSTANTIAL: "Substantial", HIGH: "High"}
+
+# What each of a parent's pages needs. Everything of the case needs Substantial:
+# meetings, the plan, goals, people, consents, the timeline, messages, insight
+# and the calendar (a meeting's time and place is case data too). With a link
+# alone the home page says only that there is news, and how to see it.
+PARENT_PAGES = {
+    "parent.home": LINK,
+    "parent.meeting_list": SUBSTANTIAL,
+    "parent.meeting": SUBSTANTIAL,
+    "parent.meeting_calendar": SUBSTANTIAL,
+    "parent.add_agenda_point": SUBSTANTIAL,
+    "parent.reply": SUBSTANTIAL,
+    "parent.plan_page": SUBSTANTIAL,
+    "parent.people": SUBSTANTIAL,
+    "parent.consent_list": SUBSTANTIAL,
+    "parent.goal_list": SUBSTANTIAL,
+    "parent.add_goal": SUBSTANTIAL,
+    "parent.timeline": SUBSTANTIAL,
+    "parent.messages": SUBSTANTIAL,
+    "parent.choose_channel": SUBSTANTIAL,
+    "parent.insight_page": SUBSTANTIAL,
+    "parent.insight_json": SUBSTANTIAL,
+    "parent.new_feed": SUBSTANTIAL,
+}
+
+# Every staff page: the municipality's single sign-on (or, where a setting
+# allows them, a staff link: see staff_session_enough).
+STAFF_PAGES_NEED = SUBSTANTIAL
+
+
+def level_needed(endpoint):
+    """The level a page needs; a parent page that declares none is closed to everyone (and fails the contract test)."""
+    if endpoint in PARENT_PAGES:
+        return PARENT_PAGES[endpoint]
+    if endpoint and endpoint.startswith("staff."):
+        return STAFF_PAGES_NEED
+    return HIGH + 1
+
+
+def staff_session_enough(level, method, staff_links_allowed):
+    """Whether a staff session may open staff pages: single sign-on, or a link where links are allowed."""
+    return level >= STAFF_PAGES_NEED or (method == "link" and staff_links_allowed)
+
+
+def effective_level(level, assured_at, now, step_up_after):
+    """A session's level for sensitive pages: back to LINK once its confirmation is older than `step_up_after`."""
+    if level > LINK and (assured_at is None or now - assured_at > step_up_after):
+        return LINK
+    return level

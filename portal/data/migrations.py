@@ -867,3 +867,63 @@ def m019_ops_state(db):
             f"CREATE TRIGGER ops_outbox_{result} AFTER UPDATE ON outbox WHEN {condition}"
             f" BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_{result}'; END"
         )
+
+
+@migrations()
+def m020_sign_in_assurance(db):
+    """How sure the portal is of who holds a session, and the identities a parent signs in with.
+
+    A session's `level` is its NSIS level of assurance as portal/data/access.py
+    counts it (1: a link alone, 2: Substantial, 3: High), `method` how it was
+    reached (link, mitid, passkey, sso) and `assured_at` when it was last
+    confirmed; sessions from before this migration are link sessions.
+
+    `identity_bindings` ties a MitID identity (NemLog-in's persistent
+    pseudonym, or a broker's subject) to one parent; its CPR number only where
+    the municipality turns that on. A removed binding keeps its row, with who
+    removed it and when, until the family is deleted.
+
+    `sign_in_requests` holds one MitID round trip while it is under way: the
+    request we sent, the hash of the key the browser keeps, and, between the
+    identity provider's answer and the browser's return, what it answered.
+    `saml_assertions_seen` keeps the id of every assertion accepted until it
+    expires, so none is accepted twice.
+    """
+    db["sessions"].add_column("level", int, not_null_default=1)
+    db["sessions"].add_column("method", str, not_null_default="link")
+    db["sessions"].add_column("assured_at", str)
+    db["identity_bindings"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "parent_id": int,
+            "issuer": str,  # whose identity: the IdP's entity id or the broker's issuer
+            "subject": str,
+            "cpr": str,
+            "created_at": str,
+            "removed_at": str,
+            "removed_by_staff_id": int,
+        },
+        pk="id",
+        not_null={"family_id", "parent_id", "issuer", "subject", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("parent_id", "parents", "id"),
+                      ("removed_by_staff_id", "staff", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX idx_identity_bindings_in_use ON identity_bindings (issuer, subject)"
+               " WHERE removed_at IS NULL")
+    db.execute("CREATE UNIQUE INDEX idx_identity_bindings_one_per_parent ON identity_bindings (parent_id, issuer)"
+               " WHERE removed_at IS NULL")
+    db["identity_bindings"].create_index(["family_id"])
+    db["sign_in_requests"].create(
+        {
+            "key_hash": str,
+            "request_id": str,
+            "next_path": str,
+            "created_at": str,
+            "answer": str,  # JSON: the identity, between the IdP's answer and the browser's return
+        },
+        pk="key_hash",
+        not_null={"key_hash", "request_id", "created_at"},
+    )
+    db["saml_assertions_seen"].create({"assertion_id": str, "until": str}, pk="assertion_id",
+                                      not_null={"assertion_id", "until"})

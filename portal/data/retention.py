@@ -22,6 +22,7 @@ from .changes.retention import delete_family
 from .clock import to_db_time, utcnow
 from .db import BUSY_SECONDS, get_db, writing
 from .reads.insight import STAFF_LOOKED
+from .sign_in_requests import ROUND_TRIP
 from ..settings import retention_days
 
 # A person's sessions are kept this long after their last activity; their newest
@@ -83,6 +84,8 @@ def prune(now=None):
         "hits": to_db_time(now - timedelta(hours=RATE_LIMIT_HOURS)),
         "sent": to_db_time(now - timedelta(days=SENT_DAYS)),
         "failed": to_db_time(now - timedelta(days=FAILED_DAYS)),
+        "round_trip": to_db_time(now - ROUND_TRIP),
+        "now": to_db_time(now),
     }
     statements = {
         "sessions": "DELETE FROM sessions WHERE last_seen_at < :sessions AND last_seen_at <"
@@ -93,6 +96,9 @@ def prune(now=None):
         "outbox": f"DELETE FROM outbox WHERE {_OLD_MESSAGES}",
         # Only staff looking (no change is pruned): the index on (action, at) finds them.
         "audit_log": f"DELETE FROM audit_log WHERE action IN {STAFF_LOOKED} AND actor_kind = 'staff' AND at < :views",
+        # A MitID round trip the browser never came back from holds the identity it answered: gone after ROUND_TRIP.
+        "sign_in_requests": "DELETE FROM sign_in_requests WHERE created_at < :round_trip",
+        "saml_assertions_seen": "DELETE FROM saml_assertions_seen WHERE until < :now",
     }
     db = get_db()
     pruned = {}

@@ -146,6 +146,18 @@ CREATE TABLE "hidden_from_parents" (
    "parent_id" INTEGER NOT NULL REFERENCES "parents"("id")
 );
 
+CREATE TABLE "identity_bindings" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "parent_id" INTEGER NOT NULL REFERENCES "parents"("id"),
+   "issuer" TEXT NOT NULL,
+   "subject" TEXT NOT NULL,
+   "cpr" TEXT,
+   "created_at" TEXT NOT NULL,
+   "removed_at" TEXT,
+   "removed_by_staff_id" INTEGER REFERENCES "staff"("id")
+);
+
 CREATE TABLE "meeting_participants" (
    "id" INTEGER PRIMARY KEY,
    "meeting_id" INTEGER NOT NULL REFERENCES "meetings"("id"),
@@ -296,6 +308,11 @@ CREATE TABLE "rate_limit_hits" (
    "at" TEXT NOT NULL
 );
 
+CREATE TABLE "saml_assertions_seen" (
+   "assertion_id" TEXT PRIMARY KEY NOT NULL,
+   "until" TEXT NOT NULL
+);
+
 CREATE TABLE "sessions" (
    "id_hash" TEXT PRIMARY KEY,
    "user_kind" TEXT NOT NULL,
@@ -303,7 +320,7 @@ CREATE TABLE "sessions" (
    "created_at" TEXT NOT NULL,
    "last_seen_at" TEXT NOT NULL,
    "ended_at" TEXT
-, "previous_visit_at" TEXT);
+, "previous_visit_at" TEXT, "level" INTEGER NOT NULL DEFAULT 1, "method" TEXT NOT NULL DEFAULT 'link', "assured_at" TEXT);
 
 CREATE TABLE "sign_in_links" (
    "id" INTEGER PRIMARY KEY,
@@ -318,6 +335,14 @@ CREATE TABLE "sign_in_links" (
    "used_at" TEXT,
    "revoked_at" TEXT
 , "landing" TEXT);
+
+CREATE TABLE "sign_in_requests" (
+   "key_hash" TEXT PRIMARY KEY NOT NULL,
+   "request_id" TEXT NOT NULL,
+   "next_path" TEXT,
+   "created_at" TEXT NOT NULL,
+   "answer" TEXT
+);
 
 CREATE TABLE "staff" (
    "id" INTEGER PRIMARY KEY,
@@ -411,6 +436,13 @@ CREATE INDEX "idx_hidden_from_parents_family_id"
 
 CREATE UNIQUE INDEX "idx_hidden_from_parents_item_kind_item_id_parent_id"
     ON "hidden_from_parents" ("item_kind", "item_id", "parent_id");
+
+CREATE INDEX "idx_identity_bindings_family_id"
+    ON "identity_bindings" ("family_id");
+
+CREATE UNIQUE INDEX idx_identity_bindings_in_use ON identity_bindings (issuer, subject) WHERE removed_at IS NULL;
+
+CREATE UNIQUE INDEX idx_identity_bindings_one_per_parent ON identity_bindings (parent_id, issuer) WHERE removed_at IS NULL;
 
 CREATE INDEX "idx_meeting_participants_meeting_id"
     ON "meeting_participants" ("meeting_id");

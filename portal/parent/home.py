@@ -2,6 +2,7 @@
 from flask import g, redirect, render_template, url_for
 
 from . import bp
+from ..data import access
 from ..data.reads import events, family, meetings
 from .news import news_lines
 from ..i18n import current_language
@@ -17,6 +18,9 @@ def home():
     g.signed_in_page = True
     parent = who.current_parent()
     since = g.previous_visit
+    if g.level < access.SUBSTANTIAL:
+        # A link alone: only that there is news, and how to see it (access.PARENT_PAGES).
+        return render_template("parent/home_link.html", has_news=events.has_news_for_parent(parent, since))
     return render_template("parent/home.html", **_context(parent, since))
 
 

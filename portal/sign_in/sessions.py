@@ -66,15 +66,20 @@ class Touches(Behind):
 touches = Touches()
 
 
-def start_session(user_kind, user_id):
-    """Sign in: end any session this browser had and begin a new session id."""
+def start_session(user_kind, user_id, level=access.LINK, method="link", previous_visit_at=None):
+    """Sign in: end any session this browser had and begin a new session id.
+
+    `level` and `method` say how sure we are of who it is (access.LINK for a
+    link alone); a level above LINK is confirmed now.
+    """
     end_session()  # also drops the old CSRF token: a fresh one is made below
     sid = secrets.token_urlsafe(32)
     now = now_text()
     db = get_db()
-    # What is new to them is what came after their last visit: fixed for this session.
-    previous = db.execute("SELECT max(last_seen_at) FROM sessions WHERE user_kind = ? AND user_id = ?",
-                          [user_kind, user_id]).fetchone()[0]
+    if previous_visit_at is None:
+        # What is new to them is what came after their last visit: fixed for this session.
+        previous_visit_at = db.execute("SELECT max(last_seen_at) FROM sessions WHERE user_kind = ? AND user_id = ?",
+                                       [user_kind, user_id]).fetchone()[0]
     db["sessions"].insert(
         {
             "id_hash": hash_id(sid),
@@ -82,7 +87,10 @@ def start_session(user_kind, user_id):
             "user_id": user_id,
             "created_at": now,
             "last_seen_at": now,
-            "previous_visit_at": previous,
+            "previous_visit_at": previous_visit_at,
+            "level": level,
+            "method": method,
+            "assured_at": now if level > access.LINK else None,
         }
     )
     session["sid"] = sid
@@ -91,6 +99,18 @@ def start_session(user_kind, user_id):
     # so the first page after signing in does not send the cookie again.
     g.pop("csrf_token", None)
     csrf_token()
+
+
+def elevate(level, method):
+    """The signed-in person confirmed who they are (MitID, a passkey, single sign-on): a new session at `level`.
+
+    A new session id, never the old one raised: whoever might have learnt the
+    link session's id gets nothing from it. What is new since their last visit
+    stays as this visit began.
+    """
+    start_session(g.user_kind, g.user_id, level=level, method=method, previous_visit_at=g.previous_visit)
+    g.level = level
+    g.sign_in_method = method
 
 
 def end_session():
@@ -104,12 +124,13 @@ def end_session():
     session.clear()
 
 
-_SESSION_COLUMNS = 7  # user_kind … allowed, before the person's columns
+_SESSION_COLUMNS = 10  # user_kind … assured_at, before the person's columns
 
 
 def load_user():
     """Before each request: set g.user_kind and g.user_id from a live session."""
     g.user_kind = g.user_id = None
+    g.level, g.sign_in_method = 0, None
     sid = session.get("sid")
     if not sid:
         return
@@ -125,6 +146,7 @@ def load_user():
                    WHEN 'parent' THEN {access.parent_may_sign_in_sql("s.user_id")}
                    WHEN 'staff' THEN {access.staff_may_sign_in_sql("s.user_id")}
                END AS allowed,
+               s.level, s.method, s.assured_at,
                p.*, NULL AS staff_columns_follow, st.*
         FROM sessions s
         LEFT JOIN parents p ON s.user_kind = 'parent' AND p.id = s.user_id
@@ -164,6 +186,12 @@ def load_user():
     if now - from_db_time(row["last_seen_at"]) > TOUCH_INTERVAL:
         touches.add(db, (id_hash, to_db_time(now)))
     g.user_kind, g.user_id = row["user_kind"], row["user_id"]
+    # Sensitive pages ask again once the confirmation is older than STEP_UP_HOURS.
+    g.level = access.effective_level(row["level"], row["assured_at"] and from_db_time(row["assured_at"]), now,
+                                     timedelta(hours=config["STEP_UP_HOURS"]))
+    g.sign_in_method = row["method"]
+    if row["user_kind"] == "parent" and not config["MITID_GATE"]:
+        g.level = max(g.level, access.SUBSTANTIAL)  # the gate is off: a link opens the case, as before
     if person is not None:
         setattr(g, row["user_kind"], person)  # g.parent or g.staff
     # When they were last here before this session: what is new to them comes after.
@@ -185,7 +213,30 @@ def refuse_unless(kind):
             ), 401
         return redirect(url_for("sign_in.signed_out", reason="expired" if g.get("session_expired") else "required"))
     g.signed_in_page = True  # responses get Cache-Control: no-store
-    return None
+    return refuse_unless_sure_enough()
+
+
+def refuse_unless_sure_enough():
+    """None if the session's level of assurance is what this page needs (access.py); else the way up, or 404."""
+    needed = access.level_needed(request.endpoint)
+    if g.user_kind == "staff":
+        if access.staff_session_enough(g.level, g.sign_in_method, staff_links_allowed(g.staff)):
+            return None
+        abort(404)
+    if g.level >= needed:
+        return None
+    if needed > access.SUBSTANTIAL:
+        abort(404)
+    # A parent with a link alone, or whose MitID is older than STEP_UP_HOURS: confirm with MitID.
+    return render_template("sign_in/step_up.html", next_path=request.full_path.rstrip("?")
+                           if request.method == "GET" else url_for("parent.home")), 401
+
+
+def staff_links_allowed(staff):
+    """Staff links work where FAMILIEPORTAL_STAFF_LINKS allows them (development), or for an admin while
+    no single sign-on for staff is set up (the first admin, who creates the accounts)."""
+    config = current_app.config
+    return config["STAFF_LINKS"] or (access.is_admin_role(staff["role"]) and not config.get("STAFF_SSO"))
 
 
 def init_app(app):

@@ -41,6 +41,9 @@ def use_link(token):
         if request.method == "POST":
             _audit_rejected(kind, checked)
         return _link_problem(checked.problem, kind)
+    if kind == "staff" and not auth.staff_links_allowed(_staff(checked.link["subject_id"])):
+        # Production: staff sign in with the municipality's single sign-on (FAMILIEPORTAL_STAFF_LINKS).
+        return render_template("sign_in/problem.html", problem="staff_links_off", kind=kind, form=None), 403
     if request.method == "POST" and form.validate_on_submit():
         if not links.consume(checked.link):
             # Another request used it a moment ago.
@@ -58,6 +61,10 @@ def use_link(token):
     return render_template(
         "sign_in/confirm.html", form=form, masked_name=mask_name(links.subject_name(checked.link))
     )
+
+
+def _staff(staff_id):
+    return get_db()["staff"].get(staff_id)
 
 
 def _landing(kind, link):

@@ -1,6 +1,6 @@
 """The family itself: its name, parents (custody, protected address, sign-in) and children."""
 import segno
-from flask import abort, g, render_template, request
+from flask import abort, g, redirect, render_template, request
 from markupsafe import Markup
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -10,7 +10,8 @@ from .caseload import FamilyForm
 from .common import actor, family_url, form_page, found, saved_form_of
 from ..data.changes import families as family_changes
 from ..data.db import get_db, writing
-from ..data.reads import closed, family, notices
+from ..data.changes import identities as identity_changes
+from ..data.reads import closed, family, identities, notices
 from ..data import links, outbox
 from ..web.forms import NumberField, PortalForm, VersionedForm, YesNoUnknownField
 from ..i18n import N_
@@ -33,7 +34,7 @@ def members(family_id, status=200, **shown):
         link_form=SendLinkForm(), active_form=ActiveForm(), messages=family.messages(family_id),
         deleted_at=closed.deleted_at(g.family["closed_at"]) if g.family["closed_at"] else None,
         reopenable=bool(g.family["closed_at"]) and closed.reopenable(g.family["closed_at"]),
-        notice_parents=notices.for_family(family_id), **shown,
+        notice_parents=notices.for_family(family_id), bindings=identities.for_family(family_id), **shown,
     ), status
 
 
@@ -159,3 +160,21 @@ def send_link(family_id, parent_id):
         link_id = links.reserve("parent", parent_id, origin="sent", channel=channel, issued_by_staff_id=g.user_id)
         outbox.queue_link(channel, recipient, link_id, family_id=family_id, parent_id=parent_id)
     return members(family_id, sent=channel)
+
+
+class RemoveBindingForm(PortalForm):
+    """Only a CSRF token: the button that removes a parent's MitID."""
+
+
+@family_bp.route("/identities/<id:binding_id>/remove", methods=["POST"])
+def remove_binding(family_id, binding_id):
+    """Remove a parent's MitID (e.g. they got a new one): the next time, their link binds the MitID they use."""
+    if not RemoveBindingForm().validate_on_submit():
+        abort(400)
+    try:
+        identity_changes.remove(actor(), family_id, binding_id)
+    except identity_changes.NotFound:
+        abort(404)
+    except identity_changes.Invalid as refused:
+        return members(family_id, status=400, refused=next(iter(refused.errors.values())))
+    return redirect(family_url("members", binding_removed=1) + "#mitid", 303)

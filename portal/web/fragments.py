@@ -17,6 +17,7 @@ from flask import g, request
 from flask.globals import _cv_request
 from markupsafe import Markup
 
+from ..data import access
 from .memo import kept
 
 
@@ -56,6 +57,9 @@ def menu(fragment):
     """The signed-in person's menu, with the current page marked; nothing for a visitor."""
     kind = g.get("user_kind")
     if kind == "parent":
+        # With a link alone there is nothing of the case to go to (access.PARENT_PAGES).
+        if g.get("level", 0) < access.SUBSTANTIAL:
+            return ""
         return fragment("parent/_menu.html", here=request.endpoint or "")
     if kind == "staff":
         return fragment("staff/_menu.html", here=request.endpoint or "", is_admin=bool(g.get("staff_is_admin")))

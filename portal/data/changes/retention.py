@@ -48,6 +48,7 @@ FAMILY_ROWS = {
     "children": _FAMILY,
     "sign_in_links": f"subject_kind = 'parent' AND subject_id IN {_PARENTS}",
     "sessions": f"user_kind = 'parent' AND user_id IN {_PARENTS}",
+    "identity_bindings": _FAMILY,
     "calendar_feeds": f"parent_id IN {_PARENTS}",
     "outbox": f"family_id = :family OR parent_id IN {_PARENTS} OR lower(recipient) IN {_CONTACTS}",
     "audit_log": f"family_id = :family OR (actor_kind = 'parent' AND actor_id IN {_PARENTS})",
@@ -62,6 +63,9 @@ FAMILY_ROWS = {
 NOT_FAMILY_DATA = {
     "staff": "the municipality's employees",
     "notice_cursor": "the id of the last family event turned into notices",
+    "sign_in_requests": "a MitID round trip under way: its answer is deleted when the browser returns, and the"
+                        " round trip after 10 minutes (retention)",
+    "saml_assertions_seen": "ids of accepted MitID assertions, until they expire",
     "ops_state": "when the outbox worker, backup and retention last ran, and counts of deliveries",
     "_sqlite_migrations": "which schema migrations have run",
     "sqlite_sequence": "SQLite's own counters",

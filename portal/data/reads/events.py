@@ -69,6 +69,12 @@ def news_for_parent(parent, since, limit=6):
     return rows
 
 
+def has_news_for_parent(parent, since):
+    """Whether anything changed since the parent's last visit that news_for_parent would show (not what)."""
+    return get_db().execute(_FOR_PARENT, {"family": parent["family_id"], "since": since or "", "parent": parent["id"],
+                                          "scan": 1}).fetchone() is not None
+
+
 def news_from_family(family_id, after_event_id, limit=50):
     """What parents added after the event a staff member was last shown, with their words.
 

@@ -11,8 +11,9 @@ children, shaped by the same rules as their pages (access.py):
   once published, and of the answers to meetings only their own;
 - the family's goals with every score and note, consents, children, the
   contact person and handovers, the family events their pages may show;
-- what was sent to them, their notices, sign-in links, sessions and calendar
-  feeds (when made, used, ended), and the rate-limit marks in their name;
+- what was sent to them, their notices, sign-in links, sessions (and how
+  they signed in), their MitID (when bound, and when and by whom removed) and
+  calendar feeds (when made, used, ended), and the rate-limit marks in their name;
 - the audit lines that show which staff looked at the family (or made an
   export), when and on which page, with the staff member's name, title and
   department, and the audit lines of their own actions. Audit lines of staff
@@ -113,8 +114,12 @@ def for_parent(parent):
             "SELECT l.origin, l.channel, l.created_at, l.expires_at, l.used_at, l.revoked_at,"
             " s.name AS issued_by FROM sign_in_links l LEFT JOIN staff s ON s.id = l.issued_by_staff_id"
             " WHERE l.subject_kind = 'parent' AND l.subject_id = :parent ORDER BY l.created_at, l.id", key),
+        "identities": _rows(
+            "SELECT b.created_at, b.subject, b.cpr, b.removed_at, s.name AS removed_by FROM identity_bindings b"
+            " LEFT JOIN staff s ON s.id = b.removed_by_staff_id WHERE b.parent_id = :parent"
+            " ORDER BY b.created_at, b.id", key),
         "sessions": _rows(
-            "SELECT created_at, last_seen_at, previous_visit_at, ended_at FROM sessions"
+            "SELECT created_at, last_seen_at, previous_visit_at, ended_at, level, method, assured_at FROM sessions"
             " WHERE user_kind = 'parent' AND user_id = :parent ORDER BY created_at", key),
         "calendar_feeds": _rows(
             "SELECT created_at, replaced_at FROM calendar_feeds WHERE parent_id = :parent ORDER BY created_at, id", key),

@@ -1,0 +1,201 @@
+"""MitID through NemLog-in: leave for MitID, come back, and be bound, signed in or confirmed.
+
+- From a link (a session at access.LINK): the first time, the parent's MitID
+  is bound to them; after that it must be the same MitID. Either way the
+  session becomes a new one at Substantial (sessions.elevate).
+- Without a link ("Log ind med MitID" on the start page): a MitID bound to a
+  parent who may sign in starts a session at Substantial; any other MitID is
+  told to use the link from their contact person the first time.
+
+The round trip: GET /mitid/login keeps a random key in the browser's cookie
+and its hash with our request id (data/sign_in_requests.py), then sends the
+browser to NemLog-in. NemLog-in posts its answer to /mitid/acs from its own
+site, so no cookie comes with it: the answer is checked (saml.read_response)
+and kept under the key, and the browser is sent on (303) to /mitid/finish,
+which the cookie reaches. An answer is used only by the browser that asked.
+"""
+import secrets
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+
+from ..data import access, audit, sign_in_requests
+from ..data.changes import identities as bindings
+from ..data.clock import to_db_time
+from ..data.db import get_db, writing
+from ..data.reads import identities
+from . import sessions as auth
+
+bp = Blueprint("mitid", __name__, url_prefix="/mitid")
+
+LEVELS = {"Substantial": access.SUBSTANTIAL, "High": access.HIGH}
+
+
+class Unavailable(Exception):
+    """MitID is not set up (production without FAMILIEPORTAL_MITID_IDP_METADATA) or its metadata cannot be read."""
+_KEY = "mitid_key"
+
+
+def saml():
+    """The SAML module, imported when MitID is first used: pysaml2 costs the pages nothing."""
+    from . import saml as module
+
+    return module
+
+
+def connection():
+    """The SAML connection to NemLog-in (or, in development, the test MitID), built once per app."""
+    app = current_app
+    if "mitid" not in app.extensions:
+        conn = saml_connection(app.config)
+        try:
+            issuer = saml().idp_entity_id(conn)
+        except Exception as error:  # a missing or broken metadata or key file: say so, answer 503
+            app.logger.error("MitID is not available: %s: %s", type(error).__name__, error)
+            raise Unavailable(type(error).__name__) from error
+        app.extensions["mitid"] = (conn, issuer)
+    return app.extensions["mitid"]
+
+
+def saml_connection(config):
+    base = config["BASE_URL"]
+    if config["PRODUCTION"] and not config.get("MITID_IDP_METADATA"):
+        raise Unavailable("FAMILIEPORTAL_MITID_IDP_METADATA is not set")
+    if config.get("MITID_IDP_METADATA"):
+        files = {"idp_metadata_file": config["MITID_IDP_METADATA"], "key_file": config["MITID_KEY_FILE"],
+                 "cert_file": config["MITID_CERT_FILE"]}
+    else:
+        from ..dev_idp import development_sp_files  # development and tests only: production refuses it (config.py)
+
+        files = development_sp_files(config)
+    return saml().Connection(entity_id=config["MITID_ENTITY_ID"], acs_url=f"{base}/mitid/acs",
+                           slo_url=f"{base}/mitid/logout", min_loa="Substantial",
+                           require_encrypted_assertion=True, **files)
+
+
+def safe_next(path):
+    """Only a path on this site: never an address elsewhere (an open redirect), never the way back here."""
+    if not path or not path.startswith("/") or path.startswith(("//", "/\\", "/mitid/")) or not path.isprintable():
+        return url_for("parent.home")
+    return path
+
+
+@bp.get("/login")
+def login():
+    """Leave for MitID. A plain link (GET), never a form: the page's CSP allows forms to post only here."""
+    if g.user_kind == "staff":
+        abort(404)
+    key = secrets.token_urlsafe(32)
+    try:
+        conn, _issuer = connection()
+    except Unavailable:
+        return render_template("sign_in/mitid_problem.html", problem="unavailable"), 503
+    url, request_id = saml().start_login(conn, relay_state=key)
+    with writing(get_db()):
+        sign_in_requests.open_request(key, request_id, safe_next(request.args.get("next")))
+    session[_KEY] = key
+    return redirect(url)
+
+
+@bp.post("/acs")
+def assertion_consumer():
+    """NemLog-in's answer, posted from its site (no cookie): check it and keep it for the browser's return."""
+    key = request.form.get("RelayState", "")
+    try:
+        conn, issuer = connection()
+    except Unavailable:
+        return render_template("sign_in/mitid_problem.html", problem="unavailable"), 503
+    with writing(get_db()):
+        waiting = sign_in_requests.waiting(key)
+        if waiting is None:
+            return _refused("unknown_request")
+        try:
+            identity = saml().read_response(conn, request.form.get("SAMLResponse", ""),
+                                          expected_request_id=waiting["request_id"],
+                                          remember_assertion=_remember_assertion)
+        except saml().Refused as refused:
+            return _refused(refused.reason)
+        sign_in_requests.answer(key, {
+            "issuer": issuer, "subject": identity.subject, "loa": identity.loa,
+            "cpr": identity.cpr if current_app.config["BIND_CPR"] else None,
+        })
+    return redirect(url_for("mitid.finish"), 303)
+
+
+def _remember_assertion(assertion_id, not_on_or_after):
+    until = datetime.fromisoformat(not_on_or_after.replace("Z", "+00:00"))
+    return sign_in_requests.remember_assertion(assertion_id, to_db_time(until))
+
+
+def _refused(reason):
+    audit.record("sign_in.mitid_refused", actor_kind="anonymous", reason=reason)
+    problem = "low_assurance" if reason == "low_assurance" else "cancelled" if reason == "idp_error" else "refused"
+    status = 403 if problem == "low_assurance" else 400
+    return render_template("sign_in/mitid_problem.html", problem=problem), status
+
+
+@bp.get("/finish")
+def finish():
+    """Back from MitID with the key in the cookie: bind, sign in or confirm, then on to where they were going."""
+    with writing(get_db()):
+        row, identity = sign_in_requests.take(session.pop(_KEY, None))
+        if identity is None:
+            return render_template("sign_in/mitid_problem.html", problem="stale"), 400
+        level = LEVELS.get(identity["loa"])
+        if level is None:  # read_response lets nothing under Substantial through; this keeps it so
+            return _refused("low_assurance")
+        if g.user_kind == "parent":
+            problem = _confirm(identity, level)
+        elif g.user_kind is None:
+            problem = _sign_in(identity, level)
+        else:
+            abort(404)
+        if problem:
+            return render_template("sign_in/mitid_problem.html", problem=problem), 403
+    return redirect(row["next_path"] if g.user_kind == "parent" else url_for("parent.home"))
+
+
+def _confirm(identity, level):
+    """The parent of this link session confirmed with MitID: bind it the first time, else it must be theirs."""
+    parent = g.parent
+    try:
+        bound = bindings.bind(parent, identity["issuer"], identity["subject"], identity["cpr"])
+    except bindings.BoundToAnother:
+        audit.record("sign_in.mitid_bound_to_another", actor_kind="parent", actor_id=parent["id"],
+                     family_id=parent["family_id"])
+        return "bound_to_another"
+    except bindings.ParentHasAnother:
+        audit.record("sign_in.mitid_not_theirs", actor_kind="parent", actor_id=parent["id"],
+                     family_id=parent["family_id"])
+        return "not_theirs"
+    auth.elevate(level, "mitid")
+    audit.record("sign_in.mitid", actor_kind="parent", actor_id=parent["id"], family_id=parent["family_id"],
+                 bound=bound)
+    return None
+
+
+def _sign_in(identity, level):
+    """No session: a MitID bound to a parent who may sign in starts one; any other is told how to begin."""
+    parent = identities.parent_signing_in_with(identity["issuer"], identity["subject"])
+    if parent is None:
+        audit.record("sign_in.mitid_unknown", actor_kind="anonymous")
+        return "unknown"
+    auth.start_session("parent", parent["id"], level=level, method="mitid")
+    audit.record("sign_in.mitid", actor_kind="parent", actor_id=parent["id"], family_id=parent["family_id"],
+                 bound=False)
+    return None
+
+
+@bp.get("/metadata")
+def metadata():
+    """Our SAML metadata, at the stable address NemLog-in is given (our entity id)."""
+    try:
+        conn, _issuer = connection()
+    except Unavailable:
+        abort(404)
+    return saml().sp_metadata(conn), 200, {"Content-Type": "application/samlmetadata+xml"}
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.extensions["csrf"].exempt(assertion_consumer)  # NemLog-in posts it; the answer itself is signed
