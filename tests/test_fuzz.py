@@ -15,7 +15,7 @@ from conftest import Auth, NEXT_NETWORK, csrf_from
 
 IDS = {"family_id": 1, "meeting_id": NEXT_NETWORK, "parent_id": 1, "child_id": 1, "goal_id": 3, "consent_id": 1,
        "person_id": 1, "item_id": 1, "update_id": 1, "point_id": 1, "staff_id": 1, "token": "not.a.token",
-       "event_id": 23}
+       "event_id": 23, "binding_id": 1}
 
 
 def all_forms(cls=FlaskForm):
