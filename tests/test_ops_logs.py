@@ -92,7 +92,8 @@ def _post(port, path, body, headers):
 @pytest.fixture(scope="module")
 def traffic(tmp_path_factory):
     folder = tmp_path_factory.mktemp("logs")
-    env = portal_env(folder)
+    # Staff sign in here with links, as FAMILIEPORTAL_STAFF_LINKS allows in production (no single sign-on in this test).
+    env = portal_env(folder, FAMILIEPORTAL_STAFF_LINKS="1")
     run_cli(env, "demo")
     links = {email: run_cli(env, "link", *(["--staff"] if kind == "staff" else []), email).stdout.strip()
              for email, kind, _start in ROLES}
