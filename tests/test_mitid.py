@@ -84,6 +84,13 @@ def test_first_visit_binds_the_parents_mitid_and_opens_the_page_they_were_going_
                       " ORDER BY created_at, rowid").fetchall() == [(1, 1), (2, 0)]
 
 
+def test_a_first_visit_stays_a_first_visit_when_the_parent_confirms_with_mitid(auth, client, mitid):
+    auth.sign_in(mitid=False)
+    mitid.sign_in("sara-holm")
+    home = client.get("/").get_data(as_text=True)
+    assert "Det nyeste" in home and "Nyt siden sidst" not in home  # not "new since" the link session just ended
+
+
 def test_the_cpr_number_is_bound_only_where_the_municipality_turns_it_on(app, auth, client, mitid, db):
     app.config["BIND_CPR"] = True
     auth.sign_in(mitid=False)

@@ -66,7 +66,10 @@ class Touches(Behind):
 touches = Touches()
 
 
-def start_session(user_kind, user_id, level=access.LINK, method="link", previous_visit_at=None):
+_FROM_SESSIONS = object()  # start_session's previous visit: read from the person's sessions
+
+
+def start_session(user_kind, user_id, level=access.LINK, method="link", previous_visit_at=_FROM_SESSIONS):
     """Sign in: end any session this browser had and begin a new session id.
 
     `level` and `method` say how sure we are of who it is (access.LINK for a
@@ -76,7 +79,7 @@ def start_session(user_kind, user_id, level=access.LINK, method="link", previous
     sid = secrets.token_urlsafe(32)
     now = now_text()
     db = get_db()
-    if previous_visit_at is None:
+    if previous_visit_at is _FROM_SESSIONS:
         # What is new to them is what came after their last visit: fixed for this session.
         previous_visit_at = db.execute("SELECT max(last_seen_at) FROM sessions WHERE user_kind = ? AND user_id = ?",
                                        [user_kind, user_id]).fetchone()[0]
@@ -106,7 +109,7 @@ def elevate(level, method):
 
     A new session id, never the old one raised: whoever might have learnt the
     link session's id gets nothing from it. What is new since their last visit
-    stays as this visit began.
+    stays as this visit began: on a first visit, none (not the link session just ended).
     """
     start_session(g.user_kind, g.user_id, level=level, method=method, previous_visit_at=g.previous_visit)
     g.level = level
