@@ -144,7 +144,6 @@ def family_staff_may_see(staff_id, family_id):
 LINK = 1  # a link from an e-mail or SMS: one factor, enough to invite, never to show the case
 SUBSTANTIAL = 2  # NSIS "Betydelig": MitID, or a link plus a passkey enrolled in person
 HIGH = 3  # NSIS "Høj"
-LEVEL_NAMES = {LINK: "link", SUBSTANTIAL: "Substantial", HIGH: "High"}
 
 # What each of a parent's pages needs. Everything of the case needs Substantial:
 # meetings, the plan, goals, people, consents, the timeline, messages, insight

@@ -25,10 +25,10 @@ from ..data.clock import to_db_time
 from ..data.db import get_db, writing
 from ..data.reads import identities
 from . import sessions as auth
+from .assurance import LEVELS
 
 bp = Blueprint("mitid", __name__, url_prefix="/mitid")
 
-LEVELS = {"Substantial": access.SUBSTANTIAL, "High": access.HIGH}
 
 
 class Unavailable(Exception):
@@ -141,8 +141,8 @@ def finish():
         row, identity = sign_in_requests.take(session.pop(_KEY, None))
         if identity is None:
             return render_template("sign_in/mitid_problem.html", problem="stale"), 400
-        level = LEVELS.get(identity["loa"])
-        if level is None:  # read_response lets nothing under Substantial through; this keeps it so
+        level = LEVELS.get(identity["loa"], access.LINK)
+        if level < access.SUBSTANTIAL:  # read_response lets nothing under Substantial through; this keeps it so
             return _refused("low_assurance")
         if g.user_kind == "parent":
             problem = _confirm(identity, level)

@@ -26,24 +26,21 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from . import assurance
+from .assurance import LEVELS, NSIS_LOA, level_name  # noqa: F401  (NSIS_LOA: for a broker's loa_claim)
+
 REASONS = ("state", "idp_error", "token_exchange", "signature", "issuer", "audience", "nonce", "expired",
            "low_assurance", "no_identity", "malformed", "unreachable")
 ALGORITHMS = ("RS256", "PS256", "ES256")
-LEVELS = {"Low": 1, "Substantial": 2, "High": 3}
-NSIS_LOA = "https://data.gov.dk/concept/core/nsis/loa"
 CLIENT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 PENDING_MAX_SECONDS = 15 * 60  # time to sign in at the provider (MitID may wait for the app)
 CACHE_SECONDS = 60 * 60  # discovery documents and key sets
 
 
-class Refused(Exception):
+class Refused(assurance.Refused):
     """The provider's answer is not accepted; `reason` is one of REASONS, `detail` is for the log only."""
 
-    def __init__(self, reason, detail=""):
-        assert reason in REASONS, reason
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
+    REASONS = REASONS
 
 
 class Unavailable(Refused):
@@ -230,12 +227,7 @@ def _claims(provider, claims):
 
 
 def _level(value):
-    """"Substantial", or NemLog-in's "https://data.gov.dk/concept/core/nsis/loa/Substantial": "Substantial"."""
-    if not isinstance(value, str):
-        return None
-    if value.startswith(NSIS_LOA + "/"):
-        value = value[len(NSIS_LOA) + 1:]
-    return next((level for level in LEVELS if level.lower() == value.lower()), None)
+    return level_name(value, any_case=True)
 
 
 def _is_number(value):

@@ -10,10 +10,11 @@ the log and holds no personal data.
 import calendar
 import time
 
+from . import assurance
+from .assurance import LEVELS, NSIS_LOA, level_name
+
 REASONS = ("malformed", "unsigned", "signature", "expired", "audience", "destination", "unknown_request",
            "replayed", "low_assurance", "idp_error", "no_identity")
-LEVELS = {"Low": 1, "Substantial": 2, "High": 3}  # NSIS levels of assurance
-NSIS_LOA = "https://data.gov.dk/concept/core/nsis/loa"
 CPR = "https://data.gov.dk/model/core/eid/cprNumber"
 FULL_NAME = "https://data.gov.dk/model/core/eid/fullName"
 FIRST_NAME = "https://data.gov.dk/model/core/eid/firstName"
@@ -26,14 +27,10 @@ _SAML = "{urn:oasis:names:tc:SAML:2.0:assertion}"
 _DSIG = "{http://www.w3.org/2000/09/xmldsig#}"
 
 
-class Refused(Exception):
+class Refused(assurance.Refused):
     """The IdP's message is not accepted; `reason` is one of REASONS, `detail` is for the log only."""
 
-    def __init__(self, reason, detail=""):
-        assert reason in REASONS, reason
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
+    REASONS = REASONS
 
 
 def parse(parser, xml):
@@ -206,10 +203,7 @@ def _bearer_confirmation(conn, assertion, expected_request_id, now):
 
 
 def _level(attributes):
-    value = _first(attributes, NSIS_LOA)
-    if value and value.startswith(NSIS_LOA + "/"):
-        value = value[len(NSIS_LOA) + 1:]
-    return value if value in LEVELS else None
+    return level_name(_first(attributes, NSIS_LOA))
 
 
 def _first(attributes, name):
