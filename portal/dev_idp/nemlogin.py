@@ -82,20 +82,26 @@ def idp_metadata(settings):
 
 def read_authn_request(settings, params):
     """(AuthnRequest, RelayState) of a redirect the portal signed; ValueError for anything else."""
-    _quiet_pysaml2()
-    from saml2 import BINDING_HTTP_REDIRECT
-
     params = _params(params)
-    server = _server(settings)
-    try:
-        parsed = server.parse_authn_request(params["SAMLRequest"], BINDING_HTTP_REDIRECT,
-                                            relay_state=params.get("RelayState"), sigalg=params.get("SigAlg"),
-                                            signature=params.get("Signature"))
-    except Exception as error:
-        raise ValueError(f"not a signed AuthnRequest from the SP: {type(error).__name__}") from None
+    _unused, parsed = _signed_redirect(settings, params, "parse_authn_request", "AuthnRequest")
     if parsed is None:
         raise ValueError("not an AuthnRequest")
     return parsed.message, params.get("RelayState", "")
+
+
+def _signed_redirect(settings, params, parse, what):
+    """(server, the parsed message) of a signed HTTP-Redirect message from the SP; ValueError for anything else."""
+    _quiet_pysaml2()
+    from saml2 import BINDING_HTTP_REDIRECT
+
+    server = _server(settings)
+    try:
+        parsed = getattr(server, parse)(params["SAMLRequest"], BINDING_HTTP_REDIRECT,
+                                        relay_state=params.get("RelayState"), sigalg=params.get("SigAlg"),
+                                        signature=params.get("Signature"))
+    except Exception as error:
+        raise ValueError(f"not a signed {what} from the SP: {type(error).__name__}") from None
+    return server, parsed
 
 
 def make_response(settings, authn_request_or_params, person, loa="Substantial", tamper=None):
@@ -196,17 +202,10 @@ def logout_request_url(settings, subject, session_index=None):
 
 def answer_logout_request(settings, params):
     """URL back to the SP with a signed LogoutResponse (Success) to its signed LogoutRequest."""
-    _quiet_pysaml2()
     from saml2 import BINDING_HTTP_REDIRECT
 
     params = _params(params)
-    server = _server(settings)
-    try:
-        parsed = server.parse_logout_request(params["SAMLRequest"], BINDING_HTTP_REDIRECT,
-                                             relay_state=params.get("RelayState"), sigalg=params.get("SigAlg"),
-                                             signature=params.get("Signature"))
-    except Exception as error:
-        raise ValueError(f"not a signed LogoutRequest from the SP: {type(error).__name__}") from None
+    server, parsed = _signed_redirect(settings, params, "parse_logout_request", "LogoutRequest")
     response = server.create_logout_response(parsed.message, [BINDING_HTTP_REDIRECT], sign=False)
     info = server.apply_binding(BINDING_HTTP_REDIRECT, str(response), response.destination,
                                 params.get("RelayState", ""), response=True, sign=True, sigalg=SIG_RSA_SHA256)
