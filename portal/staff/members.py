@@ -10,6 +10,7 @@ from .caseload import FamilyForm
 from .common import actor, family_url, form_page, found, saved_form_of
 from ..data.changes import families as family_changes
 from ..data.db import get_db, writing
+from ..data.changes import Invalid, NotFound
 from ..data.changes import identities as identity_changes
 from ..data.reads import closed, family, identities, notices
 from ..data import links, outbox
@@ -173,8 +174,8 @@ def remove_binding(family_id, binding_id):
         abort(400)
     try:
         identity_changes.remove(actor(), family_id, binding_id)
-    except identity_changes.NotFound:
+    except NotFound:
         abort(404)
-    except identity_changes.Invalid as refused:
+    except Invalid as refused:  # a closed case
         return members(family_id, status=400, refused=next(iter(refused.errors.values())))
     return redirect(family_url("members", binding_removed=1) + "#mitid", 303)

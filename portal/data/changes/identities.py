@@ -9,7 +9,7 @@ remove the old binding, which is audited and shown on the parent's insight page.
 from .. import sessions
 from ..clock import now_text
 from ..db import get_db
-from ._core import Actor, Invalid, NotFound, change, record  # noqa: F401  (Invalid: a closed case)
+from ._core import Actor, NotFound, change, record
 
 
 class BoundToAnother(Exception):
