@@ -67,6 +67,14 @@ def from_environment():
         "MITID_CERT_FILE": _env("MITID_CERT_FILE"),
         # Bind the CPR number NemLog-in sends to the parent, beside the pseudonym (off: only the pseudonym).
         "BIND_CPR": _env_bool("BIND_CPR"),
+        # MitID through a broker that speaks OpenID Connect instead (set the issuer to use it): our registration
+        # with it, and the claims that carry the NSIS level and (with BIND_CPR) the CPR number.
+        "MITID_OIDC_ISSUER": _env("MITID_OIDC_ISSUER"),
+        "MITID_OIDC_CLIENT_ID": _env("MITID_OIDC_CLIENT_ID"),
+        "MITID_OIDC_CLIENT_SECRET": _env("MITID_OIDC_CLIENT_SECRET"),
+        "MITID_OIDC_SCOPES": _env("MITID_OIDC_SCOPES", "openid"),
+        "MITID_OIDC_LOA_CLAIM": _env("MITID_OIDC_LOA_CLAIM", "https://data.gov.dk/concept/core/nsis/loa"),
+        "MITID_OIDC_CPR_CLAIM": _env("MITID_OIDC_CPR_CLAIM", "https://data.gov.dk/model/core/eid/cprNumber"),
         # Requests for a new link: per e-mail or phone within a requested
         # link's lifetime (so when the limit says no, a link sent within it still
         # works), and per IP address per hour.
@@ -129,6 +137,10 @@ def finish(config):
     if base.scheme not in {"http", "https"} or not base.hostname:
         raise ConfigError(f"FAMILIEPORTAL_BASE_URL is not an http(s) address: {config['BASE_URL']!r}")
     _check_sms_gateway(config)
+    if config.get("MITID_OIDC_ISSUER") and not (config.get("MITID_OIDC_CLIENT_ID")
+                                                and config.get("MITID_OIDC_CLIENT_SECRET")):
+        raise ConfigError("FAMILIEPORTAL_MITID_OIDC_ISSUER needs FAMILIEPORTAL_MITID_OIDC_CLIENT_ID and "
+                          "FAMILIEPORTAL_MITID_OIDC_CLIENT_SECRET, our registration with the broker.")
     if config["PRODUCTION"]:
         key = config.get("SECRET_KEY")
         if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:

@@ -7,19 +7,30 @@
   parent who may sign in starts a session at Substantial; any other MitID is
   told to use the link from their contact person the first time.
 
-The round trip: GET /mitid/login keeps a random key in the browser's cookie
+Either through NemLog-in itself (SAML), or through a broker in front of it
+that speaks OpenID Connect (FAMILIEPORTAL_MITID_OIDC_ISSUER): the same
+bindings, the same levels, the same pages.
+
+The SAML round trip: GET /mitid/login keeps a random key in the browser's cookie
 and its hash with our request id (data/sign_in_requests.py), then sends the
 browser to NemLog-in. NemLog-in posts its answer to /mitid/acs from its own
 site, so no cookie comes with it: the answer is checked (saml.read_response)
 and kept under the key, and the browser is sent on (303) to /mitid/finish,
 which the cookie reaches. An answer is used only by the browser that asked.
+A broker sends the browser back to GET /mitid/callback, a top-level GET the
+cookie reaches: the code is exchanged and the ID token checked there.
+
+Single logout (/mitid/logout): signing out of a MitID session also signs out
+of NemLog-in, and NemLog-in's LogoutRequest ends the parent's MitID sessions here.
 """
+import json
 import secrets
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from ..data import access, audit, sign_in_requests
+from ..data import sessions as session_rows
 from ..data.changes import identities as bindings
 from ..data.clock import to_db_time
 from ..data.db import get_db, writing
@@ -33,7 +44,10 @@ bp = Blueprint("mitid", __name__, url_prefix="/mitid")
 
 class Unavailable(Exception):
     """MitID is not set up (production without FAMILIEPORTAL_MITID_IDP_METADATA) or its metadata cannot be read."""
+
+
 _KEY = "mitid_key"
+_LOGOUT = "mitid_logout"  # in the cookie session: who to sign out of NemLog-in when the parent signs out here
 
 
 def saml():
@@ -55,6 +69,19 @@ def connection():
             raise Unavailable(type(error).__name__) from error
         app.extensions["mitid"] = (conn, issuer)
     return app.extensions["mitid"]
+
+
+def broker():
+    """The OpenID Connect broker in front of NemLog-in, or None when the portal speaks SAML to NemLog-in."""
+    config = current_app.config
+    if not config.get("MITID_OIDC_ISSUER"):
+        return None
+    from . import oidc
+
+    return oidc.Provider(issuer=config["MITID_OIDC_ISSUER"], client_id=config["MITID_OIDC_CLIENT_ID"],
+                         client_secret=config["MITID_OIDC_CLIENT_SECRET"],
+                         redirect_uri=f"{config['BASE_URL']}/mitid/callback", scopes=config["MITID_OIDC_SCOPES"],
+                         loa_claim=config["MITID_OIDC_LOA_CLAIM"], min_loa="Substantial")
 
 
 def saml_connection(config):
@@ -87,14 +114,58 @@ def login():
         abort(404)
     key = secrets.token_urlsafe(32)
     try:
-        conn, _issuer = connection()
+        url, request_id = _start(key)
     except Unavailable:
         return render_template("sign_in/mitid_problem.html", problem="unavailable"), 503
-    url, request_id = saml().start_login(conn, relay_state=key)
     with writing(get_db()):
         sign_in_requests.open_request(key, request_id, safe_next(request.args.get("next")))
     session[_KEY] = key
     return redirect(url)
+
+
+def _start(key):
+    """(Where to send the browser, what we asked): a SAML AuthnRequest, or a broker's authorization URL."""
+    provider = broker()
+    if provider is not None:
+        from . import oidc
+
+        try:
+            url, pending = oidc.start(provider)
+        except oidc.Refused as refused:
+            current_app.logger.error("The MitID broker is not available: %s %s", refused.reason, refused.detail)
+            raise Unavailable(refused.reason) from refused
+        return url, json.dumps(pending)  # kept server-side: the nonce and PKCE verifier never reach the browser
+    conn, _issuer = connection()
+    return saml().start_login(conn, relay_state=key)
+
+
+@bp.get("/callback")
+def broker_callback():
+    """Back from the OpenID Connect broker (a top-level GET: the cookie comes along): check, then finish."""
+    provider = broker()
+    if provider is None:
+        abort(404)
+    from . import oidc
+
+    key = session.get(_KEY)
+    with writing(get_db()):
+        waiting = sign_in_requests.waiting(key)
+        if waiting is None:
+            return _refused("unknown_request")
+        try:
+            claims = oidc.finish(provider, json.loads(waiting["request_id"]), request.args)
+        except oidc.Refused as refused:
+            if refused.reason == "unreachable":
+                return render_template("sign_in/mitid_problem.html", problem="unavailable"), 503
+            return _refused(refused.reason)
+        sign_in_requests.answer(key, {"issuer": provider.issuer, "subject": claims.subject, "loa": claims.loa,
+                                      "cpr": _broker_cpr(claims) if current_app.config["BIND_CPR"] else None})
+    return finish()
+
+
+def _broker_cpr(claims):
+    value = claims.claims.get(current_app.config["MITID_OIDC_CPR_CLAIM"])
+    return value if isinstance(value, str) and value.isdigit() and len(value) == 10 else None
 
 
 @bp.post("/acs")
@@ -118,6 +189,7 @@ def assertion_consumer():
         sign_in_requests.answer(key, {
             "issuer": issuer, "subject": identity.subject, "loa": identity.loa,
             "cpr": identity.cpr if current_app.config["BIND_CPR"] else None,
+            "logout": {"name_id": identity.name_id, "session_index": identity.session_index},
         })
     return redirect(url_for("mitid.finish"), 303)
 
@@ -152,6 +224,8 @@ def finish():
             abort(404)
         if problem:
             return render_template("sign_in/mitid_problem.html", problem=problem), 403
+    if identity.get("logout"):
+        session[_LOGOUT] = identity["logout"]  # after elevate/start_session: they clear the cookie session
     return redirect(row["next_path"] if g.user_kind == "parent" else url_for("parent.home"))
 
 
@@ -184,6 +258,67 @@ def _sign_in(identity, level):
     audit.record("sign_in.mitid", actor_kind="parent", actor_id=parent["id"], family_id=parent["family_id"],
                  bound=False)
     return None
+
+
+def keep_for_logout(end_session):
+    """Sign out here (end_session), keeping in the cookie who to sign out of NemLog-in: the signed-out page
+    then offers "Log også ud af MitID". A link, not a redirect from the sign-out form: the pages' CSP lets a
+    form lead only to this site."""
+    held = session.get(_LOGOUT)
+    end_session()
+    if held and broker() is None:
+        session[_LOGOUT] = held
+
+
+def logout_pending():
+    """True when the signed-out page should offer to sign out of NemLog-in too."""
+    return bool(session.get(_LOGOUT)) and g.user_kind is None
+
+
+@bp.get("/logout/start")
+def start_logout():
+    """Sign out of NemLog-in as well (SP-initiated single logout); it sends the browser back to /mitid/logout."""
+    held = session.pop(_LOGOUT, None)
+    if not held or g.user_kind is not None:
+        return redirect(url_for("sign_in.signed_out", reason="signed_out"))
+    try:
+        conn, _issuer = connection()
+        return redirect(saml().start_logout(conn, held["name_id"], held.get("session_index")))
+    except Exception as error:  # NemLog-in out of reach: they are signed out here all the same
+        current_app.logger.warning("MitID single logout not started: %s: %s", type(error).__name__, error)
+        return render_template("sign_in/mitid_problem.html", problem="unavailable"), 503
+
+
+@bp.get("/logout")
+def single_logout():
+    """NemLog-in's single logout: its LogoutRequest (end that parent's MitID sessions), or its LogoutResponse."""
+    try:
+        conn, issuer = connection()
+    except Unavailable:
+        abort(404)
+    query = request.query_string.decode("latin-1")
+    if "SAMLRequest" in request.args:
+        try:
+            url, subject = saml().answer_logout_request(conn, query)
+        except saml().Refused as refused:
+            audit.record("sign_in.mitid_logout_refused", actor_kind="anonymous", reason=refused.reason)
+            return render_template("sign_in/mitid_problem.html", problem="refused"), 400
+        with writing(get_db()):
+            parent = identities.parent_signing_in_with(issuer, subject)
+            if parent is not None:
+                session_rows.end_all("parent", parent["id"])
+                audit.record("sign_in.mitid_logout", actor_kind="parent", actor_id=parent["id"],
+                             family_id=parent["family_id"], initiated_by="nemlogin")
+        if g.user_kind == "parent" and parent is not None and g.user_id == parent["id"]:
+            session.clear()
+        return redirect(url)
+    if "SAMLResponse" in request.args:
+        try:
+            saml().read_logout_response(conn, query)
+        except saml().Refused:
+            pass  # signed out here already; NemLog-in's answer changes nothing for this browser
+        return redirect(url_for("sign_in.signed_out", reason="signed_out"))
+    abort(404)
 
 
 @bp.get("/metadata")

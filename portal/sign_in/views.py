@@ -4,7 +4,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from ..data import links, outbox
-from . import sessions as auth
+from . import mitid, sessions as auth
 from ..data import audit, ratelimit
 from ..data.contact import normalise_phone
 from ..data.db import get_db, writing
@@ -146,7 +146,7 @@ def sign_out():
     form = SignOutForm()
     if form.validate_on_submit() and g.user_kind:
         audit.record("sign_in.signed_out", actor_kind=g.user_kind, actor_id=g.user_id)
-        auth.end_session()
+        mitid.keep_for_logout(auth.end_session)
     return redirect(url_for("sign_in.signed_out", reason="signed_out"))
 
 
@@ -155,4 +155,5 @@ def signed_out():
     reason = request.args.get("reason")
     if reason not in {"signed_out", "expired", "required"}:
         reason = "required"
-    return render_template("sign_in/signed_out.html", reason=reason, form=RequestLinkForm())
+    return render_template("sign_in/signed_out.html", reason=reason, form=RequestLinkForm(),
+                           mitid_logout=mitid.logout_pending())
