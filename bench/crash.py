@@ -66,7 +66,7 @@ def run(kills=10, writers=5, seed=1):
         link = subprocess.run([*cli, "link", PARENTS[number % len(PARENTS)]], env={**os.environ, **env}, check=True,
                               capture_output=True, text=True).stdout.strip().removeprefix(f"https://{SERVER_NAME}")
         browser = Browser(port, tls=False)
-        browser.sign_in(link)
+        browser.sign_in(link, folder / "portal.db")
         clients.append(browser)
     acknowledged, lock, stop = [], threading.Lock(), threading.Event()
     threads = [threading.Thread(target=writer, args=(browser, number, stop, acknowledged, lock))

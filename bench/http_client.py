@@ -5,6 +5,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 from bench.gunicorn_control import HOST
+from bench.servers import confirm_as_mitid
 from bench.workload import CSRF, HOME_MARKER
 
 
@@ -73,9 +74,10 @@ class Browser:
             self.conn = None
 
 
-def sign_in_over_http(port, link_url, landing=("/", HOME_MARKER)):
+def sign_in_over_http(port, link_url, landing=("/", HOME_MARKER), confirm=None):
     """Open the link, press Fortsæt (POST with the CSRF token), keep the session cookie.
 
+    confirm: called after Fortsæt, before the landing page (a parent's stand-in for MitID).
     landing: (path, marker) of the page to check afterwards, or None to leave the
     first view to the benchmark (a real-traffic parent's first view is their landing).
     """
@@ -88,6 +90,8 @@ def sign_in_over_http(port, link_url, landing=("/", HOME_MARKER)):
     status, _ = browser.request("POST", path, body=urlencode({"csrf_token": match.group(1)}))
     if status != 302:
         raise RuntimeError(f"sign-in POST: HTTP {status}")
+    if confirm:
+        confirm()
     if landing:
         status, page = browser.request("GET", landing[0])
         if status != 200 or landing[1].encode() not in page:
@@ -113,7 +117,8 @@ def sign_in_many(app, port, kind, ids, landing=None, threads=8):
         for _ in range(times[user_id]):
             with app.app_context():
                 url = links.issue(kind, user_id)
-            browser = sign_in_over_http(port, url, landing)
+            browser = sign_in_over_http(port, url, landing, confirm=(
+                lambda: confirm_as_mitid(app.config["DATABASE"], user_id)) if kind == "parent" else None)
             if landing is None:
                 browser.close()
             browsers.append(browser)

@@ -136,7 +136,7 @@ def main():
         browsers = []
         for url in urls:
             browser = Browser(servers.https_port)
-            browser.sign_in(url.removeprefix(f"https://{SERVER_NAME}"))
+            browser.sign_in(url.removeprefix(f"https://{SERVER_NAME}"), db_path)
             browsers.append(browser)
         watcher = threading.Thread(target=watch_wal, args=(db_path, stop, sizes), daemon=True)
         watcher.start()

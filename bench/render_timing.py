@@ -10,6 +10,7 @@ import time
 from urllib.parse import urlsplit
 
 from bench.gunicorn_control import HOST
+from bench.servers import confirm_as_mitid
 from bench.workload import CSRF, PAGES, bench_app, sample_coordinators, sample_families, sample_parents
 
 
@@ -33,6 +34,8 @@ class Subjects:
             response = client.post(path, data={"csrf_token": CSRF.search(page.text).group(1)})
             if response.status_code != 302:
                 raise RuntimeError(f"{kind} {user_id} could not sign in to {self.path.name}")
+            if kind == "parent":
+                confirm_as_mitid(self.path, user_id)
             self.clients[key] = client
         return self.clients[key]
 

@@ -96,6 +96,25 @@ def nginx_config(folder, *, https_port, http_port, upstream_port, per_address=No
     return path
 
 
+def confirm_as_mitid(database, user_id=None):
+    """Raise live parent sessions (all, or one parent's) to Substantial, confirmed now, as MitID does.
+
+    A stand-in for the round trip through NemLog-in: benchmarks and these
+    tests measure the pages behind the gate (FAMILIEPORTAL_MITID_GATE), not
+    NemLog-in; tests/test_mitid.py and test_browser_mitid.py take the real way.
+    """
+    import sqlite3
+
+    from portal.data.clock import now_text
+
+    conn = sqlite3.connect(database, timeout=30)
+    with conn:
+        conn.execute("UPDATE sessions SET level = 2, method = 'mitid', assured_at = ? WHERE user_kind = 'parent'"
+                     " AND ended_at IS NULL AND level < 2 AND (? IS NULL OR user_id = ?)",
+                     [now_text(), user_id, user_id])
+    conn.close()
+
+
 class Production:
     """gunicorn (production settings) on one port, nginx on another; stop() ends both."""
 
@@ -216,12 +235,13 @@ class Browser:
             self.connection.close()
             self.connection = None
 
-    def sign_in(self, link_path):
-        """Open the link, press Fortsæt, and keep a CSRF token for later forms."""
+    def sign_in(self, link_path, database):
+        """Open the link, press Fortsæt, confirm as MitID would (in `database`), keep a CSRF token for forms."""
         _status, page = self.request("GET", link_path)
         status, _ = self.request("POST", link_path, body=f"csrf_token={CSRF.search(page).group(1)}")
         if status != 302:
             raise RuntimeError(f"sign-in answered {status}")
+        confirm_as_mitid(database)
         _status, page = self.request("GET", "/goals")
         self.token = CSRF.search(page).group(1)
 

@@ -89,7 +89,7 @@ def measure(servers, env, cli, args):
         link = subprocess.run([*cli, "link", "sara.holm@example.dk"], env={**os.environ, **env}, check=True,
                               capture_output=True, text=True).stdout.strip().removeprefix(f"https://{SERVER_NAME}")
         browser = Browser(port, tls)
-        browser.sign_in(link)
+        browser.sign_in(link, env["FAMILIEPORTAL_DATABASE"])
         calm = home_page_loads(browser, args.loads, args.timeout)
         slow = SlowClients(port, tls, args.slow, args.interval)
         time.sleep(1)

@@ -51,9 +51,9 @@ def from_environment():
         # Sessions: idle and absolute timeouts.
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
         "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
-        # Parents' case pages need MitID (or, later, a passkey): off until the municipality has registered with
-        # NemLog-in (README); with it off a link session counts as Substantial, as before levels existed.
-        "MITID_GATE": _env_bool("MITID_GATE"),
+        # Parents' case pages need MitID (or a passkey). Always on in production; development may turn it off
+        # (then a link session counts as Substantial, as before levels existed).
+        "MITID_GATE": _env_bool("MITID_GATE", True),
         # Sensitive pages ask for MitID again once it was confirmed this many hours ago (at most a session's length).
         "STEP_UP_HOURS": _env_int("STEP_UP_HOURS", 4),
         # Sign-in links for staff: on in development, off in production unless allowed here (staff use the
@@ -150,6 +150,9 @@ def finish(config):
             )
         if base.scheme != "https":
             raise ConfigError("Production mode needs an https FAMILIEPORTAL_BASE_URL.")
+        if not config["MITID_GATE"]:
+            raise ConfigError("Production mode keeps parents' case pages behind MitID or a passkey: "
+                              "FAMILIEPORTAL_MITID_GATE cannot be off (a link alone is one factor).")
         # Wrong Host header -> 400 (Flask/Werkzeug trusted hosts).
         config["TRUSTED_HOSTS"] = [base.netloc, *config["EXTRA_HOSTS"]]
         config["SESSION_COOKIE_SECURE"] = True

@@ -60,6 +60,19 @@ def settle(page):
     page.evaluate(SETTLE_SCRIPT)
 
 
+def confirm_mitid(page, app):
+    """After a parent's Fortsæt: raise their session to Substantial as MitID would, and show the page again.
+
+    The case pages need MitID (access.py); tests/test_browser_mitid.py takes the
+    real way through the test MitID, the other browser tests use this stand-in.
+    """
+    from bench.servers import confirm_as_mitid
+
+    page.wait_for_load_state()
+    confirm_as_mitid(app.config["DATABASE"])
+    page.reload()
+
+
 def serve(app):
     """Serve `app` on a free local port in a thread; BASE_URL follows the port. Returns the server."""
     import threading

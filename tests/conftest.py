@@ -147,12 +147,13 @@ def csrf_from(html):
     return match.group(1)
 
 
-def confirm_sessions(db, kind, email):
+def confirm_sessions(db, kind, email=None, user_id=None):
     """Raise a person's live sessions to Substantial, confirmed now (a test's stand-in for MitID)."""
     table = "parents" if kind == "parent" else "staff"
-    db.execute(
-        f"UPDATE sessions SET level = 2, method = 'mitid', assured_at = ? WHERE user_kind = ? AND ended_at IS NULL"
-        f" AND user_id = (SELECT id FROM {table} WHERE email = ?)", [clock.now_text(), kind, email])
+    if user_id is None:
+        user_id = db.execute(f"SELECT id FROM {table} WHERE email = ?", [email]).fetchone()[0]
+    db.execute("UPDATE sessions SET level = 2, method = 'mitid', assured_at = ? WHERE user_kind = ?"
+               " AND ended_at IS NULL AND user_id = ?", [clock.now_text(), kind, user_id])
 
 
 class Auth:

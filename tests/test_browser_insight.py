@@ -3,7 +3,7 @@ import io
 
 from pypdf import PdfReader
 
-from browser import DESKTOP, PHONE, Tab
+from browser import DESKTOP, PHONE, Tab, confirm_mitid
 from test_browser_parent import new_link
 
 
@@ -12,6 +12,7 @@ def signed_in(browser, app, viewport):
     tab.page.goto(new_link(app))
     tab.page.get_by_role("button", name="Fortsæt").click()
     tab.page.wait_for_url(app.config["BASE_URL"] + "/")
+    confirm_mitid(tab.page, app)
     return tab
 
 

@@ -4,7 +4,7 @@ import pytest
 from portal import demo as demo_data
 from portal.data.db import get_db
 
-from browser import PHONE, Tab
+from browser import PHONE, Tab, confirm_mitid
 from test_browser_parent import new_link, open_from_menu
 
 
@@ -17,6 +17,7 @@ def test_a_parent_chooses_email_on_the_messages_page_on_a_phone(live_server, bro
     page.goto(new_link(live_server))
     page.get_by_role("button", name="Fortsæt").click()
     page.wait_for_url(live_server.config["BASE_URL"] + "/")
+    confirm_mitid(page, live_server)
 
     open_from_menu(page, "Beskeder")
     assert page.locator("h1").inner_text() == "Beskeder"

@@ -11,7 +11,7 @@ from portal import demo as demo_data
 from portal.data import links
 from portal.data.db import get_db
 
-from browser import PHONE, Tab
+from browser import PHONE, Tab, confirm_mitid
 
 def new_link(app, email=demo_data.PARENT_EMAIL):
     with app.app_context():
@@ -44,6 +44,7 @@ def test_a_parent_signs_in_adds_a_goal_and_signs_out_on_a_phone(live_server, bro
 
     # The home page is the overview: contact person, the next meeting, what is new.
     page.wait_for_url(live_server.config["BASE_URL"] + "/")
+    confirm_mitid(page, live_server)
     assert page.locator("html").get_attribute("lang") == "da"
     assert page.locator("h1").inner_text() == "Hej Sara"
     assert page.get_by_role("heading", name="Din kontaktperson").is_visible()
@@ -148,6 +149,7 @@ def test_english_is_one_tap_away(live_server, browser):
     phone.check_accessibility()
     page.goto(new_link(live_server))
     page.get_by_role("button", name="Continue").click()
+    confirm_mitid(page, live_server)
     assert page.locator("h1").inner_text() == "Hello Sara"
     assert page.get_by_role("heading", name="Your contact person").is_visible()
     assert "Follow-up meeting" in page.inner_text("main")
@@ -170,6 +172,7 @@ def test_a_parent_reads_every_page_in_arabic_right_to_left_on_a_phone(live_serve
     phone.check_accessibility()
     page.goto(new_link(live_server))
     page.get_by_role("button", name="تابع").click()
+    confirm_mitid(page, live_server)
 
     # The home page: the contact person (her number reads left to right) and the next meeting, in Arabic.
     assert page.locator("h1").inner_text() == "مرحبًا Sara"

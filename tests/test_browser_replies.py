@@ -6,7 +6,7 @@ from portal import demo as demo_data
 from portal.data.db import get_db
 from portal.data import links
 
-from browser import DESKTOP, PHONE, Tab
+from browser import DESKTOP, PHONE, Tab, confirm_mitid
 
 NEXT_NETWORK = 2
 
@@ -22,6 +22,8 @@ def sign_in(tab, app, **kwargs):
     tab.page.goto(new_link(app, **kwargs))
     tab.page.get_by_role("button", name="Fortsæt").click()
     tab.page.wait_for_load_state()
+    if kwargs.get("kind", "parent") == "parent":
+        confirm_mitid(tab.page, app)
 
 
 # Each run is another parent of the meeting: the server (and what the first run saved) is shared.

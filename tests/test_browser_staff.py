@@ -24,7 +24,7 @@ from portal.data.db import get_db
 from portal.data import links
 from portal.web.formatting import date_only, meeting_time
 
-from browser import DESKTOP, PHONE, Tab
+from browser import DESKTOP, PHONE, Tab, confirm_mitid
 
 ANNE_EMAIL = demo_data.ADMIN_EMAIL
 METTE_EMAIL = demo_data.COORDINATOR_EMAIL
@@ -152,6 +152,7 @@ class ParentPhone(Tab):
         self.goto(link or sign_in_link(app, "parent", email))
         self.page.get_by_role("button", name="Fortsæt").click()
         self.page.wait_for_url(self.origin + "/")
+        confirm_mitid(self.page, app)
         self.check()
 
     def check(self):

@@ -11,7 +11,7 @@ from portal import demo as demo_data
 from portal.data.db import get_db
 from portal.data import links
 
-from browser import DESKTOP, PHONE, Tab
+from browser import DESKTOP, PHONE, Tab, confirm_mitid
 
 
 def signed_in(browser, app, kind, email, viewport, javascript=True):
@@ -22,6 +22,8 @@ def signed_in(browser, app, kind, email, viewport, javascript=True):
     tab.goto(url)
     tab.page.get_by_role("button", name="Fortsæt").click()
     tab.page.wait_for_url(tab.origin + ("/" if kind == "parent" else "/staff/"))
+    if kind == "parent":
+        confirm_mitid(tab.page, app)
     return tab
 
 

@@ -5,7 +5,7 @@ from portal.data import clock
 from portal.data.changes import Actor, families, notices, plan
 from portal.data import links
 
-from conftest import HOLM, METTE, NADIA, SARA, THOMAS, csrf_from, main_part
+from conftest import HOLM, METTE, NADIA, SARA, THOMAS, confirm_sessions, csrf_from, main_part
 
 
 def choose(client, channel, token=None):
@@ -45,6 +45,7 @@ def test_a_parent_is_offered_only_the_channels_they_have_an_address_for(app, aut
     with app.app_context():
         url = links.issue("parent", NADIA)
     assert auth.use(url.removeprefix(app.config["BASE_URL"])).status_code == 302
+    confirm_sessions(db, "parent", user_id=NADIA)
     page = main_part(client.get("/messages").text)
     assert 'value="sms"' in page and 'value="email"' not in page
     response = choose(client, "email")

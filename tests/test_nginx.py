@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from bench.servers import SERVER_NAME, LoopbackHTTPS, Production, tls_context
+from bench.servers import SERVER_NAME, LoopbackHTTPS, Production, confirm_as_mitid, tls_context
 from ops_helpers import portal_env, run_cli
 from portal.web.security import BASE_HEADERS, HSTS
 
@@ -168,6 +168,7 @@ def test_a_parent_signs_in_through_nginx_and_the_portal_sees_https_and_their_add
                                  headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     assert status == 302
     cookie = headers["set-cookie"].split(";")[0]
+    confirm_as_mitid(servers.folder / "portal.db")  # the case pages need MitID: tests/test_mitid.py takes that way
     status, _, body = request(servers, "GET", "/", headers={"Cookie": cookie})
     assert status == 200 and "Din kontaktperson" in body
 
