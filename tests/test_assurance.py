@@ -79,3 +79,20 @@ def test_a_parent_session_opens_no_staff_route_and_a_staff_session_no_parent_rou
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("parent.") and rule.endpoint != "parent.home" and "GET" in rule.methods:
             assert client.get(url(rule)).status_code == 404, rule.rule
+
+
+def test_the_gate_is_on_by_default_and_production_refuses_it_off(tmp_path, monkeypatch):
+    from portal import create_app
+    from portal.config import ConfigError
+
+    for name in ("FAMILIEPORTAL_MITID_GATE", "FAMILIEPORTAL_PRODUCTION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FAMILIEPORTAL_DATABASE", str(tmp_path / "dev.db"))
+    assert create_app().config["MITID_GATE"] is True
+    monkeypatch.setenv("FAMILIEPORTAL_PRODUCTION", "1")
+    monkeypatch.setenv("FAMILIEPORTAL_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("FAMILIEPORTAL_BASE_URL", "https://familie.example.dk")
+    assert create_app().config["MITID_GATE"] is True
+    monkeypatch.setenv("FAMILIEPORTAL_MITID_GATE", "0")
+    with pytest.raises(ConfigError, match="MITID_GATE"):
+        create_app()
