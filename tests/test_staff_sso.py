@@ -407,3 +407,47 @@ def test_development_may_use_the_test_identity_providers(tmp_path):
     app = create_app({"DATABASE": str(tmp_path / "d.db"), "STAFF_SSO": "oidc", "STAFF_OIDC_ISSUER": "http://127.0.0.1:5002",
                       "STAFF_OIDC_CLIENT_ID": "x", "STAFF_OIDC_CLIENT_SECRET": "y"})
     assert app.config["STAFF_SSO"] == "oidc"
+
+
+def test_two_accounts_that_differ_only_in_case_are_never_guessed_between(app, client, entra, db):
+    db.execute("UPDATE staff SET email = 'Mette.Lund@demo-kommune.dk' WHERE email = ?", [JONAS])
+    db.conn.commit()
+    response = oidc_sign_in(client, "Mette Lund")
+    assert response.status_code == 403 and "Du er ikke oprettet i Familieportalen" in response.text
+    assert not signed_in_as_staff(client)
+
+
+@pytest.mark.parametrize("path", ["/staff/sso/callback", "/staff/sso/callback?state=x&code=y",
+                                  "/staff/sso/callback?error=access_denied", "/staff/sso/finish"])
+def test_arriving_at_the_way_back_without_having_left_gets_a_friendly_page(app, client, entra, path):
+    app.config["STAFF_SSO"] = "saml" if "finish" in path else "oidc"
+    response = client.get(path)
+    assert response.status_code == 400 and "Det tog for lang tid" in response.text
+
+
+def test_junk_posted_to_the_saml_acs_gets_a_friendly_page(app, adfs):
+    poster = app.test_client()
+    for data in ({}, {"RelayState": "x", "SAMLResponse": "PHg+"}, {"SAMLResponse": "not base64"}):
+        response = poster.post("/staff/sso/acs", data=data)
+        assert response.status_code == 400 and "Vi kunne ikke logge dig ind" in response.text
+
+
+def test_a_copied_cookie_cannot_use_an_openid_request_twice(app, client, entra):
+    url = leave(client)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    back = oidc_mock.answer(url, oidc_mock.person("Mette Lund").subject)
+    assert come_back(client, back).status_code == 302
+    copy = app.test_client()
+    copy.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie, domain="localhost")
+    second = come_back(copy, back)
+    assert second.status_code == 400 and "Det tog for lang tid" in second.text
+    assert not signed_in_as_staff(copy)
+
+
+def test_a_saml_answer_for_another_round_trip_is_refused(app, client, adfs):
+    form = adfs.respond(leave(client), {ADFS_UPN: METTE})
+    posted = app.test_client().post("/staff/sso/acs", data={"SAMLResponse": form["SAMLResponse"],
+                                                              "RelayState": "another-key"})
+    assert posted.status_code == 400 and "Vi kunne ikke logge dig ind" in posted.text
+    assert client.get("/staff/sso/finish").status_code == 400
+    assert not signed_in_as_staff(client)
