@@ -1,4 +1,5 @@
 """Read the portal's configuration from environment variables."""
+import ipaddress
 import os
 import re
 from urllib.parse import urlsplit
@@ -8,6 +9,8 @@ DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
 
 MAX_REQUEST_BYTES = 256 * 1024
 STAFF_SSO_PROTOCOLS = ("", "oidc", "saml")
+# The test MitID's entity id (portal/dev_idp/ names it DEV_IDP_ENTITY_ID): production refuses its metadata.
+TEST_MITID_ENTITY_ID = "https://test-idp.familieportalen.invalid/nemlogin"
 # AD FS's claim for the user principal name; KOMBIT's Context Handler sends OIOSAML 3's e-mail attribute instead.
 ADFS_UPN = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"
 MINUTE = 60
@@ -156,11 +159,20 @@ def _check_staff_sso(config):
         raise ConfigError(f"FAMILIEPORTAL_STAFF_SSO={protocol} needs {', '.join(missing)}.")
 
 
+def is_test_issuer(issuer):
+    """True for an OpenID issuer only development may use: plain http, or this machine (the mock, a test)."""
+    parts = urlsplit(issuer)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or host in ("localhost", "") or host.endswith((".localhost", ".invalid", ".test")):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _refuse_test_identity_providers(config):
     """Production never trusts the test MitID or the test OpenID provider (portal/dev_idp/): anyone can be anyone."""
-    from .dev_idp import DEV_IDP_ENTITY_ID
-    from .sign_in.oidc import is_dev_provider
-
     for name in ("MITID_IDP_METADATA", "STAFF_SAML_IDP_METADATA"):
         path = config.get(name)
         if not path:
@@ -170,12 +182,12 @@ def _refuse_test_identity_providers(config):
                 text = metadata.read()
         except OSError as error:
             raise ConfigError(f"FAMILIEPORTAL_{name}: cannot read {path!r} ({error.strerror}).") from None
-        if DEV_IDP_ENTITY_ID in text:
+        if TEST_MITID_ENTITY_ID in text:
             raise ConfigError(f"FAMILIEPORTAL_{name} is the test MitID's metadata: production needs the real "
                               "identity provider's.")
     for name in ("STAFF_OIDC_ISSUER", "MITID_OIDC_ISSUER"):
         issuer = config.get(name)
-        if issuer and is_dev_provider(issuer):
+        if issuer and is_test_issuer(issuer):
             raise ConfigError(f"FAMILIEPORTAL_{name} is a test identity provider ({issuer}): production needs an "
                               "https address of the real one.")
 

@@ -451,3 +451,9 @@ def test_a_saml_answer_for_another_round_trip_is_refused(app, client, adfs):
     assert posted.status_code == 400 and "Vi kunne ikke logge dig ind" in posted.text
     assert client.get("/staff/sso/finish").status_code == 400
     assert not signed_in_as_staff(client)
+
+
+def test_staff_whose_session_ended_find_their_way_to_the_municipalitys_login(app, client, entra):
+    page = client.get("/staff/", follow_redirects=True)
+    assert 'href="/staff/login"' in page.text
+    assert "Log ind med din kommunes login" in client.get("/staff/login").text
