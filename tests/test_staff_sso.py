@@ -100,6 +100,12 @@ def test_a_coordinator_signs_in_with_the_municipalitys_login_to_their_caseload(a
     assert "sign_in.sso" in audit_actions(db)
 
 
+def test_a_signed_in_staff_member_goes_from_the_sign_in_page_to_their_caseload(app, auth, client):
+    auth.staff()
+    response = client.get("/staff/login")
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/"
+
+
 def test_the_staff_sign_in_page_offers_the_municipalitys_login_when_it_is_set_up(app, client):
     page = client.get("/staff/login")
     assert page.status_code == 200 and "Log ind med din kommunes login" not in page.text
@@ -254,7 +260,7 @@ def test_a_staff_session_from_single_sign_on_cannot_open_parent_pages(app, clien
 def test_with_single_sign_on_set_up_an_admins_staff_link_is_refused(app, auth, client, entra):
     app.config["STAFF_LINKS"] = False
     page = auth.use(auth.link(ANNE, kind="staff"))
-    assert page.status_code == 403 and "kommunens eget login" in page.text
+    assert page.status_code == 403 and "kommunens eget login" in page.text and 'href="/staff/login"' in page.text
     assert not signed_in_as_staff(client)
     app.config["STAFF_LINKS"] = True  # a municipality that allows them
     assert auth.use(auth.link(ANNE, kind="staff")).status_code == 302
@@ -318,6 +324,14 @@ def test_the_saml_match_is_on_the_configured_attribute_in_any_case(app, client, 
     assert refused.status_code == 400 and "Vi kunne ikke logge dig ind" in refused.text
     assert saml_sign_in(app, client, adfs, {email: "METTE.LUND@demo-kommune.dk"}).status_code == 302
     assert signed_in_as_staff(client)
+
+
+def test_through_saml_too_the_role_comes_from_the_portals_staff_table(app, client, adfs):
+    role = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"
+    assert saml_sign_in(app, client, adfs, {ADFS_UPN: METTE, role: "admin"}).status_code == 302
+    assert client.get("/staff/").status_code == 200 and client.get("/staff/accounts/").status_code == 404
+    assert saml_sign_in(app, client, adfs, {ADFS_UPN: ANNE, role: "coordinator"}).status_code == 302
+    assert client.get("/staff/accounts/").status_code == 200
 
 
 def test_someone_unknown_through_saml_gets_the_clear_page(app, client, adfs, db):
