@@ -23,7 +23,7 @@ PUBLIC = {"parent.home", "info_site.info_page", "info_site.accessibility_stateme
           "sign_in.signed_out", "sign_in.request_link", "sign_in.parent_link", "sign_in.staff_link", "sign_in.sign_out",
           "calendar_feed.feed", "mitid.login", "mitid.assertion_consumer", "mitid.finish", "mitid.metadata",
           "staff_sso.sign_in_page", "staff_sso.login", "staff_sso.callback", "staff_sso.assertion_consumer",
-          "staff_sso.finish", "staff_sso.metadata"}
+          "staff_sso.finish", "staff_sso.metadata", "staff_sso.single_logout"}
 
 
 def family_rules(app):

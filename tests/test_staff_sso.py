@@ -367,6 +367,21 @@ def test_a_saml_answer_is_accepted_once(app, client, adfs):
     assert app.test_client().post("/staff/sso/acs", data=data).status_code == 400
 
 
+def test_the_saml_idp_signs_a_staff_member_out(app, client, adfs, db):
+    from portal.dev_idp import nemlogin
+
+    assert saml_sign_in(app, client, adfs).status_code == 302
+    url = nemlogin.logout_request_url(adfs._settings(str(adfs.sp_metadata_file)), "S-1-5-21-demo")
+    assert url.startswith("http://localhost/staff/sso/logout?SAMLRequest=")
+    tampered = url.replace("Signature=", "Signature=AAAA")
+    refused = client.get(tampered.removeprefix("http://localhost"))
+    assert refused.status_code == 400 and signed_in_as_staff(client)
+    answered = client.get(url.removeprefix("http://localhost"))
+    assert answered.status_code == 302 and answered.headers["Location"].startswith(f"{adfs.base_url}/slo?SAMLResponse=")
+    assert not signed_in_as_staff(client)
+    assert live_sessions(db, METTE) == [] and "sign_in.sso_signed_out" in audit_actions(db)
+
+
 def test_saml_metadata_is_served_only_when_saml_is_set_up(app, client, adfs):
     assert f'entityID="{app.config["STAFF_SAML_ENTITY_ID"]}"' in client.get("/staff/sso/metadata").text
     assert app.config["STAFF_SAML_ENTITY_ID"].endswith("/staff/sso/metadata")

@@ -15,7 +15,8 @@ in the browser's cookie and, under its hash, what we sent (sign_in_requests).
   code exchanged (oidc.finish).
 - SAML: the IdP posts its answer to /staff/sso/acs from its own site, without
   the cookie; it is checked (saml.read_response) and kept under the key, and the
-  browser goes on to /staff/sso/finish, which the cookie reaches.
+  browser goes on to /staff/sso/finish, which the cookie reaches. The IdP's
+  signed LogoutRequest at /staff/sso/logout ends the browser's staff session.
 """
 import json
 import secrets
@@ -209,6 +210,30 @@ def metadata():
     except Unavailable:
         abort(404)
     return saml.sp_metadata(conn), 200, {"Content-Type": "application/samlmetadata+xml"}
+
+
+@bp.get("/staff/sso/logout")
+def single_logout():
+    """The SAML IdP signs the browser out (front-channel, HTTP-Redirect, our cookie comes): end its staff session."""
+    if protocol() != "saml":
+        abort(404)
+    from . import saml
+
+    try:
+        conn, _issuer = saml_connection()
+    except Unavailable:
+        return _problem("unavailable", 503)
+    if "SAMLRequest" not in request.args:
+        return _refused("malformed", "no LogoutRequest")
+    try:
+        url, _subject = saml.answer_logout_request(conn, request.query_string)
+    except saml.Refused as refused:
+        return _refused(refused.reason, refused.detail)
+    if g.user_kind == "staff" and g.sign_in_method == "sso":
+        with writing(get_db()):
+            audit.record("sign_in.sso_signed_out", actor_kind="staff", actor_id=g.user_id)
+            auth.end_session()
+    return redirect(url)
 
 
 # --- who it is ------------------------------------------------------------------------------------------------
