@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
 ensure_venv ""
+ensure_xmlsec1  # SAML: the test MitID, and NemLog-in in production
 
 export NO_MKDOCS_2_WARNING=1
 export FAMILIEPORTAL_DATABASE="${FAMILIEPORTAL_DATABASE:-instance/familieportal.db}"
@@ -13,4 +14,4 @@ mkdir -p instance
 familieportal build-site
 familieportal init-db
 familieportal demo
-exec familieportal serve --print-links "$@"
+exec familieportal serve --print-links --test-idps "$@"

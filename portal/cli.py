@@ -1,5 +1,6 @@
 """The `familieportal` command: init-db, demo, link, retention, backup, upgrade, healthcheck, serve, build-site."""
 import os
+import threading
 
 import click
 from werkzeug.serving import run_simple
@@ -198,8 +199,11 @@ def retention_command():
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--print-links", is_flag=True, help="Print fresh sign-in links for the demo parent and coordinator.")
+@click.option("--test-idps", is_flag=True,
+              help="Also start the test identity providers on 127.0.0.1: the test MitID (a fake NemLog-in, port "
+                   "5001) and a test login for staff (OpenID Connect, port 5002). Development only.")
 @with_appcontext
-def serve_command(host, port, print_links):
+def serve_command(host, port, print_links, test_idps):
     """Run the development server (use gunicorn in production, see README)."""
     app = current_app._get_current_object()
     if app.config["PRODUCTION"]:
@@ -208,6 +212,11 @@ def serve_command(host, port, print_links):
         # Links must open where this server listens.
         shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
         app.config["BASE_URL"] = f"http://{shown_host}:{port}"
+        if not os.environ.get("FAMILIEPORTAL_MITID_ENTITY_ID"):
+            app.config["MITID_ENTITY_ID"] = f"{app.config['BASE_URL']}/mitid/metadata"
+        if not os.environ.get("FAMILIEPORTAL_STAFF_SAML_ENTITY_ID"):
+            app.config["STAFF_SAML_ENTITY_ID"] = f"{app.config['BASE_URL']}/staff/sso/metadata"
+    started = start_test_idps(app) if test_idps else []
     if print_links:
         click.echo("")
         click.echo(f"  Familieportalen:  {app.config['BASE_URL']}/")
@@ -215,11 +224,66 @@ def serve_command(host, port, print_links):
         for who, url in _demo_links():
             click.echo(f"  Sign in as {who}:")
             click.echo(f"    {url}")
+    for line in started:
+        click.echo(line)
+    if print_links or started:
         click.echo("")
     get_db().conn.close()
     serving.hold(app.config["DATABASE"], log=click.echo)
     worker.start_worker(app)
     run_simple(host, port, app, threaded=True)
+
+
+def start_test_idps(app, *, mitid_port=None, oidc_port=None):
+    """Start the test MitID and the staff test login on threads, point the portal at them: lines that say so.
+
+    Development only: production refuses both (config.py), and refuses to run this server at all. The fake
+    NemLog-in reads the portal's SP metadata from its /mitid/metadata at each request; the OpenID mock has
+    the demo's staff. Each is started only where nothing real is configured. The servers are kept in
+    app.extensions["test_idps"] (port 0: any free port, for tests).
+    """
+    from werkzeug.serving import make_server
+
+    from .dev_idp import DEV_IDP_PORT, development_folder, nemlogin, oidc_mock
+
+    if app.config["PRODUCTION"]:
+        raise click.ClickException("The test identity providers are for development only.")
+    servers = app.extensions.setdefault("test_idps", [])
+    lines = []
+    base = app.config["BASE_URL"]
+    if not app.config.get("MITID_IDP_METADATA"):
+        port = DEV_IDP_PORT if mitid_port is None else mitid_port
+        server = _listen(lambda: make_server("127.0.0.1", port, None, threaded=True), port)
+        url = f"http://127.0.0.1:{server.server_port}"
+        folder = development_folder(app.config)
+        settings = nemlogin.settings_for(folder, url, f"{base}/mitid/metadata")
+        # The portal trusts the metadata in its development folder: the one of this IdP, at this address.
+        (folder / "idp-metadata.xml").write_text(nemlogin.idp_metadata(settings), encoding="utf-8")
+        app.config["MITID_TEST_IDP_URL"] = url
+        server.app = nemlogin.create_idp_app(settings)
+        threading.Thread(target=server.serve_forever, daemon=True, name="test-mitid").start()
+        servers.append(server)
+        if not os.environ.get("FAMILIEPORTAL_MITID_GATE"):
+            app.config["MITID_GATE"] = True  # show the whole MitID step: a link alone opens nothing of the case
+        lines.append(f"  Test MitID (a fake NemLog-in, development only): {url}/"
+                     f"  (the MitID gate is {'on' if app.config['MITID_GATE'] else 'off'})")
+    if not app.config.get("STAFF_SSO"):
+        port = oidc_mock.DEFAULT_PORT if oidc_port is None else oidc_port
+        mock = _listen(lambda: oidc_mock.start(port), port)
+        servers.append(mock.server)
+        app.config.update(STAFF_SSO="oidc", STAFF_OIDC_ISSUER=mock.issuer,
+                          STAFF_OIDC_CLIENT_ID=oidc_mock.STAFF_CLIENT_ID,
+                          STAFF_OIDC_CLIENT_SECRET=oidc_mock.CLIENT_SECRET, STAFF_OIDC_MATCH_CLAIM="upn")
+        lines.append(f"  Test login for staff (OpenID Connect, development only): {mock.issuer}/")
+        lines.append(f"    staff sign in with it at {base}/staff/login")
+    return [""] + lines if lines else []
+
+
+def _listen(start, port):
+    try:
+        return start()
+    except OSError as error:
+        raise click.ClickException(f"Port {port} is in use ({error.strerror}): is another ./run.sh running?") from None
 
 
 @click.command("build-site")

@@ -1,4 +1,5 @@
 """Read the portal's configuration from environment variables."""
+import ipaddress
 import os
 import re
 from urllib.parse import urlsplit
@@ -7,6 +8,11 @@ from urllib.parse import urlsplit
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
 
 MAX_REQUEST_BYTES = 256 * 1024
+STAFF_SSO_PROTOCOLS = ("", "oidc", "saml")
+# The test MitID's entity id (portal/dev_idp/ names it DEV_IDP_ENTITY_ID): production refuses its metadata.
+TEST_MITID_ENTITY_ID = "https://test-idp.familieportalen.invalid/nemlogin"
+# AD FS's claim for the user principal name; KOMBIT's Context Handler sends OIOSAML 3's e-mail attribute instead.
+ADFS_UPN = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"
 MINUTE = 60
 HOUR = 60 * MINUTE
 
@@ -59,6 +65,19 @@ def from_environment():
         # Sign-in links for staff: on in development, off in production unless allowed here (staff use the
         # municipality's single sign-on; an admin's link works while no single sign-on is set up).
         "STAFF_LINKS": _env_bool("STAFF_LINKS", not production),
+        # Staff single sign-on: "" (none: staff links), "oidc" (Microsoft Entra ID) or "saml" (AD FS, KOMBIT's
+        # Context Handler). A staff member is matched on one value the IdP sends (UPN or e-mail) against the
+        # e-mail address in the portal's staff table; the role is always the portal's own.
+        "STAFF_SSO": (_env("STAFF_SSO", "") or "").strip().lower(),
+        "STAFF_OIDC_ISSUER": _env("STAFF_OIDC_ISSUER"),
+        "STAFF_OIDC_CLIENT_ID": _env("STAFF_OIDC_CLIENT_ID"),
+        "STAFF_OIDC_CLIENT_SECRET": _env("STAFF_OIDC_CLIENT_SECRET"),
+        "STAFF_OIDC_MATCH_CLAIM": _env("STAFF_OIDC_MATCH_CLAIM", "upn"),
+        "STAFF_SAML_IDP_METADATA": _env("STAFF_SAML_IDP_METADATA"),
+        "STAFF_SAML_ENTITY_ID": _env("STAFF_SAML_ENTITY_ID", f"{base_url}/staff/sso/metadata"),
+        "STAFF_SAML_KEY_FILE": _env("STAFF_SAML_KEY_FILE"),
+        "STAFF_SAML_CERT_FILE": _env("STAFF_SAML_CERT_FILE"),
+        "STAFF_SAML_MATCH_ATTRIBUTE": _env("STAFF_SAML_MATCH_ATTRIBUTE", ADFS_UPN),
         # MitID through NemLog-in (SAML): NemLog-in's metadata, our entity id, key and certificate.
         # Outside production, without them, the portal uses the test MitID ./run.sh starts (portal/dev_idp/).
         "MITID_IDP_METADATA": _env("MITID_IDP_METADATA"),
@@ -131,6 +150,56 @@ def _check_sms_gateway(config):
         raise ConfigError("Production mode needs an https FAMILIEPORTAL_SMS_GATEWAY_URL: the key and messages travel in it.")
 
 
+def _check_staff_sso(config):
+    """The protocol is one we speak, and each needs its identity provider named."""
+    protocol = config.get("STAFF_SSO") or ""
+    if protocol not in STAFF_SSO_PROTOCOLS:
+        raise ConfigError("FAMILIEPORTAL_STAFF_SSO must be oidc, saml or empty.")
+    if protocol == "oidc":
+        needed = ("STAFF_OIDC_ISSUER", "STAFF_OIDC_CLIENT_ID", "STAFF_OIDC_CLIENT_SECRET", "STAFF_OIDC_MATCH_CLAIM")
+    elif protocol == "saml":
+        needed = ("STAFF_SAML_IDP_METADATA", "STAFF_SAML_KEY_FILE", "STAFF_SAML_CERT_FILE",
+                  "STAFF_SAML_MATCH_ATTRIBUTE")
+    else:
+        return
+    missing = [f"FAMILIEPORTAL_{name}" for name in needed if not config.get(name)]
+    if missing:
+        raise ConfigError(f"FAMILIEPORTAL_STAFF_SSO={protocol} needs {', '.join(missing)}.")
+
+
+def is_test_issuer(issuer):
+    """True for an OpenID issuer only development may use: plain http, or this machine (the mock, a test)."""
+    parts = urlsplit(issuer)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or host in ("localhost", "") or host.endswith((".localhost", ".invalid", ".test")):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_test_identity_providers(config):
+    """Production never trusts the test MitID or the test OpenID provider (portal/dev_idp/): anyone can be anyone."""
+    for name in ("MITID_IDP_METADATA", "STAFF_SAML_IDP_METADATA"):
+        path = config.get(name)
+        if not path:
+            continue
+        try:
+            with open(path, encoding="utf-8", errors="replace") as metadata:
+                text = metadata.read()
+        except OSError as error:
+            raise ConfigError(f"FAMILIEPORTAL_{name}: cannot read {path!r} ({error.strerror}).") from None
+        if TEST_MITID_ENTITY_ID in text:
+            raise ConfigError(f"FAMILIEPORTAL_{name} is the test MitID's metadata: production needs the real "
+                              "identity provider's.")
+    for name in ("STAFF_OIDC_ISSUER", "MITID_OIDC_ISSUER"):
+        issuer = config.get(name)
+        if issuer and is_test_issuer(issuer):
+            raise ConfigError(f"FAMILIEPORTAL_{name} is a test identity provider ({issuer}): production needs an "
+                              "https address of the real one.")
+
+
 def finish(config):
     """Derive dependent settings and refuse unsafe production configuration."""
     base = urlsplit(config["BASE_URL"])
@@ -141,7 +210,9 @@ def finish(config):
                                                 and config.get("MITID_OIDC_CLIENT_SECRET")):
         raise ConfigError("FAMILIEPORTAL_MITID_OIDC_ISSUER needs FAMILIEPORTAL_MITID_OIDC_CLIENT_ID and "
                           "FAMILIEPORTAL_MITID_OIDC_CLIENT_SECRET, our registration with the broker.")
+    _check_staff_sso(config)
     if config["PRODUCTION"]:
+        _refuse_test_identity_providers(config)
         key = config.get("SECRET_KEY")
         if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
             raise ConfigError(

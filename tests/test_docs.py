@@ -46,6 +46,7 @@ DESCRIBED_IN_WORDS = {
     "FAMILIEPORTAL_SMS_SENDER": "the municipality's name, letters and digits only",
     "FAMILIEPORTAL_WORKERS": "2 × CPUs, at most 4",
     "FAMILIEPORTAL_MITID_ENTITY_ID": "`BASE_URL` + `/mitid/metadata`",
+    "FAMILIEPORTAL_STAFF_SAML_ENTITY_ID": "`BASE_URL` + `/staff/sso/metadata`",
     "FAMILIEPORTAL_STAFF_LINKS": "on in development, off in production",
 }
 NONE = object()  # README's "–": there is no default

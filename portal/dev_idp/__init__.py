@@ -5,7 +5,7 @@ with the demo's people as test persons; `python -m portal.dev_idp` starts it.
 Its entity id is DEV_IDP_ENTITY_ID, so a production check can refuse it. This
 module imports nothing heavy: checking the constant costs nothing.
 """
-DEV_IDP_ENTITY_ID = "https://test-idp.familieportalen.invalid/nemlogin"
+from ..config import TEST_MITID_ENTITY_ID as DEV_IDP_ENTITY_ID  # config.finish refuses it in production
 DEV_IDP_PORT = 5001
 DEV_IDP_URL = f"http://127.0.0.1:{DEV_IDP_PORT}"
 

@@ -19,13 +19,12 @@ Authlib, joserfc and requests are imported when sign-in is first used, so pages
 pay nothing for them.
 """
 import hmac
-import ipaddress
 import secrets
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
+from ..config import is_test_issuer  # what production refuses (config.finish), in one place
 from . import assurance
 from .assurance import LEVELS, NSIS_LOA, level_name  # noqa: F401  (NSIS_LOA: for a broker's loa_claim)
 
@@ -93,14 +92,7 @@ class Claims:
 def is_dev_provider(provider_or_issuer):
     """True for a provider only development may use: plain http, or this machine (the mock, a test)."""
     issuer = provider_or_issuer if isinstance(provider_or_issuer, str) else provider_or_issuer.issuer
-    parts = urlsplit(issuer)
-    host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or host in ("localhost", "") or host.endswith((".localhost", ".invalid", ".test")):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_test_issuer(issuer)
 
 
 def start(provider):

@@ -225,6 +225,9 @@ def refuse_unless_sure_enough():
     if g.user_kind == "staff":
         if access.staff_session_enough(g.level, g.sign_in_method, staff_links_allowed(g.staff)):
             return None
+        if g.sign_in_method == "sso" and current_app.config.get("STAFF_SSO") and request.method == "GET":
+            # Confirmed longer ago than STEP_UP_HOURS: once more through the municipality's login (often no typing).
+            return redirect(url_for("staff_sso.login"))
         abort(404)
     if g.level >= needed:
         return None

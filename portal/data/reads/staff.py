@@ -22,3 +22,8 @@ def active_choices(exclude=None):
     return [(row["id"], row["name"] + (f", {row['department']}" if row["department"] else ""))
             for row in get_db().query("SELECT id, name, department FROM staff WHERE active = 1 AND id != ?"
                                       " ORDER BY name COLLATE NOCASE", [exclude or 0])]
+
+
+def by_sign_in_name(value):
+    """Staff whose e-mail address is `value` in any case (what single sign-on matches on), active or not."""
+    return list(get_db().query("SELECT * FROM staff WHERE lower(email) = lower(?)", [value.strip()]))
