@@ -409,6 +409,8 @@ def test_production_refuses_to_start_with_a_test_openid_provider(tmp_path, setti
     config = {**PRODUCTION, "DATABASE": str(tmp_path / "p.db"), setting: issuer}
     if setting == "STAFF_OIDC_ISSUER":
         config.update(STAFF_SSO="oidc", STAFF_OIDC_CLIENT_ID="x", STAFF_OIDC_CLIENT_SECRET="y")
+    else:
+        config.update(MITID_OIDC_CLIENT_ID="x", MITID_OIDC_CLIENT_SECRET="y")
     with pytest.raises(ConfigError, match="test identity provider"):
         create_app(config)
     config[setting] = "https://login.microsoftonline.com/tenant/v2.0"
