@@ -52,13 +52,14 @@ def create_app(test_config=None):
     ops.init_app(app)
 
     from . import info_site, parent, staff
-    from .sign_in import mitid
+    from .sign_in import mitid, passkeys
     from .sign_in import views as sign_in
     from .web import language
 
     app.register_blueprint(info_site.bp)
     app.register_blueprint(sign_in.bp)
     mitid.init_app(app)
+    passkeys.init_app(app)
     app.register_blueprint(language.bp)
     app.register_blueprint(parent.bp)
     app.register_blueprint(parent.feed.public_bp)
