@@ -256,8 +256,20 @@ def test_a_challenge_is_answered_once(app, client, db, enrolled):
     options = options_of(page)
     assert post(client, "/passkey", page, enrolled.get(options, verified=False)).status_code == 400
     replayed = post(client, "/passkey", page, enrolled.get(options))
-    assert replayed.status_code == 400 and "Det tog for lang tid" in replayed.text
+    assert replayed.status_code == 400 and "Vi kunne ikke godkende" in replayed.text
     assert client.get("/plan").status_code == 401
+    assert db.execute("SELECT count(*) FROM passkey_challenges WHERE challenge = ?",
+                      [options["challenge"]]).fetchone()[0] == 0
+
+
+def test_a_kept_challenge_is_taken_once_and_only_for_its_purpose(app):
+    with app.app_context():
+        passkey_changes.open_challenge("session", "use", "abc")
+        assert passkey_changes.take_challenge("session", "use") == "abc"
+        assert passkey_changes.take_challenge("session", "use") is None
+        passkey_changes.open_challenge("session", "create", "def")
+        assert passkey_changes.take_challenge("session", "use") is None  # and it is gone
+        assert passkey_changes.take_challenge("session", "create") is None
 
 
 def test_a_challenge_belongs_to_the_session_that_asked(app, client, db, enrolled):
