@@ -440,3 +440,17 @@ def test_only_the_passkey_pages_allow_our_script(app, client, db, enrolled):
         assert "script-src 'none'" in response.headers["Content-Security-Policy"], other
         assert "<script" not in response.text, other
     assert client.get("/static/passkey.js").status_code == 200
+
+
+def test_a_removed_passkey_is_refused_while_another_still_works(app, client, auth, db, enrolled):
+    open_link(app, client, channel="email")
+    assert confirm(client, enrolled).status_code == 302
+    new_phone = Authenticator()
+    assert enrol(client, new_phone).status_code == 302
+    old_id = db.execute("SELECT id FROM passkeys ORDER BY id LIMIT 1").fetchone()[0]
+    with app.test_request_context():
+        passkey_changes.remove_passkey(Actor("staff", METTE), 1, old_id)
+    open_link(app, client, channel="email")
+    refused = confirm(client, enrolled)
+    assert refused.status_code == 400 and client.get("/plan").status_code == 401
+    assert confirm(client, new_phone).status_code == 302 and client.get("/plan").status_code == 200
