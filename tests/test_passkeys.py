@@ -435,6 +435,9 @@ def test_only_the_passkey_pages_allow_our_script(app, client, db, enrolled):
     assert '<script src="/static/passkey.js"></script>' in page.text
     assert len(re.findall(r"<script", page.text)) == 1  # no inline script
     assert "<noscript>" in page.text and "skal tillade JavaScript" in page.text
+    refused = client.get("/passkey/new")  # a page of theirs without the script: the base policy
+    assert refused.status_code == 403 and "script-src 'none'" in refused.headers["Content-Security-Policy"]
+    assert "<script" not in refused.text
     for other in ("/", "/plan", "/login"):
         response = client.get(other)
         assert "script-src 'none'" in response.headers["Content-Security-Policy"], other

@@ -203,8 +203,7 @@ def record_exemption(family_id, parent_id):
     except NotFound:
         abort(404)
     except Invalid as refused:
-        return members(family_id, status=400, exemption_refused=next(iter(refused.errors.values())),
-                       exemption_parent=parent_id)
+        return members(family_id, status=400, exemption_refused=next(iter(refused.errors.values())))
     return redirect(family_url("members", exemption_recorded=1) + "#adgangsnoegle", 303)
 
 
