@@ -63,6 +63,7 @@ def shown_link(browser, app, base):
     desk.page.get_by_role("button", name="Fortsæt").click()
     desk.goto("/staff/families/1/members")
     section = desk.page.locator("#adgangsnoegle")
+    section.locator("summary", has_text="Sara Holm kan ikke bruge MitID").click()  # opens its <details>
     form = section.locator("form", has_text="Sara Holm kan ikke bruge MitID")
     form.get_by_label("Hvorfor").select_option("no_cpr")
     form.get_by_role("button", name="Gem grunden").click()
