@@ -136,7 +136,9 @@ def parents_only():
 
 @bp.after_request
 def allow_our_script(response):
-    response.headers["Content-Security-Policy"] = PASSKEY_CONTENT_SECURITY_POLICY
+    """The pages that load passkey.js, and only they, allow scripts from our own site."""
+    if g.get("passkey_script"):
+        response.headers["Content-Security-Policy"] = PASSKEY_CONTENT_SECURITY_POLICY
     return response
 
 
@@ -222,6 +224,7 @@ def _create_page(parent, form, error):
         exclude_credentials=[structs.PublicKeyCredentialDescriptor(id=_bytes(row["credential_id"]))
                              for row in reads.passkeys_of(parent["id"])])
     changes.open_challenge(_session_hash(), "create", _b64(challenge))
+    g.passkey_script = True
     return render_template("sign_in/passkey_create.html", form=form, options=module.options_to_json(options),
                            error=error)
 
@@ -279,6 +282,7 @@ def _use_page(parent, form, next_path, error):
                            for row in reads.passkeys_of(parent["id"])],
         user_verification=structs.UserVerificationRequirement.REQUIRED)
     changes.open_challenge(_session_hash(), "use", _b64(challenge))
+    g.passkey_script = True
     return render_template("sign_in/passkey_use.html", form=form, options=module.options_to_json(options),
                            next_path=next_path, error=error)
 
