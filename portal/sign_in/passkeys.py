@@ -207,7 +207,7 @@ def _refusals():
     """What a wrong or malformed answer raises: py_webauthn's refusals, a bad value in it, a passkey already kept."""
     from webauthn.helpers.exceptions import WebAuthnException
 
-    return (WebAuthnException, Invalid, ValueError, TypeError, KeyError, AttributeError)
+    return (WebAuthnException, Invalid, ValueError, TypeError, KeyError)
 
 
 def _create_page(parent, form, error):
