@@ -207,7 +207,8 @@ def test_the_same_passkey_cannot_be_kept_twice(app, client, db):
 
 
 @pytest.mark.parametrize("wrong", [{"origin": "http://evil.example"}, {"rp_id": "evil.example"},
-                                   {"verified": False}, {"challenge": b64(b"not the challenge we gave")}])
+                                   {"verified": False}, {"challenge": b64(b"not the challenge we gave")}],
+                         ids=["other_origin", "other_rp", "no_user_verification", "other_challenge"])
 def test_making_a_passkey_refuses_a_wrong_answer(app, client, db, wrong):
     exempt(app)
     open_link(app, client)
@@ -239,7 +240,8 @@ def test_a_link_and_the_passkey_open_the_case(app, client, db, enrolled):
 
 @pytest.mark.parametrize("wrong", [{"origin": "http://evil.example"}, {"origin": "https://localhost"},
                                    {"rp_id": "evil.example"}, {"verified": False},
-                                   {"challenge": b64(b"a challenge we never gave")}])
+                                   {"challenge": b64(b"a challenge we never gave")}],
+                         ids=["other_origin", "https_origin", "other_rp", "no_user_verification", "other_challenge"])
 def test_signing_in_refuses_a_wrong_answer(app, client, db, enrolled, wrong):
     open_link(app, client, channel="email")
     refused = confirm(client, enrolled, **wrong)
