@@ -459,3 +459,10 @@ def test_a_removed_passkey_is_refused_while_another_still_works(app, client, aut
     refused = confirm(client, enrolled)
     assert refused.status_code == 400 and client.get("/plan").status_code == 401
     assert confirm(client, new_phone).status_code == 302 and client.get("/plan").status_code == 200
+
+
+@pytest.mark.parametrize("next_path", ["//evil.example/", "https://evil.example/", "/\\evil.example", "/passkey/new"])
+def test_after_the_passkey_the_parent_goes_only_to_a_page_of_ours(app, client, enrolled, next_path):
+    open_link(app, client, channel="email")
+    done = confirm(client, enrolled, next_path=next_path)
+    assert done.status_code == 302 and done.headers["Location"] == "/"
