@@ -52,7 +52,7 @@ def create_app(test_config=None):
     ops.init_app(app)
 
     from . import info_site, parent, staff
-    from .sign_in import mitid, staff_sso
+    from .sign_in import mitid, passkeys, staff_sso
     from .sign_in import views as sign_in
     from .web import language
 
@@ -60,6 +60,7 @@ def create_app(test_config=None):
     app.register_blueprint(sign_in.bp)
     mitid.init_app(app)
     staff_sso.init_app(app)
+    passkeys.init_app(app)
     app.register_blueprint(language.bp)
     app.register_blueprint(parent.bp)
     app.register_blueprint(parent.feed.public_bp)

@@ -14,10 +14,11 @@ from conftest import (
 # A real row of Familien Holm (family 1) for each id in a staff URL, and one of another family.
 HOLM_IDS = {"family_id": 1, "meeting_id": NEXT_NETWORK, "parent_id": 1, "child_id": 1, "goal_id": 3,
             "consent_id": 1, "person_id": 1, "item_id": 1, "update_id": 1, "point_id": 1,
-            "event_id": 23, "binding_id": 1}
+            "event_id": 23, "binding_id": 1, "exemption_id": 1, "passkey_id": 1}
 ID_TABLES = {"meeting_id": "meetings", "parent_id": "parents", "child_id": "children", "goal_id": "goals",
              "consent_id": "consents", "person_id": "people_involved", "item_id": "plan_items",
-             "update_id": "plan_updates", "event_id": "family_events", "binding_id": "identity_bindings"}
+             "update_id": "plan_updates", "event_id": "family_events", "binding_id": "identity_bindings",
+             "exemption_id": "mitid_exemptions", "passkey_id": "passkeys"}
 # Public routes: anyone may open them.
 PUBLIC = {"parent.home", "info_site.info_page", "info_site.accessibility_statement", "static", "language.choose",
           "sign_in.signed_out", "sign_in.request_link", "sign_in.parent_link", "sign_in.staff_link", "sign_in.sign_out",
@@ -42,7 +43,8 @@ def methods(rule):
 def family_snapshot(db):
     tables = ("families", "parents", "children", "people_involved", "meetings", "meeting_participants", "goals",
               "goal_scores", "goal_notes", "plan_items", "plan_updates", "consents", "meeting_summaries",
-              "action_points", "handovers", "hidden_from_parents", "timeline_marks", "identity_bindings")
+              "action_points", "handovers", "hidden_from_parents", "timeline_marks", "identity_bindings",
+              "mitid_exemptions", "passkeys")
     return {table: list(db.query(f"SELECT * FROM [{table}]")) for table in tables}
 
 

@@ -15,7 +15,7 @@ from conftest import Auth, NEXT_NETWORK, csrf_from
 
 IDS = {"family_id": 1, "meeting_id": NEXT_NETWORK, "parent_id": 1, "child_id": 1, "goal_id": 3, "consent_id": 1,
        "person_id": 1, "item_id": 1, "update_id": 1, "point_id": 1, "staff_id": 1, "token": "not.a.token",
-       "event_id": 23, "binding_id": 1}
+       "event_id": 23, "binding_id": 1, "exemption_id": 1, "passkey_id": 1}
 
 
 def all_forms(cls=FlaskForm):
@@ -28,7 +28,8 @@ def field_names():
     import portal.staff  # noqa: F401  (defines the staff forms)
     import portal.parent  # noqa: F401  (defines the parent forms)
 
-    names = {"csrf_token", "version", "publish", "action", "active", "channel", "lang", "next", "contact", "answer"}
+    names = {"csrf_token", "version", "publish", "action", "active", "channel", "lang", "next", "contact", "answer",
+             "reason", "note"}
     for form in all_forms():
         for name in dir(form):
             if isinstance(getattr(form, name, None), UnboundField):

@@ -10,6 +10,7 @@ from portal.data.changes import (
     Actor, Closed, Conflict, calendar_feeds, identities, families, goals, notices, plan, replies, staff, timeline,
 )
 from portal.data.changes.retention import FAMILY_ROWS, NOT_FAMILY_DATA, delete_family, family_keys
+from portal.data.changes import passkeys as passkey_changes
 from portal.data.clock import to_db_time, utcnow
 from portal.data.db import get_db
 from portal.data.reads import caseload
@@ -81,6 +82,8 @@ def give_holm_a_row_in_every_table(app, auth, client):
         calendar_feeds.new_calendar_feed(Actor("parent", SARA), sara)
         timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
         identities.bind(sara, "https://test-idp.familieportalen.invalid/nemlogin", "urn:uuid:sara", cpr="1203854128")
+        passkey_changes.record_exemption(METTE_ACTS, HOLM, THOMAS, "other", note="Bor i udlandet")
+        passkey_changes.add_passkey(get_db()["parents"].get(THOMAS), "Y3JlZGVudGlhbA", "cHVibGljLWtleQ", 0)
         notices.collect()  # the hidden plan item above: a notice for Sara
 
 
@@ -286,9 +289,14 @@ def test_retention_prunes_expired_links_old_rate_limit_hits_and_sent_messages(ct
         {"key_hash": "new", "request_id": "_2", "created_at": to_db_time(utcnow())}])
     ctx["saml_assertions_seen"].insert_all([{"assertion_id": "_a", "until": to_db_time(long_ago)},
                                             {"assertion_id": "_b", "until": to_db_time(utcnow() + timedelta(minutes=5))}])
+    # A passkey challenge nobody answered, and one a session may still answer.
+    ctx["passkey_challenges"].insert_all([
+        {"session_hash": "old", "purpose": "use", "challenge": "x", "created_at": to_db_time(utcnow() - timedelta(minutes=6))},
+        {"session_hash": "new", "purpose": "use", "challenge": "y", "created_at": to_db_time(utcnow())}])
     pruned = retention.prune()
     assert pruned == {"sessions": 0, "sign_in_links": pruned["sign_in_links"], "rate_limit_hits": 1, "outbox": 1,
-                      "audit_log": 0, "sign_in_requests": 1, "saml_assertions_seen": 1}
+                      "audit_log": 0, "sign_in_requests": 1, "saml_assertions_seen": 1, "passkey_challenges": 1}
+    assert [row[0] for row in ctx.execute("SELECT session_hash FROM passkey_challenges")] == ["new"]
     assert [row[0] for row in ctx.execute("SELECT key_hash FROM sign_in_requests")] == ["new"]
     assert [row[0] for row in ctx.execute("SELECT assertion_id FROM saml_assertions_seen")] == ["_b"]
     assert pruned["sign_in_links"] >= 1

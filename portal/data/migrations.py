@@ -927,3 +927,72 @@ def m020_sign_in_assurance(db):
     )
     db["saml_assertions_seen"].create({"assertion_id": str, "until": str}, pk="assertion_id",
                                       not_null={"assertion_id", "until"})
+
+
+@migrations()
+def m021_passkeys(db):
+    """Passkeys for parents who cannot use MitID, why they cannot, and which link began a session.
+
+    `mitid_exemptions` is a coordinator's record of why a parent cannot use
+    MitID (`reason`: no_cpr | guardianship | other, with a short `note` for
+    other); only a parent with one in force may enrol or use a passkey. A
+    withdrawn record keeps its row, with who withdrew it and when.
+
+    `passkeys` holds a parent's WebAuthn credentials: the credential id and
+    COSE public key (base64url), the authenticator's signature counter, when it
+    was made and last used; a removed passkey keeps its row, with who removed it.
+
+    `passkey_challenges` holds the one challenge a session may answer (to make
+    or to use a passkey), until it is answered or a few minutes have passed.
+
+    `sessions.link_id` is the sign-in link a session began from (and kept through
+    a confirmation): a first passkey is made only from a link the coordinator
+    showed in person (its channel is 'shown').
+    """
+    db["sessions"].add_column("link_id", int)
+    db["mitid_exemptions"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "parent_id": int,
+            "reason": str,
+            "note": str,
+            "created_at": str,
+            "created_by_staff_id": int,
+            "withdrawn_at": str,
+            "withdrawn_by_staff_id": int,
+        },
+        pk="id",
+        not_null={"family_id", "parent_id", "reason", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("parent_id", "parents", "id"),
+                      ("created_by_staff_id", "staff", "id"), ("withdrawn_by_staff_id", "staff", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX idx_mitid_exemptions_in_force ON mitid_exemptions (parent_id)"
+               " WHERE withdrawn_at IS NULL")
+    db["mitid_exemptions"].create_index(["family_id"])
+    db["passkeys"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "parent_id": int,
+            "credential_id": str,
+            "public_key": str,
+            "sign_count": int,
+            "created_at": str,
+            "last_used_at": str,
+            "removed_at": str,
+            "removed_by_staff_id": int,
+        },
+        pk="id",
+        not_null={"family_id", "parent_id", "credential_id", "public_key", "sign_count", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("parent_id", "parents", "id"),
+                      ("removed_by_staff_id", "staff", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX idx_passkeys_credential ON passkeys (credential_id)")
+    db["passkeys"].create_index(["parent_id"])
+    db["passkeys"].create_index(["family_id"])
+    db["passkey_challenges"].create(
+        {"session_hash": str, "purpose": str, "challenge": str, "created_at": str},
+        pk="session_hash",
+        not_null={"session_hash", "purpose", "challenge", "created_at"},
+    )

@@ -23,6 +23,7 @@ from .clock import to_db_time, utcnow
 from .db import BUSY_SECONDS, get_db, writing
 from .reads.insight import STAFF_LOOKED
 from .sign_in_requests import ROUND_TRIP
+from .changes.passkeys import CHALLENGE_LIFETIME
 from ..settings import retention_days
 
 # A person's sessions are kept this long after their last activity; their newest
@@ -85,6 +86,7 @@ def prune(now=None):
         "sent": to_db_time(now - timedelta(days=SENT_DAYS)),
         "failed": to_db_time(now - timedelta(days=FAILED_DAYS)),
         "round_trip": to_db_time(now - ROUND_TRIP),
+        "challenge": to_db_time(now - CHALLENGE_LIFETIME),
         "now": to_db_time(now),
     }
     statements = {
@@ -99,6 +101,8 @@ def prune(now=None):
         # A MitID round trip the browser never came back from holds the identity it answered: gone after ROUND_TRIP.
         "sign_in_requests": "DELETE FROM sign_in_requests WHERE created_at < :round_trip",
         "saml_assertions_seen": "DELETE FROM saml_assertions_seen WHERE until < :now",
+        # A passkey challenge nobody answered: random bytes, useless after CHALLENGE_LIFETIME.
+        "passkey_challenges": "DELETE FROM passkey_challenges WHERE created_at < :challenge",
     }
     db = get_db()
     pruned = {}

@@ -207,6 +207,18 @@ CREATE TABLE "meetings" (
    "protected_home_parent_id" INTEGER REFERENCES "parents"("id")
 );
 
+CREATE TABLE "mitid_exemptions" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "parent_id" INTEGER NOT NULL REFERENCES "parents"("id"),
+   "reason" TEXT NOT NULL,
+   "note" TEXT,
+   "created_at" TEXT NOT NULL,
+   "created_by_staff_id" INTEGER REFERENCES "staff"("id"),
+   "withdrawn_at" TEXT,
+   "withdrawn_by_staff_id" INTEGER REFERENCES "staff"("id")
+);
+
 CREATE TABLE "notice_cursor" (
    "id" INTEGER PRIMARY KEY,
    "last_event_id" INTEGER NOT NULL
@@ -265,6 +277,26 @@ CREATE TABLE "parents" (
    "created_at" TEXT NOT NULL
 , "version" INTEGER NOT NULL DEFAULT 0, "custody" INTEGER, "protected" INTEGER NOT NULL DEFAULT 0, "address" TEXT, "active" INTEGER NOT NULL DEFAULT 1, "notices_by" TEXT);
 
+CREATE TABLE "passkey_challenges" (
+   "session_hash" TEXT PRIMARY KEY NOT NULL,
+   "purpose" TEXT NOT NULL,
+   "challenge" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
+);
+
+CREATE TABLE "passkeys" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "parent_id" INTEGER NOT NULL REFERENCES "parents"("id"),
+   "credential_id" TEXT NOT NULL,
+   "public_key" TEXT NOT NULL,
+   "sign_count" INTEGER NOT NULL,
+   "created_at" TEXT NOT NULL,
+   "last_used_at" TEXT,
+   "removed_at" TEXT,
+   "removed_by_staff_id" INTEGER REFERENCES "staff"("id")
+);
+
 CREATE TABLE "people_involved" (
    "id" INTEGER PRIMARY KEY,
    "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
@@ -320,7 +352,7 @@ CREATE TABLE "sessions" (
    "created_at" TEXT NOT NULL,
    "last_seen_at" TEXT NOT NULL,
    "ended_at" TEXT
-, "previous_visit_at" TEXT, "level" INTEGER NOT NULL DEFAULT 1, "method" TEXT NOT NULL DEFAULT 'link', "assured_at" TEXT);
+, "previous_visit_at" TEXT, "level" INTEGER NOT NULL DEFAULT 1, "method" TEXT NOT NULL DEFAULT 'link', "assured_at" TEXT, "link_id" INTEGER);
 
 CREATE TABLE "sign_in_links" (
    "id" INTEGER PRIMARY KEY,
@@ -462,6 +494,11 @@ CREATE INDEX "idx_meetings_family_id_starts_at"
 CREATE INDEX "idx_meetings_family_id_status_starts_at"
     ON "meetings" ("family_id", "status", "starts_at");
 
+CREATE INDEX "idx_mitid_exemptions_family_id"
+    ON "mitid_exemptions" ("family_id");
+
+CREATE UNIQUE INDEX idx_mitid_exemptions_in_force ON mitid_exemptions (parent_id) WHERE withdrawn_at IS NULL;
+
 CREATE INDEX "idx_notices_done_at_due_at"
     ON "notices" ("done_at", "due_at");
 
@@ -489,6 +526,14 @@ CREATE INDEX "idx_parents_family_id"
 
 CREATE INDEX "idx_parents_phone"
     ON "parents" ("phone");
+
+CREATE UNIQUE INDEX idx_passkeys_credential ON passkeys (credential_id);
+
+CREATE INDEX "idx_passkeys_family_id"
+    ON "passkeys" ("family_id");
+
+CREATE INDEX "idx_passkeys_parent_id"
+    ON "passkeys" ("parent_id");
 
 CREATE INDEX "idx_people_involved_family_id"
     ON "people_involved" ("family_id");

@@ -12,3 +12,11 @@ def end_all(user_kind, user_id):
         "UPDATE sessions SET ended_at = ? WHERE user_kind = ? AND user_id = ? AND ended_at IS NULL",
         [now_text(), user_kind, user_id],
     )
+
+
+def end_confirmed_with(user_kind, user_id, method):
+    """End a person's sessions confirmed with `method` (e.g. a passkey the coordinator removed)."""
+    get_db().execute(
+        "UPDATE sessions SET ended_at = ? WHERE user_kind = ? AND user_id = ? AND method = ? AND ended_at IS NULL",
+        [now_text(), user_kind, user_id, method],
+    )

@@ -4,6 +4,7 @@ from flask import current_app, render_template
 from . import bp
 from ..data.changes import Actor
 from ..data.changes import insight as insight_changes
+from ..data.changes import passkeys as passkey_changes
 from ..data.reads import insight
 from ..web.export import json_download
 from ..i18n import N_
@@ -32,7 +33,8 @@ def _export(format):
 
 @bp.route("/insight")
 def insight_page():
-    return render_template("parent/insight.html", data=_export("html"), section_name=section_name)
+    return render_template("parent/insight.html", data=_export("html"), section_name=section_name,
+                           exemption_reasons=passkey_changes.REASONS)
 
 
 @bp.route("/insight.json")

@@ -69,11 +69,13 @@ touches = Touches()
 _FROM_SESSIONS = object()  # start_session's previous visit: read from the person's sessions
 
 
-def start_session(user_kind, user_id, level=access.LINK, method="link", previous_visit_at=_FROM_SESSIONS):
+def start_session(user_kind, user_id, level=access.LINK, method="link", previous_visit_at=_FROM_SESSIONS,
+                  link_id=None):
     """Sign in: end any session this browser had and begin a new session id.
 
     `level` and `method` say how sure we are of who it is (access.LINK for a
-    link alone); a level above LINK is confirmed now.
+    link alone); a level above LINK is confirmed now. `link_id` is the sign-in
+    link it began from (a passkey is first made only from a link shown in person).
     """
     end_session()  # also drops the old CSRF token: a fresh one is made below
     sid = secrets.token_urlsafe(32)
@@ -94,6 +96,7 @@ def start_session(user_kind, user_id, level=access.LINK, method="link", previous
             "level": level,
             "method": method,
             "assured_at": now if level > access.LINK else None,
+            "link_id": link_id,
         }
     )
     session["sid"] = sid
@@ -111,7 +114,11 @@ def elevate(level, method):
     link session's id gets nothing from it. What is new since their last visit
     stays as this visit began: on a first visit, none (not the link session just ended).
     """
-    start_session(g.user_kind, g.user_id, level=level, method=method, previous_visit_at=g.previous_visit)
+    # The link it began from stays with it: which link a session began from never changes by confirming.
+    began_from = get_db().execute("SELECT link_id FROM sessions WHERE id_hash = ?",
+                                  [hash_id(session.get("sid", ""))]).fetchone()
+    start_session(g.user_kind, g.user_id, level=level, method=method, previous_visit_at=g.previous_visit,
+                  link_id=began_from[0] if began_from else None)
     g.level = level
     g.sign_in_method = method
 

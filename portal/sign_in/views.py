@@ -49,7 +49,7 @@ def use_link(token):
             # Another request used it a moment ago.
             _audit_rejected(kind, links.Check("used", checked.link))
             return _link_problem("used", kind)
-        auth.start_session(kind, checked.link["subject_id"])
+        auth.start_session(kind, checked.link["subject_id"], link_id=checked.link["id"])
         audit.record(
             "sign_in.link_used",
             actor_kind=kind,

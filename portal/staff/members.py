@@ -12,7 +12,9 @@ from ..data.changes import families as family_changes
 from ..data.db import get_db, writing
 from ..data.changes import Invalid, NotFound
 from ..data.changes import identities as identity_changes
+from ..data.changes import passkeys as passkey_changes
 from ..data.reads import closed, family, identities, notices
+from ..data.reads import passkeys
 from ..data import links, outbox
 from ..web.forms import NumberField, PortalForm, VersionedForm, YesNoUnknownField
 from ..i18n import N_
@@ -35,7 +37,9 @@ def members(family_id, status=200, **shown):
         link_form=SendLinkForm(), active_form=ActiveForm(), messages=family.messages(family_id),
         deleted_at=closed.deleted_at(g.family["closed_at"]) if g.family["closed_at"] else None,
         reopenable=bool(g.family["closed_at"]) and closed.reopenable(g.family["closed_at"]),
-        notice_parents=notices.for_family(family_id), bindings=identities.for_family(family_id), **shown,
+        notice_parents=notices.for_family(family_id), bindings=identities.for_family(family_id),
+        exemptions=passkeys.exemptions_for_family(family_id), passkeys=passkeys.passkeys_for_family(family_id),
+        exemption_reasons=passkey_changes.REASONS, **shown,
     ), status
 
 
@@ -179,3 +183,53 @@ def remove_binding(family_id, binding_id):
     except Invalid as refused:  # a closed case
         return members(family_id, status=400, refused=next(iter(refused.errors.values())))
     return redirect(family_url("members", binding_removed=1) + "#mitid", 303)
+
+
+# Parents who cannot use MitID: why (recorded here), and their passkeys.
+
+
+class PasskeyButtonForm(PortalForm):
+    """Only a CSRF token: the forms of the passkey section (the change checks the reason and note itself)."""
+
+
+@family_bp.route("/parents/<id:parent_id>/mitid-exemption", methods=["POST"])
+def record_exemption(family_id, parent_id):
+    """Record why a parent cannot use MitID: from then on they may make a passkey from a link shown here."""
+    if not PasskeyButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        passkey_changes.record_exemption(actor(), family_id, parent_id, request.form.get("reason", ""),
+                                         request.form.get("note"))
+    except NotFound:
+        abort(404)
+    except Invalid as refused:
+        return members(family_id, status=400, exemption_refused=next(iter(refused.errors.values())))
+    return redirect(family_url("members", exemption_recorded=1) + "#adgangsnoegle", 303)
+
+
+@family_bp.route("/mitid-exemptions/<id:exemption_id>/withdraw", methods=["POST"])
+def withdraw_exemption(family_id, exemption_id):
+    """Withdraw the record (e.g. the parent has MitID now): their passkeys stop working, their passkey sessions end."""
+    if not PasskeyButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        passkey_changes.withdraw_exemption(actor(), family_id, exemption_id)
+    except NotFound:
+        abort(404)
+    except Invalid as refused:  # a closed case
+        return members(family_id, status=400, exemption_refused=next(iter(refused.errors.values())))
+    return redirect(family_url("members", exemption_withdrawn=1) + "#adgangsnoegle", 303)
+
+
+@family_bp.route("/passkeys/<id:passkey_id>/remove", methods=["POST"])
+def remove_passkey(family_id, passkey_id):
+    """Remove a parent's passkey (e.g. a lost phone): it stops working, and their passkey sessions end."""
+    if not PasskeyButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        passkey_changes.remove_passkey(actor(), family_id, passkey_id)
+    except NotFound:
+        abort(404)
+    except Invalid as refused:  # a closed case
+        return members(family_id, status=400, exemption_refused=next(iter(refused.errors.values())))
+    return redirect(family_url("members", passkey_removed=1) + "#adgangsnoegle", 303)

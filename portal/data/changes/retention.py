@@ -49,6 +49,8 @@ FAMILY_ROWS = {
     "sign_in_links": f"subject_kind = 'parent' AND subject_id IN {_PARENTS}",
     "sessions": f"user_kind = 'parent' AND user_id IN {_PARENTS}",
     "identity_bindings": _FAMILY,
+    "mitid_exemptions": _FAMILY,
+    "passkeys": _FAMILY,
     "calendar_feeds": f"parent_id IN {_PARENTS}",
     "outbox": f"family_id = :family OR parent_id IN {_PARENTS} OR lower(recipient) IN {_CONTACTS}",
     "audit_log": f"family_id = :family OR (actor_kind = 'parent' AND actor_id IN {_PARENTS})",
@@ -66,6 +68,7 @@ NOT_FAMILY_DATA = {
     "sign_in_requests": "a MitID round trip under way: its answer is deleted when the browser returns, and the"
                         " round trip after 10 minutes (retention)",
     "saml_assertions_seen": "ids of accepted MitID assertions, until they expire",
+    "passkey_challenges": "a random challenge a session may answer once, for 5 minutes (retention prunes it)",
     "ops_state": "when the outbox worker, backup and retention last ran, and counts of deliveries",
     "_sqlite_migrations": "which schema migrations have run",
     "sqlite_sequence": "SQLite's own counters",

@@ -12,7 +12,8 @@ children, shaped by the same rules as their pages (access.py):
 - the family's goals with every score and note, consents, children, the
   contact person and handovers, the family events their pages may show;
 - what was sent to them, their notices, sign-in links, sessions (and how
-  they signed in), their MitID (when bound, and when and by whom removed) and
+  they signed in), their MitID (when bound, and when and by whom removed), why
+  they cannot use MitID and their passkeys (made, last used, removed by whom), and
   calendar feeds (when made, used, ended), and the rate-limit marks in their name;
 - the audit lines that show which staff looked at the family (or made an
   export), when and on which page, with the staff member's name, title and
@@ -118,6 +119,15 @@ def for_parent(parent):
             "SELECT b.created_at, b.subject, b.cpr, b.removed_at, s.name AS removed_by FROM identity_bindings b"
             " LEFT JOIN staff s ON s.id = b.removed_by_staff_id WHERE b.parent_id = :parent"
             " ORDER BY b.created_at, b.id", key),
+        "mitid_exemptions": _rows(
+            "SELECT e.reason, e.note, e.created_at, c.name AS created_by, e.withdrawn_at, w.name AS withdrawn_by"
+            " FROM mitid_exemptions e LEFT JOIN staff c ON c.id = e.created_by_staff_id"
+            " LEFT JOIN staff w ON w.id = e.withdrawn_by_staff_id WHERE e.parent_id = :parent"
+            " ORDER BY e.created_at, e.id", key),
+        "passkeys": _rows(
+            "SELECT k.created_at, k.last_used_at, k.removed_at, s.name AS removed_by FROM passkeys k"
+            " LEFT JOIN staff s ON s.id = k.removed_by_staff_id WHERE k.parent_id = :parent"
+            " ORDER BY k.created_at, k.id", key),
         "sessions": _rows(
             "SELECT created_at, last_seen_at, previous_visit_at, ended_at, level, method, assured_at FROM sessions"
             " WHERE user_kind = 'parent' AND user_id = :parent ORDER BY created_at", key),
