@@ -263,8 +263,6 @@ def start_test_idps(app, *, mitid_port=None, oidc_port=None):
         server.app = nemlogin.create_idp_app(settings)
         threading.Thread(target=server.serve_forever, daemon=True, name="test-mitid").start()
         servers.append(server)
-        if not os.environ.get("FAMILIEPORTAL_MITID_GATE"):
-            app.config["MITID_GATE"] = True  # show the whole MitID step: a link alone opens nothing of the case
         lines.append(f"  Test MitID (a fake NemLog-in, development only): {url}/"
                      f"  (the MitID gate is {'on' if app.config['MITID_GATE'] else 'off'})")
     if not app.config.get("STAFF_SSO"):
