@@ -114,13 +114,16 @@ def test_readyz_turns_503_within_a_short_busy_timeout_when_the_database_does_not
 
 
 def test_readyz_turns_503_while_a_migration_is_pending(tmp_path):
-    db = database_before(tmp_path / "old.db", "m020_sign_in_assurance")
+    from portal.data.db import migrations
+
+    newest = migrations._migrations[-1].name  # the one a new release brings
+    db = database_before(tmp_path / "old.db", newest)
     db.conn.close()
     app = create_app({"TESTING": True, "DATABASE": str(tmp_path / "old.db"), "BASE_URL": "http://localhost"})
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json["checks"]["schema"] == {
-        "ok": False, "detail": "1 migration(s) pending: m020_sign_in_assurance; run familieportal upgrade"}
+        "ok": False, "detail": f"1 migration(s) pending: {newest}; run familieportal upgrade"}
 
 
 def test_the_operations_endpoints_answer_any_host_and_only_get(tmp_path, demo_database):
