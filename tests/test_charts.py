@@ -168,12 +168,12 @@ def test_the_parents_timeline_shows_their_meetings_per_month_and_says_what_is_no
     assert "Møder måned for måned" in page
     assert "Aflyste møder og møder uden jer tæller ikke med." in page
     assert len(svgs(page)) == 1
-    assert "1 møde det seneste år, flest i" in page  # the held network meeting three weeks ago
+    assert "1 møde det seneste år, i " in page  # the held network meeting three weeks ago
     auth.sign_out()
     auth.staff()
     page = client.get(f"/staff/families/{HOLM}/timeline").text
     assert "Aflyste møder og samarbejdsmøder uden familien tæller ikke med." in page
-    assert len(svgs(page)) == 1 and "1 møde det seneste år, flest i" in page
+    assert len(svgs(page)) == 1 and "1 møde det seneste år, i " in page
 
 
 # The text alternative.
@@ -206,7 +206,7 @@ def test_the_sentence_says_how_many_meetings_and_which_month_had_most():
     months[5] = (date(2026, 6, 1), 3)
     assert charts.meeting_load(months, language="da").sentence == "7 møder det seneste år, flest i marts og juni: 3."
     only = [(date(2026, month, 1), int(month == 4)) for month in range(1, 13)]
-    assert charts.meeting_load(only, language="da").sentence == "1 møde det seneste år, flest i april: 1."
+    assert charts.meeting_load(only, language="da").sentence == "1 møde det seneste år, i april."
 
 
 def test_the_chart_is_named_by_its_sentence(auth, client):
@@ -225,7 +225,7 @@ def test_the_sentence_is_in_the_parents_language(auth, client):
     goals_page = client.get("/goals").text
     assert "من 3 إلى 5 منذ" in goals_page and "Fra 3 til 5" not in goals_page
     timeline = client.get("/timeline").text
-    assert "الاجتماعات شهرًا بشهر" in timeline and "اجتماع واحد (1) في السنة الماضية" in timeline
+    assert "الاجتماعات شهرًا بشهر" in timeline and "اجتماع واحد في السنة الماضية" in timeline
     choose(client, "en")
     assert "From 3 to 5 since" in client.get("/goals").text
     choose(client, "da")
@@ -280,3 +280,12 @@ def test_the_chart_weight_bench_prints_pygal_lighter_than_vega_lite(capsys):
         assert "<script" in written and "<script" not in inline
         if "Vega-Lite" in results:
             assert chart_weight.gzipped(inline) < chart_weight.gzipped(results["Vega-Lite"][name][1])
+
+
+def test_long_month_names_name_every_third_month_so_they_do_not_overlap_on_a_phone():
+    months = [(date(2026, month, 1), 1) for month in range(1, 13)]
+    labels = {language: re.findall(r'<text x="[\d.]+" y="[\d.]+" class="[^"]*">([^<0-9]+)</text>',
+                                   str(charts.meeting_load(months, language=language).svg))
+              for language in ("da", "ar")}
+    assert labels["da"] == ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+    assert labels["ar"] == ["مارس", "يونيو", "سبتمبر", "ديسمبر"]  # ending with this month

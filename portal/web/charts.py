@@ -37,6 +37,8 @@ Chart = namedtuple("Chart", "sentence svg")
 
 # Elements that are scripts, styles or tooltip texts: the CSP refuses the first two, nobody reads the rest.
 DROPPED = {"script", "style", "desc", "title", "defs"}
+# A month's name this long or shorter fits under its bar on a phone.
+SHORT_MONTH = 4
 # Groups pygal draws for its tooltips and titles: empty or hidden here.
 UNSEEN = {"tooltip-overlay", "text-overlay", "titles"}
 # Attributes whose numbers pygal writes to fifteen digits: a tenth of a unit is finer than a phone's pixel.
@@ -94,12 +96,16 @@ def _meeting_load(months, language):
     busiest = [month for month, count in months if count == most]
     names = format_list([_month_name(month, language) for month in busiest], locale=language)
     ngettext = ngettext_in(language)  # by this name, scripts/update_translations.py finds the plural
-    sentence = ngettext("%(num)s møde det seneste år, flest i %(months)s: %(most)s.",
+    sentence = ngettext("%(num)s møde det seneste år, i %(months)s.",
                         "%(num)s møder det seneste år, flest i %(months)s: %(most)s.", total, months=names, most=most)
+    labels = [_month_abbreviation(month, language) for month, count in months]
     chart = pygal.Bar(
         **BASE, height=180, range=(0, max(most, 1)), y_labels=_whole_steps(most), print_values=False,
-        x_labels=[_month_abbreviation(month, language) for month, count in months], show_x_guides=False,
-        show_y_guides=True,
+        x_labels=labels, show_x_guides=False, show_y_guides=True,
+        # Twelve names fit under the bars when they are short ("jan"); Arabic's are whole words:
+        # then every third month is named, counting back from this month.
+        x_labels_major=labels[::-3] if max(map(len, labels)) > SHORT_MONTH else None,
+        show_minor_x_labels=max(map(len, labels)) <= SHORT_MONTH,
     )
     chart.add("", [count for month, count in months])
     return Chart(sentence, _svg(chart, sentence))
