@@ -31,6 +31,7 @@ from ..i18n import N_, current_language, gettext_in, ngettext_in
 ONE_SCORE = N_("Ét tal indtil nu: %(score)s ud af 10, den %(date)s.")
 FROM_TO = N_("Fra %(first)s til %(last)s siden %(date)s.")
 NO_MEETINGS = N_("Ingen møder det seneste år.")
+ONE_MEETING = N_("1 møde det seneste år, i %(month)s.")
 
 # sentence: the text alternative, shown under the chart; svg: Markup, or None when a chart would say nothing more.
 Chart = namedtuple("Chart", "sentence svg")
@@ -96,8 +97,12 @@ def _meeting_load(months, language):
     busiest = [month for month, count in months if count == most]
     names = format_list([_month_name(month, language) for month in busiest], locale=language)
     ngettext = ngettext_in(language)  # by this name, scripts/update_translations.py finds the plural
-    sentence = ngettext("%(num)s møde det seneste år, i %(months)s.",
-                        "%(num)s møder det seneste år, flest i %(months)s: %(most)s.", total, months=names, most=most)
+    if total == 1:
+        sentence = gettext_in(language)(ONE_MEETING, month=names)
+    else:
+        sentence = ngettext("%(num)s møde det seneste år, flest i %(months)s: %(most)s.",
+                            "%(num)s møder det seneste år, flest i %(months)s: %(most)s.", total, months=names,
+                            most=most)
     labels = [_month_abbreviation(month, language) for month, count in months]
     chart = pygal.Bar(
         **BASE, height=180, range=(0, max(most, 1)), y_labels=_whole_steps(most), print_values=False,
