@@ -159,7 +159,7 @@ def _ends(points):
 
 
 def _whole_steps(most):
-    """0, the top and at most one whole step between: a count has no halves."""
+    """The y axis' labels: whole numbers (a count has no halves), at most four of them."""
     if most <= 1:
         return [0, 1]
     return sorted({0, most // 2, most}) if most > 3 else list(range(most + 1))
