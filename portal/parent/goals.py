@@ -6,6 +6,7 @@ from . import bp
 from ..data.changes import Actor, Invalid
 from ..data.changes import goals as goal_changes
 from ..data.reads import goals
+from ..web import charts
 from ..web.forms import PortalForm
 from ..i18n import gettext as _
 from ..sign_in import who
@@ -27,8 +28,10 @@ def _form(family_id):
 
 def _render(form, errors=None, status=200):
     family_id = who.current_family_id()
-    return render_template("parent/goals.html", form=form, errors=errors or {},
-                           goals=goals.goals(family_id)), status
+    rows = goals.goals(family_id)
+    for goal in rows:
+        goal["chart"] = charts.goal_progress(goal["scores"])
+    return render_template("parent/goals.html", form=form, errors=errors or {}, goals=rows), status
 
 
 @bp.route("/goals")

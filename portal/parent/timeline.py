@@ -2,7 +2,9 @@
 from flask import render_template
 
 from . import bp
+from ..data.reads import meeting_load
 from ..data.reads import timeline as timeline_reads
+from ..web import charts
 from ..web import timeline_filter
 from ..sign_in import who
 
@@ -20,4 +22,5 @@ def timeline():
         "parent/timeline.html", lines=timeline_filter.label_months(lines), total=total, chosen=chosen,
         organisations=organisations, pages=-(-total // timeline_reads.PAGE_SIZE),
         arguments=timeline_filter.arguments(chosen),
+        months_chart=charts.meeting_load(meeting_load.held_per_month(family_id, parent=parent)),
     ), 400 if chosen["errors"] else 200

@@ -10,6 +10,7 @@ from .common import actor, family_url, form_page, found
 from ..data.changes import goals as goal_changes
 from ..data.reads import goals as goal_reads
 from ..data.vocabulary import GOAL_STATUSES
+from ..web import charts
 from ..web.forms import ChoiceField, DateField, NumberField, VersionedForm
 from ..i18n import N_
 from ..i18n import gettext as _
@@ -57,6 +58,7 @@ class CommentForm(VersionedForm):
 
 def _goal_page(family_id, goal_id, **forms):
     row = found(goal_reads.goal(family_id, goal_id))
+    row["chart"] = charts.goal_progress(row["scores"])
     status = forms.get("status_form") or StatusForm(formdata=None, data={"version": row["version"]}, prefix="status")
     status.status.choices = [(key, label) for key, label in GOAL_STATUSES.items() if key != row["status"]]
     return dict(goal=row, score_form=forms.get("score_form") or ScoreForm(formdata=None, prefix="score"),

@@ -7,7 +7,7 @@ from .common import actor, family_url, form_page
 from ..data.changes import timeline as timeline_changes
 from ..data.reads import meeting_load
 from ..data.reads import timeline as timeline_reads
-from ..web import timeline_filter
+from ..web import charts, timeline_filter
 from ..web.forms import VersionedForm
 from ..i18n import N_
 
@@ -23,6 +23,7 @@ def timeline(family_id):
         "staff/timeline.html", lines=timeline_filter.label_months(lines), total=total, chosen=chosen, organisations=organisations,
         pages=-(-total // timeline_reads.PAGE_SIZE), arguments=timeline_filter.arguments(chosen),
         load=meeting_load.for_family(family_id),
+        months_chart=charts.meeting_load(meeting_load.held_per_month(family_id)),
     ), 400 if chosen["errors"] else 200
 
 

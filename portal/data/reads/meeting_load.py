@@ -5,7 +5,8 @@ meetings among professionals only (those spare the family a meeting).
 """
 from datetime import datetime, time, timedelta
 
-from ..clock import LOCAL_ZONE, now_text, to_db_time, today, utcnow
+from ..access import parent_sees_sql
+from ..clock import LOCAL_ZONE, local, now_text, to_db_time, today, utcnow
 from ..db import get_db, read_rows
 from ... import settings
 
@@ -73,3 +74,32 @@ def for_family(family_id):
                               {"family": family_id, "load_from": start, "load_to": end}).fetchone()[0]
     return {**stats([family_id])[family_id], "coming": coming, "days": days, "threshold": threshold,
             "flagged": coming >= threshold}
+
+
+MONTHS = 12
+
+
+def held_per_month(family_id, *, parent=None, months=MONTHS):
+    """[(first day of the month, meetings held)] for this month and the `months` - 1 before it, oldest first.
+
+    Held: begun before now and not cancelled, and not among professionals only (as
+    FAMILY_MEETING). With `parent`, only the meetings that parent may see.
+    Months are Copenhagen months; one indexed query (meetings by family_id, starts_at).
+    """
+    this_month = today().replace(day=1)
+    firsts = [this_month]
+    for _ in range(months - 1):
+        firsts.insert(0, (firsts[0] - timedelta(days=1)).replace(day=1))
+    since = to_db_time(datetime.combine(firsts[0], time(0), tzinfo=LOCAL_ZONE))
+    condition = FAMILY_MEETING
+    params = {"family": family_id, "since": since, "now": now_text()}
+    if parent is not None:
+        condition += f" AND {parent_sees_sql('meeting', 'm')}"
+        params["parent"] = parent["id"]
+    counts = dict.fromkeys(firsts, 0)
+    for (starts_at,) in get_db().execute(
+        f"SELECT m.starts_at FROM meetings m WHERE m.family_id = :family AND m.starts_at >= :since"
+        f" AND m.starts_at < :now AND {condition}", params,
+    ):
+        counts[local(starts_at).date().replace(day=1)] += 1
+    return list(counts.items())
