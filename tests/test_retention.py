@@ -7,7 +7,7 @@ import pytest
 
 from portal.data import retention
 from portal.data.changes import (
-    Actor, Closed, Conflict, calendar_feeds, identities, families, goals, notices, plan, replies, staff, timeline,
+    Actor, Closed, Conflict, calendar_feeds, identities, families, goals, notices, plan, replies, staff, timeline, verdicts,
 )
 from portal.data.changes.retention import FAMILY_ROWS, NOT_FAMILY_DATA, delete_family, family_keys
 from portal.data.clock import to_db_time, utcnow
@@ -16,7 +16,7 @@ from portal.data.reads import caseload
 from portal.settings import retention_days
 from portal.data import links, sessions
 
-from conftest import deliver, csrf_from, HOLM, JONAS, METTE, NEXT_NETWORK, NIELSEN, SARA, SPLIT, THOMAS
+from conftest import deliver, csrf_from, HELD_NETWORK, HOLM, JONAS, METTE, NEXT_NETWORK, NIELSEN, SARA, SPLIT, THOMAS
 
 METTE_ACTS = Actor("staff", METTE)
 # What only Familien Holm's rows hold (see portal/demo.py): none of it may be left in the file.
@@ -79,6 +79,7 @@ def give_holm_a_row_in_every_table(app, auth, client):
         replies.answer_meeting(Actor("parent", SARA), get_db()["meetings"].get(NEXT_NETWORK), "not_coming",
                                reason="Vi er hos farmor i Aabenraa")
         calendar_feeds.new_calendar_feed(Actor("parent", SARA), sara)
+        verdicts.answer(Actor("parent", SARA), get_db()["meetings"].get(HELD_NETWORK), {"heard": "4"})
         timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
         identities.bind(sara, "https://test-idp.familieportalen.invalid/nemlogin", "urn:uuid:sara", cpr="1203854128")
         notices.collect()  # the hidden plan item above: a notice for Sara
