@@ -4,16 +4,19 @@ Demo: Sara and Thomas took part in the held network meeting (HELD_NETWORK), 21
 days ago; Mette Lund and Jonas Berg are in "Børn og Familie", Peter Friis in
 "Handicap og Familie".
 """
+import json
 import secrets
-from datetime import date
+from datetime import date, time, timedelta
+from pathlib import Path
 
 import pytest
 
 from conftest import (
-    CANCELLED_VISIT, HELD_NETWORK, HOLM, NEXT_NETWORK, SARA, SPLIT_NETWORK, THOMAS, Auth, csrf_from, deliver,
+    CANCELLED_VISIT, HELD_NETWORK, HOLM, METTE, NEXT_NETWORK, SARA, SPLIT_NETWORK, THOMAS, Auth, csrf_from, deliver,
     main_part,
 )
 from portal.data.changes import verdicts as verdict_changes
+from portal.data.db import get_db
 from portal.data.reads import verdicts as verdict_reads
 
 ALL_FIVE = {"heard": "5", "who_does_what": "4", "what_matters": "3", "trust": "2", "understood": "1"}
@@ -259,21 +262,51 @@ def test_a_parent_cannot_open_the_results_page(auth, client):
 
 # The notice.
 
-def test_the_next_notice_after_a_held_meeting_asks_how_it_was_and_names_nothing(app, auth, client, db):
-    from portal.data.changes import notices
-    from portal.messages import texts
+def sent_texts(app):
+    """Every message the outbox backend wrote, by recipient, oldest first."""
+    out = {}
+    for path in sorted(Path(app.config["OUTBOX_DIR"]).glob("*.json")):
+        message = json.loads(path.read_text())
+        out.setdefault(str(message.get("to")), []).append(message.get("text") or message.get("body") or "")
+    return out
 
+
+def test_the_first_notice_after_a_held_meeting_asks_how_it_was_and_names_nothing(app, auth, client, monkeypatch):
+    from portal.data import clock
+    from portal.data.changes import Actor, notices, plan
+
+    noon = clock.from_local(clock.today(), time(12))
+    monkeypatch.setattr(clock, "utcnow", lambda: noon)  # not in the SMS-free night
+
+    def notice_now(minutes, what):
+        monkeypatch.setattr(clock, "utcnow", lambda: noon + timedelta(minutes=minutes))
+        with app.test_request_context():
+            plan.add_plan_item(Actor("staff", METTE), HOLM, what=what, kind="school", responsible="family",
+                               status="active")
+            notices.collect()
+        monkeypatch.setattr(clock, "utcnow", lambda: noon + timedelta(minutes=minutes + 15))
+        with app.test_request_context():
+            notices.release(noon + timedelta(minutes=minutes + 15))
+        deliver(app)
+
+    auth.sign_in("thomas.holm@example.dk")
+    give(client, HELD_NETWORK)  # Thomas has answered; Sara has not
+    notice_now(0, "Lektiehjælp")
+    texts = sent_texts(app)
+    sara, thomas = texts["+4520304050"], texts["+4560708090"]
+    assert len(sara) == len(thomas) == 1
+    assert "Fortæl os, hvordan mødet var." in sara[0] and "Fortæl os" not in thomas[0]
+    for private in ("Netværksmøde", "Sara", "Emil", "Rådhuset", "Lektiehjælp"):
+        assert private not in sara[0]
+    notice_now(60, "Svømning")  # the next notice: asked once is enough
+    assert "Fortæl os" not in sent_texts(app)["+4520304050"][1]
+
+
+def test_no_notice_asks_once_the_meeting_is_too_old(app):
     with app.test_request_context():
         assert verdict_reads.ask_in_notice(SARA, 0)
-    _, body = texts.notice("changes", ["plan"], "http://x/l", ask_verdict=True)
-    assert "Fortæl os, hvordan mødet var." in body
-    for private in ("Netværksmøde", "Sara", "Emil", "Rådhuset"):
-        assert private not in body
-    auth.sign_in()
-    give(client, HELD_NETWORK)
-    with app.test_request_context():
+        get_db().execute("UPDATE meetings SET starts_at = '2020-01-01T09:00:00Z', ends_at = '2020-01-01T10:00:00Z'")
         assert not verdict_reads.ask_in_notice(SARA, 0)
-        assert verdict_reads.ask_in_notice(THOMAS, 0)
 
 
 def test_the_parents_insight_says_which_meetings_they_answered_but_not_what(auth, client):

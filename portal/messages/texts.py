@@ -88,9 +88,8 @@ def notice(kind, topics, url, hours=72, ask_verdict=False):
         named = main_topics(topics)
         line = TOPIC_LINES.get(named[0], GENERAL_LINE) if len(named) == 1 else GENERAL_LINE
         subject = "Nyt i Familieportalen"
-    if ask_verdict:
-        line += "\n" + VERDICT_LINE
     body = (f"{line}\nSe det her: {url}\n"
+            + (f"{VERDICT_LINE}\n" if ask_verdict else "") +
             f"Linket virker i {hours} timer og kun én gang.\n"
             f"Hilsen {name}")
     return f"{subject} – {name}", body
