@@ -61,6 +61,15 @@ def test_a_parent_who_took_part_is_asked_on_the_meeting_page_and_answers_once(au
     assert given(db) == [{"meeting_id": HELD_NETWORK, "parent_id": SARA}]
 
 
+def test_the_meeting_list_asks_about_each_meeting_the_parent_can_still_answer(auth, client):
+    auth.sign_in()
+    link = f'href="/meetings/{HELD_NETWORK}#hvordan"'
+    assert main_part(client.get("/meetings").text).count("Fortæl os, hvordan mødet var") == 1
+    assert link in client.get("/meetings").text
+    give(client, HELD_NETWORK)
+    assert "Fortæl os, hvordan mødet var" not in main_part(client.get("/meetings").text)
+
+
 def test_the_stored_answer_holds_no_person_family_meeting_or_time_finer_than_the_month(auth, client, db):
     auth.sign_in()
     give(client, HELD_NETWORK, comment="Fint", share=True)
@@ -317,3 +326,15 @@ def test_the_parents_insight_says_which_meetings_they_answered_but_not_what(auth
     assert "Min hemmelige kommentar" not in str(data)
     page = main_part(client.get("/insight").text)
     assert "Møder, du har sagt, hvordan var" in page and "Min hemmelige kommentar" not in page
+
+
+def test_a_meeting_hidden_from_the_parent_is_neither_offered_nor_answerable(app, auth, client, db):
+    db.execute("INSERT INTO hidden_from_parents (family_id, item_kind, item_id, parent_id) VALUES (?, 'meeting', ?, ?)",
+               [HOLM, HELD_NETWORK, THOMAS])
+    db.conn.commit()
+    with app.test_request_context():
+        assert verdict_reads.open_meetings(THOMAS) == set() and not verdict_reads.ask_in_notice(THOMAS, 0)
+        assert verdict_reads.open_meetings(SARA) == {HELD_NETWORK}
+    auth.sign_in("thomas.holm@example.dk")
+    assert give(client, HELD_NETWORK, token=csrf_from(client.get("/meetings").text)).status_code == 404
+    assert stored(db) == []

@@ -31,6 +31,7 @@ def meeting_list():
         me=f"parent:{parent['id']}",
         cancelled=meetings.meetings(family_id, "cancelled", parent=parent, limit=10),
         past=meetings.meetings(family_id, "past", parent=parent, limit=20, details=False),
+        to_answer=verdicts.open_meetings(parent["id"]),
         feed=feed.addresses(parent["id"]),
         feed_form=feed.NewFeedForm(),
     )

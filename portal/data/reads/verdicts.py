@@ -16,6 +16,7 @@ would give the figures of a group that may be smaller than 5.
 """
 from datetime import date, timedelta
 
+from .. import access
 from ..changes import verdicts
 from ..changes.verdicts import ANSWER_DAYS, STATEMENTS
 from ..clock import now_text, to_db_time, today, utcnow
@@ -37,13 +38,25 @@ def state(meeting, parent_id):
 
 
 def _open_sql():
-    """Meetings parent :parent took part in, has not answered and can still answer (ended since :since)."""
-    return """
+    """Meetings parent :parent took part in, may see, has not answered and can still answer (ended since :since)."""
+    return f"""
         SELECT m.id FROM meetings m JOIN meeting_participants mp ON mp.meeting_id = m.id AND mp.parent_id = :parent
-        WHERE (m.status = 'held' OR (m.status = 'planned' AND coalesce(m.ends_at, m.starts_at) <= :now))
+        WHERE m.family_id = (SELECT family_id FROM parents WHERE id = :parent)
+          AND (m.status = 'held' OR (m.status = 'planned' AND coalesce(m.ends_at, m.starts_at) <= :now))
           AND coalesce(m.ends_at, m.starts_at) >= :since
+          AND {access.parent_sees_sql('meeting', 'm')}
           AND NOT EXISTS (SELECT 1 FROM meeting_verdicts_given g WHERE g.meeting_id = m.id AND g.parent_id = :parent)
     """
+
+
+def _oldest_answerable():
+    return to_db_time(utcnow() - timedelta(days=ANSWER_DAYS))
+
+
+def open_meetings(parent_id):
+    """The ids of the meetings this parent can still say how went."""
+    return {row[0] for row in get_db().execute(
+        _open_sql(), {"parent": parent_id, "now": now_text(), "since": _oldest_answerable()})}
 
 
 def ask_in_notice(parent_id, notice_id):
@@ -53,7 +66,7 @@ def ask_in_notice(parent_id, notice_id):
     last_sent = db.execute(
         "SELECT max(done_at) FROM notices WHERE parent_id = ? AND outbox_id IS NOT NULL AND id != ?",
         [parent_id, notice_id]).fetchone()[0]
-    since = max(last_sent or "", to_db_time(utcnow() - timedelta(days=ANSWER_DAYS)))
+    since = max(last_sent or "", _oldest_answerable())
     return db.execute(f"SELECT 1 FROM ({_open_sql()}) LIMIT 1",
                       {"parent": parent_id, "now": now_text(), "since": since}).fetchone() is not None
 
