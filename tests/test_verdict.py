@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import (
-    CANCELLED_VISIT, HELD_NETWORK, HOLM, METTE, NEXT_NETWORK, SARA, SPLIT_NETWORK, THOMAS, Auth, csrf_from, deliver,
+    CANCELLED_VISIT, HELD_NETWORK, HOLM, METTE, NEXT_NETWORK, SARA, SPLIT_NETWORK, THOMAS, csrf_from, deliver,
     main_part,
 )
-from portal.data.changes import verdicts as verdict_changes
 from portal.data.db import get_db
 from portal.data.reads import verdicts as verdict_reads
 

@@ -14,7 +14,7 @@ and answers are stored under the month they were given, so it never changes
 after that. Why no split by meeting kind: "all kinds" minus "network meetings"
 would give the figures of a group that may be smaller than 5.
 """
-from datetime import date, timedelta
+from datetime import timedelta
 
 from .. import access
 from ..changes import verdicts
@@ -126,7 +126,3 @@ def results(unit, on=None):
 def unit_of(staff):
     """The organisation unit a staff member sees results for: their department ("" for none)."""
     return staff["department"] or ""
-
-
-def first_day(quarter):
-    return date(quarter["year"], 3 * quarter["quarter"] - 2, 1)
