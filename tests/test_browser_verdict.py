@@ -42,6 +42,37 @@ def last_quarters_answers(app, count, comment):
         db.conn.commit()
 
 
+@pytest.mark.parametrize("language, button, heading, send, error", [
+    ("en", "English", "How was the meeting?", "Send your answers",
+     "Choose an answer for at least one of the statements."),
+    ("ar", "العربية", "كيف كان الاجتماع؟", "أرسل إجاباتك", "اختر إجابة لعبارة واحدة على الأقل."),
+])
+def test_the_form_reads_in_english_and_arabic_on_a_phone(live_server, browser, language, button, heading, send,
+                                                         error):
+    """Before anyone answers (the next test does): the form and its message in each language, in Arabic right to left."""
+    base = live_server.config["BASE_URL"]
+    phone = Tab(browser, base, viewport=PHONE, javascript=True)
+    page = phone.page
+    phone.goto("/")
+    page.get_by_role("button", name=button).click()
+    assert page.locator("html").get_attribute("lang") == language
+    page.goto(new_link(live_server))
+    page.locator("main form button[type=submit]").first.click()
+    confirm_mitid(page, live_server)
+    phone.goto(f"/meetings/{HELD_NETWORK}")
+    verdict = page.locator("section", has=page.get_by_role("heading", name=heading))
+    assert verdict.get_by_role("radio").count() == 25
+    phone.check_fits_width()
+    phone.check_accessibility()
+    verdict.get_by_role("button", name=send).click()
+    page.wait_for_load_state()
+    assert error in phone.main_text()
+    phone.check_fits_width()
+    phone.check_accessibility()
+    assert phone.foreign_requests() == []
+    phone.close()
+
+
 # Each run is another parent of the meeting: the server (and what the first run saved) is shared.
 @pytest.mark.parametrize("javascript, email", [(True, demo_data.PARENT_EMAIL), (False, "thomas.holm@example.dk")],
                          ids=["js-on", "js-off"])

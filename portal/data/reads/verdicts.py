@@ -54,9 +54,9 @@ def _oldest_answerable():
 
 
 def open_meetings(parent_id):
-    """The ids of the meetings this parent can still say how went."""
-    return {row[0] for row in get_db().execute(
-        _open_sql(), {"parent": parent_id, "now": now_text(), "since": _oldest_answerable()})}
+    """The ids of the meetings this parent can still say how went, newest first."""
+    params = {"parent": parent_id, "now": now_text(), "since": _oldest_answerable()}
+    return [row[0] for row in get_db().execute(f"{_open_sql()} ORDER BY m.starts_at DESC", params)]
 
 
 def ask_in_notice(parent_id, notice_id):
@@ -93,7 +93,7 @@ def current_quarter(on=None):
 
 
 def results(unit, on=None):
-    """The unit's results for each of the last ended quarters: statements (suppressed below MIN_ANSWERS) and comments."""
+    """The unit's results for the last ended quarters: statements (suppressed below MIN_ANSWERS) and comments."""
     quarters = ended_quarters(on=on)
     columns = ", ".join(f"count({s}) AS {s}_n, avg({s}) AS {s}_avg, sum({s} >= 4) AS {s}_agree" for s in STATEMENTS)
     db = get_db()
