@@ -289,7 +289,7 @@ def test_retention_prunes_expired_links_old_rate_limit_hits_and_sent_messages(ct
                                             {"assertion_id": "_b", "until": to_db_time(utcnow() + timedelta(minutes=5))}])
     pruned = retention.prune()
     assert pruned == {"sessions": 0, "sign_in_links": pruned["sign_in_links"], "rate_limit_hits": 1, "outbox": 1,
-                      "audit_log": 0, "sign_in_requests": 1, "saml_assertions_seen": 1}
+                      "audit_log": 0, "sign_in_requests": 1, "saml_assertions_seen": 1, "meeting_verdicts": 0}
     assert [row[0] for row in ctx.execute("SELECT key_hash FROM sign_in_requests")] == ["new"]
     assert [row[0] for row in ctx.execute("SELECT assertion_id FROM saml_assertions_seen")] == ["_b"]
     assert pruned["sign_in_links"] >= 1

@@ -15,6 +15,7 @@ from conftest import (
     CANCELLED_VISIT, HELD_NETWORK, HOLM, METTE, NEXT_NETWORK, SARA, SPLIT_NETWORK, THOMAS, csrf_from, deliver,
     main_part,
 )
+from portal.data import clock
 from portal.data.db import get_db
 from portal.data.reads import verdicts as verdict_reads
 
@@ -104,7 +105,6 @@ def test_the_stored_answer_holds_no_person_family_meeting_or_time_finer_than_the
 
 def test_the_order_answers_are_stored_in_says_nothing_about_who_answered_first(app, db):
     with app.test_request_context():
-        from portal.data.db import get_db
         ids = []
         for _ in range(40):
             key = secrets.token_hex(16)
@@ -251,6 +251,20 @@ def test_shared_comments_are_shown_only_five_or_more_together_and_sorted(app, db
     with app.test_request_context():
         shown = verdict_reads.results("Børn og Familie", on=date(2026, 12, 3))[0]["comments"]
     assert shown == ["a", "b", "b", "b", "b"]
+
+
+def test_retention_removes_comments_once_their_quarter_is_no_longer_shown_and_keeps_the_points(app, db):
+    from portal.data import retention
+
+    add_answers(db, 1, month="2025-09", comment="Gammel kommentar om Emil", heard=2)
+    add_answers(db, 1, month="2025-10", comment="Stadig vist", heard=3)
+    with app.test_request_context():
+        now = clock.from_local(date(2026, 12, 3), time(12))
+        assert verdict_reads.oldest_month_shown(now) == "2025-10"
+        assert retention.prune(now)["meeting_verdicts"] == 1
+    rows = {row["month"]: row for row in stored(db)}
+    assert rows["2025-09"]["comment"] is None and rows["2025-09"]["heard"] == 2
+    assert rows["2025-10"]["comment"] == "Stadig vist"
 
 
 def test_the_coordinator_sees_the_results_page_from_the_caseload_and_never_one_answer(auth, client, db):

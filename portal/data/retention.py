@@ -22,6 +22,7 @@ from .changes.retention import delete_family
 from .clock import to_db_time, utcnow
 from .db import BUSY_SECONDS, get_db, writing
 from .reads.insight import STAFF_LOOKED
+from .reads.verdicts import oldest_month_shown
 from .sign_in_requests import ROUND_TRIP
 from ..settings import retention_days
 
@@ -86,6 +87,8 @@ def prune(now=None):
         "failed": to_db_time(now - timedelta(days=FAILED_DAYS)),
         "round_trip": to_db_time(now - ROUND_TRIP),
         "now": to_db_time(now),
+        # Parents' shared comments are never shown once their quarter has left the results page.
+        "comments": oldest_month_shown(now),
     }
     statements = {
         "sessions": "DELETE FROM sessions WHERE last_seen_at < :sessions AND last_seen_at <"
@@ -99,6 +102,8 @@ def prune(now=None):
         # A MitID round trip the browser never came back from holds the identity it answered: gone after ROUND_TRIP.
         "sign_in_requests": "DELETE FROM sign_in_requests WHERE created_at < :round_trip",
         "saml_assertions_seen": "DELETE FROM saml_assertions_seen WHERE until < :now",
+        # Their own words may name someone, and cannot be found by family: so they go; the points stay.
+        "meeting_verdicts": "UPDATE meeting_verdicts SET comment = NULL WHERE comment IS NOT NULL AND month < :comments",
     }
     db = get_db()
     pruned = {}

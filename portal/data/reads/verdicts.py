@@ -19,7 +19,7 @@ from datetime import timedelta
 from .. import access
 from ..changes import verdicts
 from ..changes.verdicts import ANSWER_DAYS, STATEMENTS
-from ..clock import now_text, to_db_time, today, utcnow
+from ..clock import LOCAL_ZONE, now_text, to_db_time, today, utcnow
 from ..db import get_db, read_rows
 
 MIN_ANSWERS = 5
@@ -85,6 +85,12 @@ def ended_quarters(count=QUARTERS_SHOWN, on=None):
         after = f"{year + (quarter == 4)}-{(3 * quarter) % 12 + 1:02d}"
         quarters.append({"year": year, "quarter": quarter, "from": first, "until": after})
     return quarters
+
+
+def oldest_month_shown(now=None):
+    """The first month of the oldest quarter the results page shows ("2025-10"): older comments are pruned."""
+    on = (now or utcnow()).astimezone(LOCAL_ZONE).date()
+    return ended_quarters(on=on)[-1]["from"]
 
 
 def current_quarter(on=None):
