@@ -7,7 +7,7 @@ import pytest
 
 from portal.data import retention
 from portal.data.changes import (
-    Actor, Closed, Conflict, calendar_feeds, identities, families, goals, notices, plan, replies, staff, timeline,
+    Actor, Closed, Conflict, calendar_feeds, identities, families, goals, notices, plan, replies, staff, timeline, verdicts,
 )
 from portal.data.changes.retention import FAMILY_ROWS, NOT_FAMILY_DATA, delete_family, family_keys
 from portal.data.changes import passkeys as passkey_changes
@@ -17,7 +17,7 @@ from portal.data.reads import caseload
 from portal.settings import retention_days
 from portal.data import links, sessions
 
-from conftest import deliver, csrf_from, HOLM, JONAS, METTE, NEXT_NETWORK, NIELSEN, SARA, SPLIT, THOMAS
+from conftest import deliver, csrf_from, HELD_NETWORK, HOLM, JONAS, METTE, NEXT_NETWORK, NIELSEN, SARA, SPLIT, THOMAS
 
 METTE_ACTS = Actor("staff", METTE)
 # What only Familien Holm's rows hold (see portal/demo.py): none of it may be left in the file.
@@ -80,6 +80,7 @@ def give_holm_a_row_in_every_table(app, auth, client):
         replies.answer_meeting(Actor("parent", SARA), get_db()["meetings"].get(NEXT_NETWORK), "not_coming",
                                reason="Vi er hos farmor i Aabenraa")
         calendar_feeds.new_calendar_feed(Actor("parent", SARA), sara)
+        verdicts.answer(Actor("parent", SARA), get_db()["meetings"].get(HELD_NETWORK), {"heard": "4"})
         timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
         identities.bind(sara, "https://test-idp.familieportalen.invalid/nemlogin", "urn:uuid:sara", cpr="1203854128")
         passkey_changes.record_exemption(METTE_ACTS, HOLM, THOMAS, "other", note="Bor i udlandet")
@@ -295,7 +296,8 @@ def test_retention_prunes_expired_links_old_rate_limit_hits_and_sent_messages(ct
         {"session_hash": "new", "purpose": "use", "challenge": "y", "created_at": to_db_time(utcnow())}])
     pruned = retention.prune()
     assert pruned == {"sessions": 0, "sign_in_links": pruned["sign_in_links"], "rate_limit_hits": 1, "outbox": 1,
-                      "audit_log": 0, "sign_in_requests": 1, "saml_assertions_seen": 1, "passkey_challenges": 1}
+                      "audit_log": 0, "sign_in_requests": 1, "saml_assertions_seen": 1, "passkey_challenges": 1,
+                      "meeting_verdicts": 0}
     assert [row[0] for row in ctx.execute("SELECT session_hash FROM passkey_challenges")] == ["new"]
     assert [row[0] for row in ctx.execute("SELECT key_hash FROM sign_in_requests")] == ["new"]
     assert [row[0] for row in ctx.execute("SELECT assertion_id FROM saml_assertions_seen")] == ["_b"]

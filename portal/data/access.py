@@ -156,6 +156,7 @@ PARENT_PAGES = {
     "parent.meeting_calendar": SUBSTANTIAL,
     "parent.add_agenda_point": SUBSTANTIAL,
     "parent.reply": SUBSTANTIAL,
+    "parent.verdict": SUBSTANTIAL,
     "parent.plan_page": SUBSTANTIAL,
     "parent.people": SUBSTANTIAL,
     "parent.consent_list": SUBSTANTIAL,

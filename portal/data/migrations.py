@@ -996,3 +996,49 @@ def m021_passkeys(db):
         pk="session_hash",
         not_null={"session_hash", "purpose", "challenge", "created_at"},
     )
+
+
+@migrations()
+def m022_meeting_verdicts(db):
+    """"Hvordan var mødet?": parents' answers after a meeting, stored apart from the person who gave them.
+
+    `meeting_verdicts` holds one parent's answers to one meeting with nothing
+    that points back to them: the meeting's kind, the month it was answered
+    (Copenhagen time, "2026-11"), the organisation unit (the coordinator's
+    department, "" for none), a score 1-5 (or nothing) per statement, and a
+    comment only if the parent let their contact person read it. No family,
+    parent, meeting or staff id, and no time finer than the month. Its key is
+    random and the table has no rowid (WITHOUT ROWID), so neither the key nor
+    the order rows are read in says which came first.
+
+    `meeting_verdicts_given` records only THAT a parent has answered a meeting,
+    so they are not asked again and cannot answer twice: no time, and no rowid
+    either (its rows are ordered by meeting and parent, not by when).
+    """
+    db.execute(
+        """
+        CREATE TABLE meeting_verdicts (
+           id TEXT PRIMARY KEY,
+           meeting_kind TEXT NOT NULL,
+           month TEXT NOT NULL,
+           unit TEXT NOT NULL,
+           heard INTEGER CHECK (heard BETWEEN 1 AND 5),
+           who_does_what INTEGER CHECK (who_does_what BETWEEN 1 AND 5),
+           what_matters INTEGER CHECK (what_matters BETWEEN 1 AND 5),
+           trust INTEGER CHECK (trust BETWEEN 1 AND 5),
+           understood INTEGER CHECK (understood BETWEEN 1 AND 5),
+           comment TEXT
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX idx_meeting_verdicts_unit_month ON meeting_verdicts (unit, month)")
+    db.execute(
+        """
+        CREATE TABLE meeting_verdicts_given (
+           meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+           parent_id INTEGER NOT NULL REFERENCES parents(id),
+           PRIMARY KEY (meeting_id, parent_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX idx_meeting_verdicts_given_parent ON meeting_verdicts_given (parent_id)")

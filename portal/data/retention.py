@@ -22,6 +22,7 @@ from .changes.retention import delete_family
 from .clock import to_db_time, utcnow
 from .db import BUSY_SECONDS, get_db, writing
 from .reads.insight import STAFF_LOOKED
+from .reads.verdicts import oldest_month_shown
 from .sign_in_requests import ROUND_TRIP
 from .changes.passkeys import CHALLENGE_LIFETIME
 from ..settings import retention_days
@@ -88,6 +89,8 @@ def prune(now=None):
         "round_trip": to_db_time(now - ROUND_TRIP),
         "challenge": to_db_time(now - CHALLENGE_LIFETIME),
         "now": to_db_time(now),
+        # Parents' shared comments are never shown once their quarter has left the results page.
+        "comments": oldest_month_shown(now),
     }
     statements = {
         "sessions": "DELETE FROM sessions WHERE last_seen_at < :sessions AND last_seen_at <"
@@ -103,6 +106,8 @@ def prune(now=None):
         "saml_assertions_seen": "DELETE FROM saml_assertions_seen WHERE until < :now",
         # A passkey challenge nobody answered: random bytes, useless after CHALLENGE_LIFETIME.
         "passkey_challenges": "DELETE FROM passkey_challenges WHERE created_at < :challenge",
+        # Their own words may name someone, and cannot be found by family: so they go; the points stay.
+        "meeting_verdicts": "UPDATE meeting_verdicts SET comment = NULL WHERE comment IS NOT NULL AND month < :comments",
     }
     db = get_db()
     pruned = {}

@@ -189,6 +189,25 @@ CREATE TABLE "meeting_summaries" (
    "version" INTEGER NOT NULL DEFAULT 0
 );
 
+CREATE TABLE meeting_verdicts (
+           id TEXT PRIMARY KEY,
+           meeting_kind TEXT NOT NULL,
+           month TEXT NOT NULL,
+           unit TEXT NOT NULL,
+           heard INTEGER CHECK (heard BETWEEN 1 AND 5),
+           who_does_what INTEGER CHECK (who_does_what BETWEEN 1 AND 5),
+           what_matters INTEGER CHECK (what_matters BETWEEN 1 AND 5),
+           trust INTEGER CHECK (trust BETWEEN 1 AND 5),
+           understood INTEGER CHECK (understood BETWEEN 1 AND 5),
+           comment TEXT
+        ) WITHOUT ROWID;
+
+CREATE TABLE meeting_verdicts_given (
+           meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+           parent_id INTEGER NOT NULL REFERENCES parents(id),
+           PRIMARY KEY (meeting_id, parent_id)
+        ) WITHOUT ROWID;
+
 CREATE TABLE "meetings" (
    "id" INTEGER PRIMARY KEY,
    "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
@@ -487,6 +506,10 @@ CREATE UNIQUE INDEX "idx_meeting_replies_meeting_id_parent_id"
 
 CREATE UNIQUE INDEX "idx_meeting_summaries_meeting_id"
     ON "meeting_summaries" ("meeting_id");
+
+CREATE INDEX idx_meeting_verdicts_unit_month ON meeting_verdicts (unit, month);
+
+CREATE INDEX idx_meeting_verdicts_given_parent ON meeting_verdicts_given (parent_id);
 
 CREATE INDEX "idx_meetings_family_id_starts_at"
     ON "meetings" ("family_id", "starts_at");

@@ -12,6 +12,7 @@ from ..data.changes import notices
 from ..data.clock import from_db_time
 from ..data.db import get_db, read_one, writing
 from ..data.reads import family as family_reads
+from ..data.reads import verdicts
 from ..paths import url_for_message
 from ..settings import retention_days
 
@@ -105,7 +106,8 @@ def _notice(message):
     landing = f"meeting:{message['meeting_id']}" if message["purpose"] == "reminder" and message["meeting_id"] else None
     url = links.issue("parent", parent["id"], origin=message["purpose"], channel=message["channel"], landing=landing)
     subject, body = texts.notice(notice["kind"], (notice["topics"] or "").split(), url,
-                                 hours=current_app.config["SENT_LINK_HOURS"])
+                                 hours=current_app.config["SENT_LINK_HOURS"],
+                                 ask_verdict=verdicts.ask_in_notice(parent["id"], message["notice_id"]))
     return {**message, "recipient": address, "subject": subject, "body": body}
 
 

@@ -71,10 +71,15 @@ TOPIC_LINES = {
 }
 GENERAL_LINE = "Der er nyt i Familieportalen."
 REMINDER_LINE = "Husk: Du har et møde i morgen. Se det, og svar om du kommer."
+# Added to the first notice after a meeting the parent took part in (data/reads/verdicts.ask_in_notice).
+VERDICT_LINE = "Fortæl os, hvordan mødet var."
 
 
-def notice(kind, topics, url, hours=72):
-    """(subject, body) of a notice: kind "changes" with its topics, or "reminder", with its sign-in link."""
+def notice(kind, topics, url, hours=72, ask_verdict=False):
+    """(subject, body) of a notice: kind "changes" with its topics, or "reminder", with its sign-in link.
+
+    ask_verdict adds a line that asks how a meeting went (it names no meeting).
+    """
     name = municipality().get("name", "") or "Familieportalen"
     if kind == "reminder":
         line = REMINDER_LINE
@@ -84,6 +89,7 @@ def notice(kind, topics, url, hours=72):
         line = TOPIC_LINES.get(named[0], GENERAL_LINE) if len(named) == 1 else GENERAL_LINE
         subject = "Nyt i Familieportalen"
     body = (f"{line}\nSe det her: {url}\n"
+            + (f"{VERDICT_LINE}\n" if ask_verdict else "") +
             f"Linket virker i {hours} timer og kun én gang.\n"
             f"Hilsen {name}")
     return f"{subject} – {name}", body

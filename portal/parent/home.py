@@ -3,7 +3,7 @@ from flask import g, redirect, render_template, url_for
 
 from . import bp
 from ..data import access
-from ..data.reads import events, family, meetings
+from ..data.reads import events, family, meetings, verdicts
 from .news import news_lines
 from ..i18n import current_language
 from ..sign_in import who
@@ -34,6 +34,8 @@ def _context(parent, since):
         contact=contact,
         handover=contact["handover"],
         next_meeting=upcoming[0] if upcoming else None,
+        # "Hvordan var mødet?": the newest meeting they can still say how went (a notice may have asked).
+        to_answer=next(iter(verdicts.open_meetings(parent["id"])), None),
         news=news_lines(events.news_for_parent(parent, since), current_language()),
         first_visit=since is None,
     )

@@ -1,13 +1,14 @@
 """A parent's meetings: the list, one meeting with its summary, agenda points and a calendar file."""
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
-from wtforms import TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 
 from . import bp, calendar, feed
 from ..data.changes import Actor, Invalid
 from ..data.changes import meetings as meeting_changes
 from ..data.changes import replies as reply_changes
-from ..data.reads import meetings, replies
+from ..data.changes import verdicts as verdict_changes
+from ..data.reads import meetings, replies, verdicts
 from ..web.forms import PortalForm
 from ..i18n import gettext as _
 from ..sign_in import who
@@ -30,6 +31,7 @@ def meeting_list():
         me=f"parent:{parent['id']}",
         cancelled=meetings.meetings(family_id, "cancelled", parent=parent, limit=10),
         past=meetings.meetings(family_id, "past", parent=parent, limit=20, details=False),
+        to_answer=verdicts.open_meetings(parent["id"]),
         feed=feed.addresses(parent["id"]),
         feed_form=feed.NewFeedForm(),
     )
@@ -40,7 +42,8 @@ def meeting(meeting_id):
     return _render_meeting(meeting_id, AgendaPointForm())
 
 
-def _render_meeting(meeting_id, form, error=None, status=200, reply_form=None, reply_error=None):
+def _render_meeting(meeting_id, form, error=None, status=200, reply_form=None, reply_error=None, verdict_form=None,
+                    verdict_errors=None):
     parent = who.current_parent()
     row = meetings.meeting(parent["family_id"], meeting_id, parent=parent)
     if row is None:
@@ -50,6 +53,9 @@ def _render_meeting(meeting_id, form, error=None, status=200, reply_form=None, r
         "parent/meeting.html", m=row, form=form, error=error, taking_part=taking_part,
         reply=replies.reply(meeting_id, parent["id"]) if taking_part else None,
         reply_form=reply_form or ReplyForm(), reply_error=reply_error,
+        verdict=verdicts.state(row, parent["id"]) if taking_part else None,
+        verdict_form=verdict_form or VerdictForm(), verdict_errors=verdict_errors or {},
+        statements=verdict_changes.STATEMENTS, scale=verdict_changes.SCALE, answer_days=verdict_changes.ANSWER_DAYS,
     ), status
 
 
@@ -87,6 +93,37 @@ def reply(meeting_id):
         message = invalid.errors.get("reason") or invalid.errors.get("answer")
         return _render_meeting(meeting_id, AgendaPointForm(), status=400, reply_form=form, reply_error=message)
     return redirect(url_for("parent.meeting", meeting_id=meeting_id, answered=1, _anchor="svar"))
+
+
+class VerdictForm(PortalForm):
+    """"Hvordan var mødet?": a point 1-5 per statement (radio buttons in the template), and a comment."""
+
+    heard = StringField()
+    who_does_what = StringField()
+    what_matters = StringField()
+    trust = StringField()
+    understood = StringField()
+    # No validators that strip or change the text: the parent's words are kept exactly.
+    comment = TextAreaField()
+    share_comment = BooleanField()
+
+
+@bp.route("/meetings/<id:meeting_id>/verdict", methods=["POST"])
+def verdict(meeting_id):
+    """A parent says how a meeting they took part in went, once; the answers are stored apart from them."""
+    meeting_row = who.meeting_for_parent(meeting_id)
+    form = VerdictForm()
+    if not form.validate_on_submit():
+        return _render_meeting(meeting_id, AgendaPointForm(), status=400, verdict_form=form,
+                               verdict_errors={"verdict": _("Noget gik galt. Prøv igen.")})
+    try:
+        verdict_changes.answer(Actor("parent", g.user_id), meeting_row,
+                               {name: form[name].data for name in verdict_changes.STATEMENTS},
+                               form.comment.data, share_comment=form.share_comment.data)
+    except Invalid as invalid:
+        return _render_meeting(meeting_id, AgendaPointForm(), status=400, verdict_form=form,
+                               verdict_errors=invalid.errors)
+    return redirect(url_for("parent.meeting", meeting_id=meeting_id, verdict_given=1, _anchor="hvordan"))
 
 
 @bp.route("/meetings/<id:meeting_id>/calendar.ics")

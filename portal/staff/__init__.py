@@ -44,7 +44,7 @@ def load_family():
 from . import (  # noqa: E402,F401  (routes register on the blueprints)
     accounts, audit, caseload, closing, consents, goals, handover, insight, meetings, members, people, plan, summary,
     timeline,
-    updates,
+    updates, verdicts,
 )
 
 bp.register_blueprint(family_bp)

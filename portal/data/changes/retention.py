@@ -32,6 +32,7 @@ FAMILY_ROWS = {
     "meeting_participants": _MEETINGS,
     "meeting_summaries": _MEETINGS,
     "meeting_replies": _MEETINGS,
+    "meeting_verdicts_given": _MEETINGS,
     "action_points": _MEETINGS,
     "consent_givers": "consent_id IN (SELECT id FROM consents WHERE family_id = :family)",
     "hidden_from_parents": _FAMILY,
@@ -70,6 +71,8 @@ NOT_FAMILY_DATA = {
     "saml_assertions_seen": "ids of accepted MitID assertions, until they expire",
     "passkey_challenges": "a random challenge a session may answer once, for 5 minutes (retention prunes it)",
     "ops_state": "when the outbox worker, backup and retention last ran, and counts of deliveries",
+    "meeting_verdicts": "parents' answers to \"Hvordan var mødet?\", stored apart from them: only the meeting's kind,"
+                        " the month and the coordinator's department (changes/verdicts.py); no row points to a family",
     "_sqlite_migrations": "which schema migrations have run",
     "sqlite_sequence": "SQLite's own counters",
     "sqlite_stat1": "SQLite's own statistics",

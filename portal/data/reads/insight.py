@@ -97,6 +97,10 @@ def for_parent(parent):
         "meeting_replies": _rows(
             "SELECT meeting_id, answer, reason, answered_at FROM meeting_replies WHERE parent_id = :parent"
             " ORDER BY answered_at", key),
+        # Only THAT they answered: the answers are stored apart from them (changes/verdicts.py).
+        "meeting_verdicts_given": _rows(
+            "SELECT g.meeting_id, m.kind, m.starts_at FROM meeting_verdicts_given g JOIN meetings m ON m.id = g.meeting_id"
+            f" WHERE g.parent_id = :parent AND {access.parent_sees_sql('meeting', 'm')} ORDER BY m.starts_at", key),
         "plan_items": [_plan_item(item) for item in plan.items(family_id, parent=parent)],
         "plan_updates": [{"published_at": u["published_at"], "written_by": u["written_by"], "body": u["body"]}
                          for u in plan.updates(family_id, parent=parent, limit=ALL)],
