@@ -60,6 +60,27 @@ def settle(page):
     page.evaluate(SETTLE_SCRIPT)
 
 
+def new_link(app, email=None, kind="parent"):
+    """A fresh sign-in link for the demo person with this e-mail (default: the demo parent Sara Holm)."""
+    from portal import demo as demo_data
+    from portal.data import links
+    from portal.data.db import get_db
+
+    with app.app_context():
+        table = "parents" if kind == "parent" else "staff"
+        person = next(get_db()[table].rows_where("email = ?", [email or demo_data.PARENT_EMAIL]))
+        return links.issue(kind, person["id"])
+
+
+def sign_in(tab, app, **kwargs):
+    """Open a fresh link in `tab` and press Fortsæt; a parent is then confirmed as MitID would (confirm_mitid)."""
+    tab.page.goto(new_link(app, **kwargs))
+    tab.page.get_by_role("button", name="Fortsæt").click()
+    tab.page.wait_for_load_state()
+    if kwargs.get("kind", "parent") == "parent":
+        confirm_mitid(tab.page, app)
+
+
 def confirm_mitid(page, app):
     """After a parent's Fortsæt: raise their session to Substantial as MitID would, and show the page again.
 

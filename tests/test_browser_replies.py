@@ -3,27 +3,12 @@ sees the answer. JavaScript on and off; axe-core checks every page; no request l
 import pytest
 
 from portal import demo as demo_data
-from portal.data.db import get_db
-from portal.data import links
 
-from browser import DESKTOP, PHONE, Tab, confirm_mitid
+from browser import DESKTOP, PHONE, Tab, sign_in
 
 NEXT_NETWORK = 2
 
 
-def new_link(app, email=demo_data.PARENT_EMAIL, kind="parent"):
-    with app.app_context():
-        table = "parents" if kind == "parent" else "staff"
-        person = next(get_db()[table].rows_where("email = ?", [email]))
-        return links.issue(kind, person["id"])
-
-
-def sign_in(tab, app, **kwargs):
-    tab.page.goto(new_link(app, **kwargs))
-    tab.page.get_by_role("button", name="Fortsæt").click()
-    tab.page.wait_for_load_state()
-    if kwargs.get("kind", "parent") == "parent":
-        confirm_mitid(tab.page, app)
 
 
 # Each run is another parent of the meeting: the server (and what the first run saved) is shared.

@@ -7,27 +7,13 @@ import pytest
 
 from portal import demo as demo_data
 from portal.data.db import get_db
-from portal.data import links
 from portal.data.reads.verdicts import ended_quarters
 
-from browser import DESKTOP, PHONE, Tab, confirm_mitid
+from browser import DESKTOP, PHONE, Tab, confirm_mitid, new_link, sign_in
 
 HELD_NETWORK = 1
 
 
-def new_link(app, email=demo_data.PARENT_EMAIL, kind="parent"):
-    with app.app_context():
-        table = "parents" if kind == "parent" else "staff"
-        person = next(get_db()[table].rows_where("email = ?", [email]))
-        return links.issue(kind, person["id"])
-
-
-def sign_in(tab, app, **kwargs):
-    tab.page.goto(new_link(app, **kwargs))
-    tab.page.get_by_role("button", name="Fortsæt").click()
-    tab.page.wait_for_load_state()
-    if kwargs.get("kind", "parent") == "parent":
-        confirm_mitid(tab.page, app)
 
 
 def last_quarters_answers(app, count, comment):
