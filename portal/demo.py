@@ -39,6 +39,7 @@ def load():
         _holm(ids)
         _yilmaz_andersen(ids)
         _nielsen(ids)
+        _earlier_verdicts()
         notices.skip_history()  # the demo's story is not news to its parents
     return True
 
@@ -229,6 +230,36 @@ def _nielsen(ids):
     _meeting(peter, family, "conversation", _at(6, 11), 1, "Rådhuset", "Aflastning i weekenderne.",
              [f"parent:{lene}", f"person:{advisor}"])
     goals.add_goal(Actor("parent", lene), family, text="Noah skal kunne sove hos mormor en weekend om måneden.")
+
+
+# "Hvordan var mødet?" from families before the demo's: last quarter's answers in Børn og Familie, so the
+# coordinators' results page shows figures (5 or more) and not only "Færre end 5 svar". Stored as parents' answers
+# are: no person, family or meeting, only kind, month and unit (see data/changes/verdicts.py).
+EARLIER_VERDICTS = (  # kind, month of the quarter (0-2), heard, who_does_what, what_matters, trust, understood, comment
+    ("network", 0, 5, 4, 5, 4, 5, "Rart at alle var der på én gang."),
+    ("network", 0, 4, 4, 4, 3, 4, "Jeg vidste bagefter, hvem jeg skulle ringe til."),
+    ("follow_up", 1, 5, 5, 4, 4, 5, None),
+    ("network", 1, 3, 2, 4, 3, 3, "Det gik for stærkt til sidst."),
+    ("conversation", 1, 4, 4, 5, 5, 4, None),
+    ("network", 2, 5, 4, 4, 4, 5, "Godt at vi selv kunne sige, hvad der var vigtigt."),
+    ("follow_up", 2, 4, 3, 4, 4, 4, "Tak fordi I lyttede."),
+    ("network", 2, 2, 3, 3, 2, 4, None),
+)
+
+
+def _earlier_verdicts():
+    import secrets
+
+    from .data.reads.verdicts import ended_quarters
+
+    quarter = ended_quarters(count=1)[0]
+    year, first = int(quarter["from"][:4]), int(quarter["from"][5:])
+    for kind, offset, *points, comment in EARLIER_VERDICTS:
+        get_db()["meeting_verdicts"].insert({
+            "id": secrets.token_hex(16), "meeting_kind": kind, "month": f"{year}-{first + offset:02d}",
+            "unit": "Børn og Familie", **dict(zip(("heard", "who_does_what", "what_matters", "trust", "understood"),
+                                                   points)),
+            "comment": comment})
 
 
 def db_rows(sql, params):

@@ -16,6 +16,14 @@ HELD_NETWORK = 1
 
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_earlier_answers(live_server):
+    """Start from no answers: the demo brings last quarter's answers from families before it (demo.EARLIER_VERDICTS)."""
+    with live_server.app_context():
+        get_db().execute("DELETE FROM meeting_verdicts")
+        get_db().conn.commit()
+
+
 def last_quarters_answers(app, count, comment):
     """Answers from the last ended quarter, as if parents had given them then (the page shows ended quarters only)."""
     month = ended_quarters(1)[0]["from"]
