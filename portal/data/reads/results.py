@@ -145,20 +145,19 @@ def first_network_meeting(params):
 
 def rising_goals(params):
     row = _one("""
-        , scores AS (
-            SELECT s.goal_id, g.family_id, s.score, s.noted_on,
-                   row_number() OVER (PARTITION BY s.goal_id ORDER BY s.noted_on, s.id) AS from_first,
-                   row_number() OVER (PARTITION BY s.goal_id ORDER BY s.noted_on DESC, s.id DESC) AS from_latest
-            FROM goal_scores s JOIN goals g ON g.id = s.goal_id JOIN fam ON fam.id = g.family_id
-            WHERE s.noted_on < :until
-        ), per_goal AS (
-            SELECT family_id, max(CASE WHEN from_first = 1 THEN score END) AS first,
-                   max(CASE WHEN from_latest = 1 THEN score END) AS latest,
-                   max(CASE WHEN from_latest = 1 THEN noted_on END) AS latest_on, count(*) AS n
-            FROM scores GROUP BY goal_id
+        , per_goal AS (
+            SELECT g.family_id,
+                   (SELECT s.score FROM goal_scores s WHERE s.goal_id = g.id
+                    ORDER BY s.noted_on, s.id LIMIT 1) AS first,
+                   (SELECT s.score FROM goal_scores s WHERE s.goal_id = g.id AND s.noted_on < :until
+                    ORDER BY s.noted_on DESC, s.id DESC LIMIT 1) AS latest
+            FROM goals g JOIN fam ON fam.id = g.family_id
+            WHERE EXISTS (SELECT 1 FROM goal_scores s WHERE s.goal_id = g.id
+                          AND s.noted_on >= :from AND s.noted_on < :until)
+              AND (SELECT count(*) FROM goal_scores s WHERE s.goal_id = g.id AND s.noted_on < :until) >= 2
         )
         SELECT count(DISTINCT family_id) AS families, count(*) AS goals, coalesce(sum(latest > first), 0) AS rising
-        FROM per_goal WHERE n >= 2 AND latest_on >= :from
+        FROM per_goal
     """, params)
     return Figure(
         "maal", N_("Mål i fremgang"),
@@ -218,16 +217,16 @@ def _suppressed(figure):
 
 def figures(quarter, unit):
     """Every figure for a quarter (one of quarters()) and a unit (None for all), small groups suppressed."""
-    key = (quarter["key"], unit)
+    key = (_database(), quarter["key"], unit)
     kept = _cache.get(key)
-    if kept and time.monotonic() - kept[0] < CACHE_SECONDS and kept[2] == _version():
+    if kept and time.monotonic() - kept[0] < CACHE_SECONDS:
         return kept[1]
     params = {"unit": unit, "from": f"{quarter['from']}-01", "until": f"{quarter['until']}-01"}
     result = [_suppressed(figure(params)) for figure in FIGURES]
-    _cache[key] = (time.monotonic(), result, _version())
+    _cache[key] = (time.monotonic(), result)
     return result
 
 
-def _version():
+def _database():
     """Which database the figures come from (a test's, or the served one): a kept result is for that one only."""
     return get_db().execute("PRAGMA database_list").fetchone()[2]
