@@ -306,3 +306,20 @@ def test_the_leader_role_can_be_given_by_the_cli(runner, db):
                                  "--role", "leader"])
     assert result.exit_code == 0, result.output
     assert db.execute("SELECT role FROM staff WHERE email = 'lars@demo-kommune.dk'").fetchone()[0] == "leader"
+
+
+def test_each_chart_is_svg_without_script_or_style_and_says_its_numbers(app):
+    with app.test_request_context():
+        from portal.web import charts
+        chart = charts.result_bars([("Til tiden", 3), ("Ikke til tiden", 2)], language="da")
+    assert chart.sentence == "Til tiden: 3; Ikke til tiden: 2."
+    assert 'role="img"' in chart.svg and "<script" not in chart.svg and "<style" not in chart.svg
+
+
+def test_the_page_prints_as_a_board_paper(auth, client, leader):
+    auth.staff(leader)
+    page = client.get("/staff/resultater").text
+    assert 'class="desk paper"' in page and 'class="results-filter no-print"' in page
+    css = client.get("/static/portal.css").text
+    print_rules = css.split("@media print {")[1].split("/* ==== end of pages made for paper")[0]
+    assert "body.paper .result {" in print_rules and ".no-print" in print_rules

@@ -52,7 +52,7 @@ def results_csv():
     writer = csv.writer(buffer)
     unit_name = _("Alle enheder") if unit is None else (unit or _("Uden afdeling"))
     quarter_name = _("%(quarter)s. kvartal %(year)s", quarter=quarter["quarter"], year=quarter["year"])
-    writer.writerow([_("Kvartal"), _("Enhed"), _("Tal"), _("Mål"), _("Værdi"), _("Familier")])
+    writer.writerow([_("Kvartal"), _("Enhed"), _("Tal"), _("Opgørelse"), _("Værdi"), _("Familier")])
     for figure in results.figures(quarter, unit):
         if figure.rows is None:
             writer.writerow([quarter_name, unit_name, _(figure.title), "", _("for få til at vise"), ""])

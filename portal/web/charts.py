@@ -16,6 +16,7 @@ so an Arabic page keeps it "ltr" (portal.css); the sentence follows the page.
 from collections import namedtuple
 from datetime import date
 from functools import lru_cache
+import math
 import re
 import xml.etree.ElementTree as ElementTree
 
@@ -81,10 +82,13 @@ def _result_bars(bars, language):
     labels = [translate(label) for label, value in bars]
     sentence = "; ".join(f"{label}: {format_decimal(value, locale=language)}"
                          for label, (_, value) in zip(labels, bars)) + "."
-    most = max((value for _, value in bars), default=0)
+    most = math.ceil(max((value for _, value in bars), default=0))
     chart = pygal.HorizontalBar(
-        **BASE, height=40 + 34 * len(bars), range=(0, max(most, 1)), x_labels=labels, print_values=False,
-        show_x_guides=True, show_y_guides=False,
+        **{**BASE, "margin": None}, margin_top=6, margin_bottom=6, margin_right=12,
+        # pygal guesses a label's width narrower than the page's font draws it: room for the difference.
+        margin_left=6 + 2 * max(map(len, labels)),
+        height=40 + 34 * len(bars), range=(0, max(most, 1)), y_labels=_whole_steps(most), x_labels=labels,
+        print_values=False, show_x_guides=True, show_y_guides=False,
     )
     chart.add("", [value for _, value in bars])
     return Chart(sentence, _svg(chart, sentence))
