@@ -323,3 +323,31 @@ def test_the_page_prints_as_a_board_paper(auth, client, leader):
     css = client.get("/static/portal.css").text
     print_rules = css.split("@media print {")[1].split("/* ==== end of pages made for paper")[0]
     assert "body.paper .result {" in print_rules and ".no-print" in print_rules
+
+
+def verdict(db, quarter, unit=UNIT, heard=4, trust=None):
+    import secrets
+    db.execute("INSERT INTO meeting_verdicts (id, meeting_kind, month, unit, heard, trust, comment)"
+               " VALUES (?, 'network', ?, ?, ?, ?, 'Hemmelig kommentar')",
+               [secrets.token_hex(16), quarter["from"], unit, heard, trust])
+
+
+def test_parents_answers_per_statement_count_answers_not_families(app, auth, client, db, leader, unit, quarter):
+    for heard in (5, 4, 4, 2, 1):
+        verdict(db, quarter, heard=heard, trust=5 if heard > 3 else None)
+    verdict(db, quarter, unit="Andet sted", heard=1)
+    fig = figure(app, quarter, "moedet")
+    assert fig.families == 5 and fig.counts == "answers"
+    shown = rows(fig)
+    assert shown["Jeg blev hørt"] == 60 and shown["Svar i alt"] == 5
+    assert shown["Jeg har tillid til, at det bliver gjort"] is None  # 3 answers: left out on its own
+    auth.staff(leader)
+    page = client.get(f"/staff/resultater?kvartal={quarter['key']}&enhed={UNIT}").text
+    assert "5 svar." in page and "Hemmelig" not in page
+
+
+def test_fewer_than_5_answers_are_suppressed(app, db, quarter):
+    for _ in range(4):
+        verdict(db, quarter)
+    fig = figure(app, quarter, "moedet")
+    assert fig.rows is None and fig.families is None

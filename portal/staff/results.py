@@ -59,7 +59,7 @@ def results_csv():
             continue
         for label, value, kind in figure.rows:
             writer.writerow([quarter_name, unit_name, _(figure.title), _(label), "" if value is None else value,
-                             figure.families])
+                             figure.families if figure.counts == "families" else ""])
     return Response(
         "\ufeff" + buffer.getvalue(), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="resultater-{quarter["key"]}.csv"'})

@@ -13,14 +13,15 @@ read one family's change off two visits. The figures of an ended quarter are
 kept for CACHE_SECONDS, so the page costs the same at 100 and at 10,000
 families (bench/pages.py).
 
-A figure is a function in FIGURES; the parents' "Hvordan var mødet?" can join as
-one more function that reads meeting_verdicts (per unit and month) and returns a
-Figure with its count of answers as `families`.
+A figure is a function in FIGURES. The parents' "Hvordan var mødet?" counts
+answers instead of families (its answers are stored apart from families, per
+unit and month: reads/verdicts.py), under the same minimum of 5.
 """
 from collections import namedtuple
 import time
 
 from ...i18n import N_
+from ..changes.verdicts import STATEMENTS
 from ..db import get_db, read_rows
 from .verdicts import ended_quarters
 
@@ -31,7 +32,8 @@ CACHE_SECONDS = 15 * 60
 # key: the figure's anchor and CSV name; title and definition: Danish (translated on the page);
 # families: how many families it covers; rows: (label, value, kind) with kind "count", "decimal",
 # "percent" or "days"; bars: the (label, value) pairs its chart draws. Suppressed: rows and bars are None.
-Figure = namedtuple("Figure", "key title definition families rows bars")
+# counts: "families", or "answers" for a figure of parents' answers (then `families` is the number of answers).
+Figure = namedtuple("Figure", "key title definition families rows bars counts", defaults=("families",))
 
 # The families that count: of the unit (:unit, or every unit when NULL), live during [:from, :until).
 _FAMILIES = """
@@ -191,9 +193,29 @@ def plan_items_on_time(params):
         [(N_("Til tiden"), row["on_time"]), (N_("Ikke til tiden"), row["items"] - row["on_time"])])
 
 
+def meeting_verdicts(params):
+    """Not families but answers: meeting_verdicts holds only unit, month and meeting kind (reads/verdicts.py)."""
+    columns = ", ".join(f"count({s}) AS {s}_n, coalesce(sum({s} >= 4), 0) AS {s}_agree" for s in STATEMENTS)
+    row = read_rows(get_db(), f"""
+        SELECT count(*) AS answers, {columns} FROM meeting_verdicts
+        WHERE (:unit IS NULL OR unit = :unit) AND month >= substr(:from, 1, 7) AND month < substr(:until, 1, 7)
+    """, params)[0]
+    # A statement fewer than MIN_FAMILIES answered is left out on its own ("–"), even when the figure is shown.
+    shares = [(text, _share(row[f"{s}_agree"], row[f"{s}_n"]) if row[f"{s}_n"] >= MIN_FAMILIES else None)
+              for s, text in STATEMENTS.items()]
+    return Figure(
+        "moedet", N_("Hvordan var mødet?"),
+        N_("Forældrenes svar efter holdte møder i kvartalet: andelen, der er enig eller helt enig (4 eller 5 på en "
+           "skala fra 1 til 5) i hver sætning. Her tæller svar, ikke familier: en sætning med færre end 5 svar vises "
+           "som en streg."),
+        row["answers"],
+        [(text, share, "percent") for text, share in shares] + [(N_("Svar i alt"), row["answers"], "count")],
+        [(text, share or 0) for text, share in shares], "answers")
+
+
 # The figures, in the page's order: one function each, taking the query's parameters and returning a Figure.
 FIGURES = [network_meetings, cancelled_meetings, people_involved, first_network_meeting, rising_goals,
-           plan_items_on_time]
+           plan_items_on_time, meeting_verdicts]
 
 _cache = {}
 
