@@ -1,5 +1,8 @@
 """The leaders' results page in Chromium at 1280 px, in Danish, English and Arabic: axe finds nothing, the page fits,
 every figure has its chart beside its table, and no request leaves the local server."""
+import os
+import secrets
+
 import pytest
 
 from portal.data.db import get_db
@@ -41,6 +44,10 @@ def shown(live_server):
                            [goal, score, day(at)[:10], day(at)])
             db.execute("INSERT INTO plan_items (family_id, what, status, created_at, due_on) VALUES (?, 'P', ?, ?, ?)",
                        [family, "done" if n % 2 else "active", day(-10), day(30)[:10]])
+        for heard in (5, 4, 4, 3, 2):
+            db.execute("INSERT INTO meeting_verdicts (id, meeting_kind, month, unit, heard, who_does_what, what_matters,"
+                       " trust, understood) VALUES (?, 'network', ?, ?, ?, ?, ?, ?, ?)",
+                       [f"v{heard}{secrets.token_hex(8)}", first[:7], UNIT, heard, heard, 5, 4, 3])
         db.conn.commit()
     return UNIT
 
@@ -74,6 +81,8 @@ def test_a_leader_reads_the_results_at_1280_px(live_server, browser, shown, lang
     assert "Hemmelig" not in tab.main_text()
     tab.check_fits_width()
     tab.check_accessibility()
+    if os.environ.get("RESULTS_SCREENSHOTS"):  # to look at: RESULTS_SCREENSHOTS=/tmp pytest ...
+        page.screenshot(path=f"{os.environ['RESULTS_SCREENSHOTS']}/results-{language}.png", full_page=True)
     if too_few:
         page.locator("#enhed").select_option("Ledelsen")  # a unit without families
         page.locator("form.results-filter button[type=submit]").click()
