@@ -351,3 +351,22 @@ def test_fewer_than_5_answers_are_suppressed(app, db, quarter):
         verdict(db, quarter)
     fig = figure(app, quarter, "moedet")
     assert fig.rows is None and fig.families is None
+
+
+def test_all_units_hide_a_figure_that_would_give_a_small_units_away(app, unit, db, quarter):
+    """All units minus the shown ones must not be a group under 5: 5 families here, 1 in another unit."""
+    for family in unit.families(5):
+        unit.meeting(family, 10)
+    with app.app_context():
+        results._cache.clear()
+        before = {f.key: f.families for f in results.figures(quarter, None)}
+    other = db.execute("INSERT INTO staff (name, email, role, department, created_at) VALUES"
+                       " ('Ene', 'ene@demo-kommune.dk', 'coordinator', 'Lille enhed', '2025-01-01T08:00:00Z')").lastrowid
+    db.execute("UPDATE families SET coordinator_id = ? WHERE id = (SELECT max(id) FROM families)", [other])
+    with app.app_context():
+        results._cache.clear()
+        after = {f.key: f for f in results.figures(quarter, None)}
+        alone = {f.key: f for f in results.figures(quarter, "Lille enhed")}
+    assert before["netvaerksmoeder"] is not None
+    assert alone["netvaerksmoeder"].rows is None
+    assert after["netvaerksmoeder"].rows is None  # the small unit's one family is in it

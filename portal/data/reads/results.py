@@ -231,20 +231,33 @@ def units():
         "SELECT DISTINCT coalesce(department, '') AS unit FROM staff ORDER BY unit")]
 
 
-def _suppressed(figure):
-    if figure.families >= MIN_FAMILIES:
+def _suppressed(figure, *, too_small_elsewhere=False):
+    if figure.families >= MIN_FAMILIES and not too_small_elsewhere:
         return figure
     return figure._replace(families=None, rows=None, bars=None)
 
 
 def figures(quarter, unit):
-    """Every figure for a quarter (one of quarters()) and a unit (None for all), small groups suppressed."""
+    """Every figure for a quarter (one of quarters()) and a unit (None for all), small groups suppressed.
+
+    All units together hide a figure too when some unit has 1-4 families in it: else all units minus the
+    shown units would give that unit's figure away.
+    """
+    unsafe = [False] * len(FIGURES)
+    if unit is None:
+        for figures_of_unit in (_figures(quarter, one) for one in units()):
+            unsafe = [was or 0 < figure.families < MIN_FAMILIES for was, figure in zip(unsafe, figures_of_unit)]
+    return [_suppressed(figure, too_small_elsewhere=small) for figure, small in zip(_figures(quarter, unit), unsafe)]
+
+
+def _figures(quarter, unit):
+    """The figures before suppression, kept a while per database (see the module's docstring)."""
     key = (_database(), quarter["key"], unit)
     kept = _cache.get(key)
     if kept and time.monotonic() - kept[0] < CACHE_SECONDS:
         return kept[1]
     params = {"unit": unit, "from": f"{quarter['from']}-01", "until": f"{quarter['until']}-01"}
-    result = [_suppressed(figure(params)) for figure in FIGURES]
+    result = [figure(params) for figure in FIGURES]
     _cache[key] = (time.monotonic(), result)
     return result
 
