@@ -5,14 +5,19 @@ import secrets
 
 import pytest
 
+from portal.data import links
 from portal.data.db import get_db
 from portal.data.reads import results
 
 from browser import DESKTOP, Tab
-from test_browser_verdict import new_link
 
 LEADER_EMAIL = "lise.leder@demo-kommune.dk"
 UNIT = "Testenheden"
+
+
+def leader_link(app):
+    with app.app_context():
+        return links.issue("staff", next(get_db()["staff"].rows_where("email = ?", [LEADER_EMAIL]))["id"])
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +69,7 @@ def test_a_leader_reads_the_results_at_1280_px(live_server, browser, shown, lang
     tab.goto("/")
     if button:
         page.get_by_role("button", name=button).click()
-    page.goto(new_link(live_server, LEADER_EMAIL, kind="staff"))
+    page.goto(leader_link(live_server))
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == language
