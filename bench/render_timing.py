@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from bench.gunicorn_control import HOST
 from bench.servers import confirm_as_mitid
-from bench.workload import CSRF, PAGES, bench_app, sample_coordinators, sample_families, sample_parents
+from bench.workload import CSRF, PAGES, bench_app, leader, sample_coordinators, sample_families, sample_parents
 
 
 class Subjects:
@@ -101,9 +101,13 @@ def render_times(args, paths, secret_key):
             jobs["parent home"].append((subjects.client("parent", parent_id), "/", None))
         for staff_id in coordinators:
             jobs["caseload"].append((subjects.client("staff", staff_id), "/staff/", None))
+        # The leaders' results: the same page for the whole municipality (all units, the last ended quarter).
+        jobs["results"].append((subjects.client("staff", leader(path)), "/staff/resultater", None))
         for family_id, staff_id in sample_families(path, args.families):
             client = subjects.client("staff", staff_id)
-            for name, kind, template, _marker in PAGES[2:]:
+            for name, kind, template, _marker in PAGES:
+                if "{family}" not in template:
+                    continue
                 # Bound now, not looked up when called: a late-bound `reset` would be the
                 # last database's, so only that one would be written before every overview.
                 before = (lambda r=reset, s=staff_id, f=family_id: r(s, f)) if name == "family overview" else None
@@ -135,7 +139,7 @@ def render_times(args, paths, secret_key):
         for name, *_ in PAGES:
             # The caseload has few subjects (3 coordinators have a full caseload in
             # 100 families): render each three times as often.
-            for _ in range(3 if name == "caseload" else 1):
+            for _ in range(3 if name in ("caseload", "results") else 1):
                 for index in range(max(len(jobs[name]) for jobs in plans.values())):
                     databases = list(plans)
                     order.shuffle(databases)
@@ -162,7 +166,7 @@ def render_times(args, paths, secret_key):
             "ms": ms,
             "ratio": ms[large] / ms[small],
             "subjects": {families: len(times[families][name]) for families in paths},
-            "renders_per_subject": args.renders * (3 if name == "caseload" else 1),
+            "renders_per_subject": args.renders * (3 if name in ("caseload", "results") else 1),
             "statements": statements[name],
             "html_bytes": sizes[name],
         }

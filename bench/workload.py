@@ -30,7 +30,9 @@ PAGES = [
     ("family overview", "staff", "/staff/families/{family}", 'id="nyt"'),
     ("family meetings", "staff", "/staff/families/{family}/meetings", 'id="kommende"'),
     ("family plan", "staff", "/staff/families/{family}/plan", 'class="page-title"'),
+    ("results", "leader", "/staff/resultater", 'id="resultater"'),
 ]
+LEADER_EMAIL = "bench.leader@example.dk"
 
 
 def database(families):
@@ -111,6 +113,21 @@ def sample_families(path, count):
         wanted = list(range(1, families + 1, step))[:count]
         return [tuple(db.execute("SELECT id, coordinator_id FROM families WHERE id = ?", [family_id]).fetchone())
                 for family_id in wanted]
+    finally:
+        db.conn.close()
+
+
+def leader(path):
+    """The id of the database's leader (who sees the results page): added the first time (the bench works on a copy)."""
+    db = generate.connect(path)
+    try:
+        row = db.execute("SELECT id FROM staff WHERE email = ?", [LEADER_EMAIL]).fetchone()
+        if row:
+            return row[0]
+        cursor = db.execute("INSERT INTO staff (name, email, role, department, created_at)"
+                            " VALUES ('Bench Leader', ?, 'leader', 'Ledelsen', '2025-01-01T08:00:00Z')", [LEADER_EMAIL])
+        db.conn.commit()
+        return cursor.lastrowid
     finally:
         db.conn.close()
 

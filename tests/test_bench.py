@@ -171,8 +171,10 @@ def test_every_benchmarked_page_renders_for_a_generated_parent_and_coordinator(g
     assert coordinators == [1] and caseload == FAMILIES
     (family_id, staff_id), = workload.sample_families(path, 1)
     parent_id, = workload.sample_parents(path, 1)
+    leader_id = workload.leader(path)
     for name, kind, template, marker in workload.PAGES:
-        client = subjects.client(kind, parent_id if kind == "parent" else staff_id)
+        client = subjects.client("staff" if kind == "leader" else kind,
+                                 {"parent": parent_id, "leader": leader_id}.get(kind, staff_id))
         response = client.get(template.format(family=family_id))
         assert response.status_code == 200, name
         assert marker in response.text, name
@@ -194,7 +196,7 @@ def test_render_times_runs_end_to_end_on_two_small_databases(generated, tmp_path
     text, targets = report.render_report(result, [10, FAMILIES])
     assert text.splitlines()[0].split() == ["page", "(render,", "ms)", "10", "20", "20", "÷", "10", "target", "SQL",
                                             "statements", "HTML", "bytes"]
-    assert set(targets) == {f"{name} render, 20 ÷ 10" for name in ("parent home", "caseload", "family overview")}
+    assert set(targets) == {f"{name} render, 20 ÷ 10" for name in ("parent home", "caseload", "family overview", "results")}
 
 
 def test_each_database_puts_back_its_own_coordinators_seen_state_before_an_overview(generated, tmp_path, monkeypatch):

@@ -125,6 +125,27 @@ def is_admin_role(role):
     return role == "admin"
 
 
+# The leaders' results page (aggregates only) and its CSV.
+RESULTS_PAGES = ("staff.results", "staff.results_csv")
+
+
+def is_leader_role(role):
+    """Whether a staff role is a leader's: who sees the results page and nothing else, never a family."""
+    return role == "leader"
+
+
+def staff_page_allowed(role, endpoint):
+    """Whether a staff member with `role` may open the staff page `endpoint` (its family is checked apart).
+
+    A leader opens only the results pages; of the rest, only an admin opens them too.
+    """
+    if is_leader_role(role):
+        return endpoint in RESULTS_PAGES
+    if endpoint in RESULTS_PAGES:
+        return is_admin_role(role)
+    return True
+
+
 # The rule of staff_families_sql() for one family f, shaped for a lookup by its id.
 _STAFF_MAY_SEE_FAMILY = (
     "f.id = :family AND (f.coordinator_id = :staff"

@@ -37,7 +37,7 @@ PLAN_KINDS = {
     "other": N_("Andet"),
 }
 
-STAFF_ROLES = {"coordinator": N_("Koordinator"), "admin": N_("Administrator")}
+STAFF_ROLES = {"coordinator": N_("Koordinator"), "admin": N_("Administrator"), "leader": N_("Leder")}
 
 # Items a coordinator can mark "not shown to" a named parent (e.g. a crisis
 # centre that only works with one parent).

@@ -4,7 +4,7 @@ Every page here is for signed-in staff. Pages of one family live under
 /staff/families/<id>/…, where one before_request asks access.py for the
 family (404 if the staff member may not see it) before any view runs.
 """
-from flask import Blueprint, abort, current_app, g, request
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 
 from ..data import access
 from ..data import audit as audit_log
@@ -18,9 +18,16 @@ family_bp = Blueprint("family", __name__, url_prefix="/families/<id:family_id>")
 @bp.before_request
 def staff_only():
     refused = refuse_unless("staff")
-    if refused is None:
-        g.staff_is_admin = who.is_admin()
-    return refused
+    if refused is not None:
+        return refused
+    role = who.current_staff()["role"]
+    g.staff_is_admin = access.is_admin_role(role)
+    g.staff_is_leader = access.is_leader_role(role)
+    if g.staff_is_leader and request.endpoint == "staff.caseload":
+        return redirect(url_for("staff.results"))  # where signing in lands staff
+    if not access.staff_page_allowed(role, request.endpoint):
+        abort(404)
+    return None
 
 
 @family_bp.before_request
@@ -42,7 +49,8 @@ def load_family():
 
 
 from . import (  # noqa: E402,F401  (routes register on the blueprints)
-    accounts, audit, caseload, closing, consents, goals, handover, insight, meetings, members, people, plan, summary,
+    accounts, audit, caseload, closing, consents, goals, handover, insight, meetings, members, people, plan, results,
+    summary,
     timeline,
     updates, verdicts,
 )

@@ -16,11 +16,13 @@ so an Arabic page keeps it "ltr" (portal.css); the sentence follows the page.
 from collections import namedtuple
 from datetime import date
 from functools import lru_cache
+import math
 import re
 import xml.etree.ElementTree as ElementTree
 
 from babel.dates import format_date, get_month_names
 from babel.lists import format_list
+from babel.numbers import format_decimal
 from markupsafe import Markup
 import pygal
 
@@ -67,6 +69,29 @@ def goal_progress(scores, *, today=None, language=None):
 def meeting_load(months, *, language=None):
     """Held meetings per month ([(first day of month, count)], oldest first) as bars, with what they add up to."""
     return _meeting_load(tuple(months), language or current_language())
+
+
+def result_bars(bars, *, language=None):
+    """A results figure's parts ([(Danish label, number)]) as horizontal bars; the sentence names each part."""
+    return _result_bars(tuple(bars), language or current_language())
+
+
+@lru_cache(maxsize=512)
+def _result_bars(bars, language):
+    translate = gettext_in(language)
+    labels = [translate(label) for label, value in bars]
+    sentence = "; ".join(f"{label}: {format_decimal(value, locale=language)}"
+                         for label, (_, value) in zip(labels, bars)) + "."
+    most = math.ceil(max((value for _, value in bars), default=0))
+    chart = pygal.HorizontalBar(
+        **{**BASE, "margin": None}, margin_top=6, margin_bottom=6, margin_right=12,
+        # pygal guesses a label's width narrower than the page's font draws it: room for the difference.
+        margin_left=6 + 2 * max(map(len, labels)),
+        height=40 + 34 * len(bars), range=(0, max(most, 1)), y_labels=_whole_steps(most), x_labels=labels,
+        print_values=False, show_x_guides=True, show_y_guides=False,
+    )
+    chart.add("", [value for _, value in bars])
+    return Chart(sentence, _svg(chart, sentence))
 
 
 # A chart is the same for the same numbers: scores change seldom, and a page of twenty goals

@@ -62,7 +62,8 @@ def menu(fragment):
             return ""
         return fragment("parent/_menu.html", here=request.endpoint or "")
     if kind == "staff":
-        return fragment("staff/_menu.html", here=request.endpoint or "", is_admin=bool(g.get("staff_is_admin")))
+        return fragment("staff/_menu.html", here=request.endpoint or "", is_admin=bool(g.get("staff_is_admin")),
+                        is_leader=bool(g.get("staff_is_leader")))
     return ""
 
 
