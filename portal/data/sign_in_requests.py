@@ -7,7 +7,7 @@ come with it (SameSite=Lax): the answer waits in the row until the browser
 returns with the key, at most ROUND_TRIP later, and is deleted when it is read.
 """
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from .clock import now_text, to_db_time, utcnow
 from .db import get_db
@@ -56,8 +56,13 @@ def take(key):
     return row, json.loads(row["answer"])
 
 
-def remember_assertion(assertion_id, until):
-    """Note an accepted assertion's id until it expires; False if it was accepted before (a replay)."""
+def remember_assertion(assertion_id, not_on_or_after):
+    """Note an accepted assertion's id until it expires; False if it was accepted before (a replay).
+
+    `not_on_or_after` is the assertion's last moment as SAML writes it ("2026-12-03T09:05:00Z"); this is the
+    `remember_assertion` that portal.sign_in.saml.read_response asks for.
+    """
+    until = to_db_time(datetime.fromisoformat(not_on_or_after.replace("Z", "+00:00")))
     db = get_db()
     db.execute("DELETE FROM saml_assertions_seen WHERE until < ?", [now_text()])
     return db.execute("INSERT OR IGNORE INTO saml_assertions_seen (assertion_id, until) VALUES (?, ?)",

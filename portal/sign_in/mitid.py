@@ -25,14 +25,12 @@ of NemLog-in, and NemLog-in's LogoutRequest ends the parent's MitID sessions her
 """
 import json
 import secrets
-from datetime import datetime
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from ..data import access, audit, sign_in_requests
 from ..data import sessions as session_rows
 from ..data.changes import identities as bindings
-from ..data.clock import to_db_time
 from ..data.db import get_db, writing
 from ..data.reads import identities
 from . import sessions as auth
@@ -183,7 +181,7 @@ def assertion_consumer():
         try:
             identity = saml().read_response(conn, request.form.get("SAMLResponse", ""),
                                           expected_request_id=waiting["request_id"],
-                                          remember_assertion=_remember_assertion)
+                                          remember_assertion=sign_in_requests.remember_assertion)
         except saml().Refused as refused:
             return _refused(refused.reason)
         sign_in_requests.answer(key, {
@@ -192,11 +190,6 @@ def assertion_consumer():
             "logout": {"name_id": identity.name_id, "session_index": identity.session_index},
         })
     return redirect(url_for("mitid.finish"), 303)
-
-
-def _remember_assertion(assertion_id, not_on_or_after):
-    until = datetime.fromisoformat(not_on_or_after.replace("Z", "+00:00"))
-    return sign_in_requests.remember_assertion(assertion_id, to_db_time(until))
 
 
 def _refused(reason):

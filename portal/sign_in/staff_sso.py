@@ -164,20 +164,11 @@ def assertion_consumer():
         try:
             identity = saml.read_response(conn, request.form.get("SAMLResponse", ""),
                                           expected_request_id=waiting["request_id"],
-                                          remember_assertion=_remember_assertion)
+                                          remember_assertion=sign_in_requests.remember_assertion)
         except saml.Refused as refused:
             return _refused(refused.reason, refused.detail)
         sign_in_requests.answer(key, {"match": _saml_match_value(identity)})
     return redirect(url_for("staff_sso.finish"), 303)
-
-
-def _remember_assertion(assertion_id, not_on_or_after):
-    from datetime import datetime
-
-    from ..data.clock import to_db_time
-
-    until = datetime.fromisoformat(not_on_or_after.replace("Z", "+00:00"))
-    return sign_in_requests.remember_assertion(assertion_id, to_db_time(until))
 
 
 def _saml_match_value(identity):
