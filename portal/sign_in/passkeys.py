@@ -164,6 +164,22 @@ def _credential_json(form):
     return value if isinstance(value, dict) else {}
 
 
+def _posted_answer(form, purpose):
+    """(the phone's answer, the session's challenge for `purpose`, None), or (None, None, the error to show).
+
+    The challenge is taken (used up) only once the form and the answer are there.
+    """
+    if not form.validate_on_submit():
+        return None, None, "form"
+    answer = _credential_json(form)
+    if answer is None:
+        return None, None, "no_script"
+    challenge = changes.take_challenge(_session_hash(), purpose)
+    if challenge is None:
+        return None, None, "stale"
+    return answer, challenge, None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     """Make a passkey: GET gives the phone a challenge, the POST keeps the passkey it made."""
@@ -178,14 +194,9 @@ def create():
 
     if request.method == "GET":
         return page()
-    if not form.validate_on_submit():
-        return page(error="form"), 400
-    answer = _credential_json(form)
-    if answer is None:
-        return page(error="no_script"), 400
-    challenge = changes.take_challenge(_session_hash(), "create")
-    if challenge is None:
-        return page(error="stale"), 400
+    answer, challenge, error = _posted_answer(form, "create")
+    if error:
+        return page(error=error), 400
     module, structs = webauthn()
     rp_id, origin = relying_party()
     try:
@@ -244,14 +255,9 @@ def use():
 
     if request.method == "GET":
         return page()
-    if not form.validate_on_submit():
-        return page(error="form"), 400
-    answer = _credential_json(form)
-    if answer is None:
-        return page(error="no_script"), 400
-    challenge = changes.take_challenge(_session_hash(), "use")
-    if challenge is None:
-        return page(error="stale"), 400
+    answer, challenge, error = _posted_answer(form, "use")
+    if error:
+        return page(error=error), 400
     module, _structs = webauthn()
     rp_id, origin = relying_party()
     try:
