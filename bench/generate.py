@@ -41,7 +41,7 @@ if str(REPO) not in sys.path:
 from portal.data.db import connect, migrate  # noqa: E402
 
 # Bump when the generated data changes shape, so stale databases are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 META_TABLE = "bench_generated"
 LOCAL = ZoneInfo("Europe/Copenhagen")
 
@@ -459,16 +459,23 @@ class _Family:
         chosen = [(role, organisation.format(district=self.district, street=self.street))
                   for role, organisation in rng.sample(PROFESSIONALS, self.int(4, 7))]
         self.crisis_person = None
+        self.organisations = {organisation for _role, organisation in chosen}
         if self.split:
             chosen.append(CRISIS_CENTRE)
+            self.organisations.add(CRISIS_CENTRE[1])
         for role, organisation in chosen:
             first = rng.choice(FIRST_NAMES_FEMALE + FIRST_NAMES_MALE)
             person_id = self.ids("people_involved")
-            self.out["people_involved"].append({
-                "id": person_id, "family_id": self.family_id, "name": f"{first} {rng.choice(SURNAMES)}",
-                "role": role, "organisation": organisation,
+            # Each involvement its own professional here (same id); professionals in many families: see below.
+            self.out["professionals"].append({
+                "id": person_id, "name": f"{first} {rng.choice(SURNAMES)}",
                 "phone": f"+45 70 {self.int(10, 99)} {self.int(10, 99)} {self.int(10, 99)}",
                 "email": f"{first.lower()}.{person_id}@{'kk.dk' if rng.random() < 0.7 else 'example.dk'}",
+                "organisation": organisation, "active": 1, "created_at": self.at(self.start), "version": 0,
+            })
+            self.out["people_involved"].append({
+                "id": person_id, "family_id": self.family_id, "professional_id": person_id,
+                "role": role, "organisation": organisation, "started_on": self.day(self.start), "scope": "family",
                 "show_contact": int(rng.random() < 0.6), "removed_at": None,
             })
             self.event(self.at(self.start + self.int(0, 14)), "person.added", "person", person_id)
@@ -488,6 +495,9 @@ class _Family:
                       texts=("Oplysninger om familiens hverdag og behov for støtte",
                              "Alle, der deltager i netværksmøderne",
                              "Så alle kender jeres plan og ved, hvem der gør hvad."))
+        # "Alle, der deltager i netværksmøderne" covers every organisation of the family (as m025 reads it).
+        for organisation in sorted(self.organisations):
+            out["consent_organisations"].append({"consent_id": out["consents"][-1]["id"], "organisation": organisation})
         for _ in range(self.int(0, 2)):
             given = self.some_day(self.start + 5, -5)
             information, between, purpose = rng.choice(CONSENT_TEXTS)
@@ -807,7 +817,8 @@ def _insert_many(db, table, rows):
 
 
 TABLE_ORDER = [
-    "staff", "sessions", "families", "parents", "children", "people_involved", "consents", "consent_givers", "goals",
+    "staff", "sessions", "families", "parents", "children", "professionals", "people_involved", "consents",
+    "consent_organisations", "consent_givers", "goals",
     "goal_scores", "goal_notes", "meetings", "meeting_participants", "agenda_points", "meeting_summaries",
     "plan_items", "action_points", "plan_updates", "hidden_from_parents", "handovers", "family_events", "staff_family_seen",
 ]

@@ -11,6 +11,7 @@ from .data.changes import SYSTEM, Actor
 from .data.changes import consents, families, goals, meetings, notices, people, plan, staff, summaries
 from .data.clock import LOCAL_ZONE, days_from_today, today
 from .data.db import get_db, writing
+from .data.reads import consents as consent_reads
 
 COORDINATOR_EMAIL = "mette.lund@demo-kommune.dk"
 ADMIN_EMAIL = "anne.krogh@demo-kommune.dk"
@@ -85,15 +86,18 @@ def _holm(ids):
     today_ = today()
     consents.record_consent(mette, holm, given_by=[sara], information="Oplysninger om Emils trivsel og skolegang",
                             shared_between="Demoby Skole, PPR og Børn og Familie",
+                            organisations=["Demoby Skole", "PPR – Pædagogisk Psykologisk Rådgivning", "Børn og Familie"],
                             purpose="Så skolen og PPR kan hjælpe Emil på samme måde.",
                             given_on=today_ - timedelta(days=60), expires_on=today_ + timedelta(days=305))
     consents.record_consent(mette, holm, given_by=[sara, thomas], network_meetings=True, written=True,
                             information="Oplysninger om familiens hverdag og behov for støtte",
                             shared_between="Alle, der deltager i netværksmøderne",
+                            organisations=consent_reads.family_organisations(holm),
                             purpose="Så alle kender jeres plan og ved, hvem der gør hvad.",
                             given_on=today_ - timedelta(days=30), expires_on=today_ + timedelta(days=335))
     health = consents.record_consent(mette, holm, given_by=[sara], information="Oplysninger om Saras helbred",
                                      shared_between="Egen læge og Jobcenter Demo Kommune",
+                                     organisations=["Jobcenter Demo Kommune"],
                                      purpose="Til at planlægge praktik.", given_on=today_ - timedelta(days=90),
                                      expires_on=today_ + timedelta(days=275))
     consents.withdraw_consent(mette, holm, health, 0, withdrawn_on=today_ - timedelta(days=30),
@@ -197,6 +201,7 @@ def _yilmaz_andersen(ids):
     consents.record_consent(mette, family, given_by=[nadia, martin], network_meetings=True, written=True,
                             information="Oplysninger om Livas trivsel og familiens hverdag",
                             shared_between="Alle, der deltager i netværksmøderne",
+                            organisations=consent_reads.family_organisations(family),
                             purpose="Så alle arbejder efter samme plan.", given_on=today() - timedelta(days=14),
                             expires_on=today() + timedelta(days=351))
     _meeting(mette, family, "network", _at(14, 13), 1.5, "Rådhuset, mødelokale 1",

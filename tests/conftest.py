@@ -128,6 +128,14 @@ def database_before(path, migration):
     return db
 
 
+def insert_person(db, family_id, name, role, organisation, *, removed_at=None, phone=None, email=None):
+    """A person involved in a family as the tests' raw SQL makes one: a professional and their involvement."""
+    professional = db.execute("INSERT INTO professionals (name, phone, email, organisation, created_at)"
+                              " VALUES (?, ?, ?, ?, '2026-01-01T00:00:00Z')", [name, phone, email, organisation]).lastrowid
+    return db.execute("INSERT INTO people_involved (family_id, professional_id, role, organisation, removed_at)"
+                      " VALUES (?, ?, ?, ?, ?)", [family_id, professional, role, organisation, removed_at]).lastrowid
+
+
 def main_part(html):
     return html.split('<main id="indhold">')[1].split("</main>")[0]
 

@@ -10,6 +10,7 @@ from portal.data.db import get_db
 from portal.data.reads import results
 
 from browser import DESKTOP, Tab
+from conftest import insert_person
 
 LEADER_EMAIL = "lise.leder@demo-kommune.dk"
 UNIT = "Testenheden"
@@ -40,8 +41,7 @@ def shown(live_server):
             for kind, status, at in (("network", "held", 10 + n), ("follow_up", "held", 40), ("network", "cancelled", 50)):
                 db.execute("INSERT INTO meetings (family_id, kind, starts_at, status, created_at, updated_at)"
                            " VALUES (?, ?, ?, ?, ?, ?)", [family, kind, day(at), status, day(-30), day(at - n % 3)])
-            db.execute("INSERT INTO people_involved (family_id, name, role, organisation) VALUES (?, 'X', 'Y', ?)",
-                       [family, f"Org {n % 2}"])
+            insert_person(db, family, "X", "Y", f"Org {n % 2}")
             goal = db.execute("INSERT INTO goals (family_id, text, created_at) VALUES (?, 'Mål', ?)",
                               [family, day(-50)]).lastrowid
             for at, score in ((-20, 3), (20, 3 + n % 3)):

@@ -36,7 +36,8 @@ LATER = {"name": "Bodil Quistgaard", "role": "Støttekontaktperson", "organisati
 
 
 def omar_id():
-    return get_db().execute("SELECT id FROM people_involved WHERE name = 'Omar Said'").fetchone()[0]
+    return get_db().execute("SELECT p.id FROM people_involved p JOIN professionals pro ON pro.id = p.professional_id"
+                            " WHERE pro.name = 'Omar Said'").fetchone()[0]
 
 
 def name_a_hidden_person_everywhere(app):

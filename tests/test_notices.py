@@ -332,7 +332,8 @@ def test_no_message_names_a_person_a_child_a_time_or_a_place(app, ctx, at):
     for row in ctx.query("SELECT name, email, phone, address FROM parents WHERE family_id = ?", [HOLM]):
         words |= {part for value in row.values() if value for part in value.split()}
     words |= {row["first_name"] for row in ctx.query("SELECT first_name FROM children WHERE family_id = ?", [HOLM])}
-    words |= {row["name"].split()[0] for row in ctx.query("SELECT name FROM people_involved WHERE family_id = ?", [HOLM])}
+    words |= {row["name"].split()[0] for row in ctx.query("SELECT pro.name FROM people_involved p JOIN professionals pro"
+                                                       " ON pro.id = p.professional_id WHERE p.family_id = ?", [HOLM])}
     words |= {ctx["families"].get(HOLM)["name"].split()[-1], "Familiehuset", "Skolevej", "13:00", "13.00", "kl."}
     for text in texts:
         for word in words:

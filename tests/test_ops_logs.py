@@ -157,7 +157,7 @@ def test_no_log_line_holds_a_name_an_email_a_phone_a_token_or_a_cpr_number(traff
     connection = sqlite3.connect(traffic["database"])
     secrets = set()
     for table, columns in (("parents", "name, email, phone"), ("staff", "name, email, phone"),
-                           ("people_involved", "name, phone"), ("children", "first_name, first_name")):
+                           ("professionals", "name, phone"), ("children", "first_name, first_name")):
         for row in connection.execute(f"SELECT {columns} FROM {table}"):
             for value in row:
                 if value:

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import PETER, csrf_from
+from conftest import PETER, csrf_from, insert_person
 from test_access import HOLM_IDS, methods, url
 from portal.data import access
 from portal.data.reads import results
@@ -68,9 +68,8 @@ class Unit:
             [family, kind, self.day(day), status, self.day(-120), updated]).lastrowid
 
     def person(self, family, name, organisation, removed_day=None):
-        self.db.execute("INSERT INTO people_involved (family_id, name, role, organisation, removed_at)"
-                        " VALUES (?, ?, 'Lærer', ?, ?)",
-                        [family, name, organisation, self.day(removed_day) if removed_day is not None else None])
+        insert_person(self.db, family, name, "Lærer", organisation,
+                      removed_at=self.day(removed_day) if removed_day is not None else None)
 
     def goal(self, family, *scores):
         goal = self.db.execute("INSERT INTO goals (family_id, text, created_at) VALUES (?, 'Hemmeligt mål', ?)",

@@ -7,7 +7,7 @@ import pytest
 
 from portal.data import retention
 from portal.data.changes import (
-    Actor, Closed, Conflict, calendar_feeds, identities, families, goals, notices, plan, replies, staff, timeline, verdicts,
+    Actor, Closed, Conflict, calendar_feeds, identities, families, goals, notices, plan, professionals, replies, staff, timeline, verdicts,
 )
 from portal.data.changes.retention import FAMILY_ROWS, NOT_FAMILY_DATA, delete_family, family_keys
 from portal.data.changes import passkeys as passkey_changes
@@ -82,6 +82,9 @@ def give_holm_a_row_in_every_table(app, auth, client):
         calendar_feeds.new_calendar_feed(Actor("parent", SARA), sara)
         verdicts.answer(Actor("parent", SARA), get_db()["meetings"].get(HELD_NETWORK), {"heard": "4"})
         timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
+        hidden = get_db().execute("SELECT item_id FROM hidden_from_parents WHERE family_id = ? AND item_kind = 'plan_item'",
+                                  [HOLM]).fetchone()[0]
+        professionals.show_to_professionals(METTE_ACTS, HOLM, "plan_item", hidden, True)
         identities.bind(sara, "https://test-idp.familieportalen.invalid/nemlogin", "urn:uuid:sara", cpr="1203854128")
         passkey_changes.record_exemption(METTE_ACTS, HOLM, THOMAS, "other", note="Bor i udlandet")
         passkey_changes.add_passkey(get_db()["parents"].get(THOMAS), "Y3JlZGVudGlhbA", "cHVibGljLWtleQ", 0)

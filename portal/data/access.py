@@ -9,6 +9,24 @@
   responsible for is shown to that parent (its organisation would name them).
 - A parent never sees another parent's contact details or protected address,
   nor the place of a meeting held in a protected home (unless it is theirs).
+- A professional (a person in families' networks, see m025_professionals)
+  sees a family only while all of these hold: an involvement ties them to it
+  (`people_involved`, not removed, scope 'family'); they are active; the family
+  is open (active, not closed); and a consent of the family in force today
+  (given on or before today, not expired, not withdrawn: a withdrawal ends
+  access at once) covers the organisation of that involvement
+  (`consent_organisations`, matched without regard to case or spaces around).
+- A professional sees a meeting they are called to (meeting_participants, by an
+  involvement not removed) while they are active, the family is open, the
+  meeting is published, and a consent in force covers their organisation:
+  its time, place, who comes and the agenda. A professional with scope
+  'meeting' sees nothing else of the family.
+- Of a family they may see, a professional never sees an item (meeting, plan
+  item, plan update) hidden from any of its parents, unless the coordinator
+  marked it shown to professionals (`shown_to_professionals`); what they are
+  called to or responsible for themselves is theirs to see. People involved
+  hidden from a parent are still colleagues: professionals see them, never a
+  parent's contact details.
 
 The pages answer 404 for anything a viewer may not see, whether it exists or
 not; this module only answers the questions (no request is needed to ask them).
@@ -53,6 +71,95 @@ def staff_families_sql(alias="f"):
         f" UNION ALL SELECT everyone.id FROM staff everyone"
         f"   WHERE EXISTS (SELECT 1 FROM staff me WHERE me.id = :staff AND me.role = 'admin'))"
     )
+
+
+def professional_may_sign_in_sql(professional_id_expr):
+    """True for a professional who may sign in (and keep a session): active."""
+    return f"EXISTS (SELECT 1 FROM professionals pr WHERE pr.id = {professional_id_expr} AND pr.active = 1)"
+
+
+def _consent_covers_sql(family_expr, organisation_expr, today):
+    """A consent of family `family_expr` in force on `today` covers the organisation `organisation_expr`."""
+    return (
+        f"EXISTS (SELECT 1 FROM consents c JOIN consent_organisations co ON co.consent_id = c.id"
+        f" WHERE c.family_id = {family_expr} AND c.given_on <= {today}"
+        f" AND (c.expires_on IS NULL OR c.expires_on >= {today}) AND c.withdrawn_on IS NULL"
+        f" AND co.organisation = trim({organisation_expr}) COLLATE NOCASE)"
+    )
+
+
+def _open_family_sql(family_expr):
+    return f"EXISTS (SELECT 1 FROM families fo WHERE fo.id = {family_expr} AND fo.active = 1 AND fo.closed_at IS NULL)"
+
+
+def professional_families_sql(alias="f", professional=":professional", today=":today"):
+    """Families (row `alias`) that professional :professional may see on :today (see the module's docstring).
+
+    Written as an IN over the professional's involvements, so SQLite starts
+    from the index on people_involved.professional_id, not from every family.
+    """
+    return (
+        f"{alias}.active = 1 AND {alias}.closed_at IS NULL AND {alias}.id IN ("
+        f"SELECT inv.family_id FROM people_involved inv JOIN professionals pro ON pro.id = inv.professional_id"
+        f" WHERE inv.professional_id = {professional} AND inv.removed_at IS NULL AND inv.scope = 'family'"
+        f" AND pro.active = 1 AND {_consent_covers_sql('inv.family_id', 'inv.organisation', today)})"
+    )
+
+
+def professional_meetings_sql(alias="m", professional=":professional", today=":today"):
+    """Meetings (row `alias`) that professional :professional is called to and may see on :today."""
+    return (
+        f"{alias}.published_at IS NOT NULL AND {_open_family_sql(f'{alias}.family_id')}"
+        f" AND EXISTS (SELECT 1 FROM meeting_participants mpp JOIN people_involved inv ON inv.id = mpp.person_involved_id"
+        f" JOIN professionals pro ON pro.id = inv.professional_id"
+        f" WHERE mpp.meeting_id = {alias}.id AND inv.professional_id = {professional} AND inv.removed_at IS NULL"
+        f" AND pro.active = 1 AND inv.family_id = {alias}.family_id"
+        f" AND {_consent_covers_sql('inv.family_id', 'inv.organisation', today)})"
+    )
+
+
+def professional_sees_sql(item_kind, alias):
+    """Row `alias` of a meeting, plan item or plan update of a family the professional may see is not hidden from them.
+
+    Hidden from any parent means hidden from professionals too, unless shown to them (shown_to_professionals).
+    """
+    assert item_kind in ("meeting", "plan_item", "plan_update")
+    condition = (
+        f"(NOT EXISTS (SELECT 1 FROM hidden_from_parents h WHERE h.item_kind = '{item_kind}' AND h.item_id = {alias}.id)"
+        f" OR EXISTS (SELECT 1 FROM shown_to_professionals sp WHERE sp.item_kind = '{item_kind}'"
+        f" AND sp.item_id = {alias}.id))"
+    )
+    if item_kind in ("meeting", "plan_update"):
+        condition += f" AND {alias}.published_at IS NOT NULL"
+    return condition
+
+
+def professional_may_see_family(professional_id, family_id):
+    """The family's row if the professional may see it today (professional_families_sql), else None."""
+    return read_one(get_db(), f"SELECT f.* FROM families f WHERE f.id = :family AND {professional_families_sql('f')}",
+                    {"family": family_id, "professional": professional_id, "today": today_text()})
+
+
+def professional_may_see_meeting(professional_id, meeting_id):
+    """The meeting's row if the professional is called to it and may see it today, else None."""
+    return read_one(get_db(), f"SELECT m.* FROM meetings m WHERE m.id = :meeting AND {professional_meetings_sql('m')}",
+                    {"meeting": meeting_id, "professional": professional_id, "today": today_text()})
+
+
+def professional_may_see_item(professional_id, item_kind, item_id):
+    """Whether the professional may see a plan item or plan update: its family they may see, the item not hidden.
+
+    A plan item they are responsible for (by an involvement not removed) is theirs to see while they see the family.
+    """
+    table = {"plan_item": "plan_items", "plan_update": "plan_updates"}[item_kind]
+    own = ("i.responsible_person_id IN (SELECT id FROM people_involved WHERE professional_id = :professional"
+           " AND removed_at IS NULL)" if item_kind == "plan_item" else "0")
+    return read_one(
+        get_db(),
+        f"SELECT 1 AS yes FROM {table} i JOIN families f ON f.id = i.family_id WHERE i.id = :item"
+        f" AND {professional_families_sql('f')} AND ({own} OR {professional_sees_sql(item_kind, 'i')})",
+        {"item": item_id, "professional": professional_id, "today": today_text()},
+    ) is not None
 
 
 def person_hidden_sql(person_expr, parent=":parent"):
@@ -191,6 +298,12 @@ PARENT_PAGES = {
     "parent.new_feed": SUBSTANTIAL,
 }
 
+# Every professional's page: single sign-on, or a link plus a passkey (a link alone
+# is one factor). A professional has no MitID step-up: below it, the page is 404.
+PROFESSIONAL_PAGES = {
+    "professional.home": SUBSTANTIAL,
+}
+
 # Every staff page: the municipality's single sign-on (or, where a setting
 # allows them, a staff link: see staff_session_enough).
 STAFF_PAGES_NEED = SUBSTANTIAL
@@ -200,6 +313,8 @@ def level_needed(endpoint):
     """The level a page needs; a parent page that declares none is closed to everyone (and fails the contract test)."""
     if endpoint in PARENT_PAGES:
         return PARENT_PAGES[endpoint]
+    if endpoint in PROFESSIONAL_PAGES:
+        return PROFESSIONAL_PAGES[endpoint]
     if endpoint and endpoint.startswith("staff."):
         return STAFF_PAGES_NEED
     return HIGH + 1

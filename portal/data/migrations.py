@@ -1042,3 +1042,119 @@ def m022_meeting_verdicts(db):
         """
     )
     db.execute("CREATE INDEX idx_meeting_verdicts_given_parent ON meeting_verdicts_given (parent_id)")
+
+
+@migrations()
+def m025_professionals(db):
+    """Professionals as people: one professional, an involvement in each family they work with.
+
+    `professionals` holds the person: name, phone, e-mail (stored trimmed; one
+    professional per address, case-insensitive: it is how they sign in), their
+    organisation, and whether they may sign in (`active`). An address that
+    several differently named people involved shared before this migration (a
+    team mailbox) cannot say who signs in: it is kept as each one's
+    `shared_email`, a contact address only, and their `email` stays empty.
+
+    `people_involved` rows are the involvements and keep their ids (plan items,
+    meeting participants and hidden_from_parents point at them): which
+    professional, in which family, their role and organisation there, from
+    `started_on` to `removed_at`, and `scope`: 'family' (sees the family while
+    access.py allows it) or 'meeting' (only called to meetings). Name, phone and
+    e-mail move to the professional.
+
+    Backfill: one professional per distinct (trimmed lower-case e-mail, name)
+    where an e-mail is set, else one per row; the newest involvement's phone
+    and organisation win.
+
+    `consent_organisations` lists the organisations a consent covers (what
+    access.py matches a professional's involvement against), chosen on the
+    consent form from the family's organisations. Consents recorded before
+    carry only free text (`shared_between`): an organisation of the family is
+    covered where the text names it (case-insensitive), and a text that begins
+    with "Alle" ("Alle, der deltager i netværksmøderne") covers every
+    organisation of the family.
+
+    `shown_to_professionals` marks an item hidden from a parent that the
+    coordinator still shows to the professionals; without such a row an item
+    hidden from any parent is hidden from every professional too.
+    """
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    db["professionals"].create(
+        {
+            "id": int,
+            "name": str,
+            "email": str,  # their own address, how they sign in; unique (case-insensitive)
+            "shared_email": str,  # a team mailbox shared with others: for contact only, never to sign in
+            "phone": str,
+            "organisation": str,
+            "active": int,
+            "created_at": str,
+            "version": int,
+        },
+        pk="id",
+        not_null={"name", "active", "created_at", "version"},
+        defaults={"active": 1, "version": 0},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_professionals_email ON professionals (lower(email)) WHERE email IS NOT NULL")
+
+    db["people_involved"].add_column("professional_id", int)
+    db["people_involved"].add_column("started_on", str)
+    db["people_involved"].add_column("scope", str, not_null_default="family")
+    rows = db.execute("SELECT id, name, phone, email, organisation FROM people_involved ORDER BY id").fetchall()
+    groups = {}
+    for person_id, name, phone, email, organisation in rows:
+        address = (email or "").strip()
+        key = ("email", address.lower(), name) if address else ("row", person_id)
+        groups.setdefault(key, []).append((person_id, name, phone, address, organisation))
+    names_per_address = {}
+    for key in groups:
+        if key[0] == "email":
+            names_per_address.setdefault(key[1], set()).add(key[2])
+    for key, members in groups.items():
+        name, address = members[0][1], members[0][3]
+        shared = key[0] == "email" and len(names_per_address[key[1]]) > 1
+        phone = next((m[2] for m in reversed(members) if (m[2] or "").strip()), None)
+        organisation = next((m[4] for m in reversed(members) if (m[4] or "").strip()), None)
+        professional_id = db["professionals"].insert({
+            "name": name, "email": None if shared or not address else address,
+            "shared_email": address if shared else None, "phone": phone, "organisation": organisation,
+            "active": 1, "created_at": now, "version": 0,
+        }).last_pk
+        db.execute(f"UPDATE people_involved SET professional_id = ? WHERE id IN ({', '.join('?' for _ in members)})",
+                   [professional_id, *[m[0] for m in members]])
+    db["people_involved"].transform(
+        drop={"name", "phone", "email"},
+        not_null={"professional_id"},
+        add_foreign_keys=[("professional_id", "professionals", "id")],
+    )
+    db["people_involved"].create_index(["professional_id"])
+
+    db["consent_organisations"].create(
+        {"consent_id": int, "organisation": str},
+        pk=("consent_id", "organisation"),
+        not_null={"consent_id", "organisation"},
+        foreign_keys=[("consent_id", "consents", "id")],
+    )
+    organisations = {}
+    for family_id, organisation in db.execute(
+            "SELECT DISTINCT family_id, trim(organisation) FROM people_involved"
+            " WHERE nullif(trim(organisation), '') IS NOT NULL ORDER BY 1, 2"):
+        organisations.setdefault(family_id, []).append(organisation)
+    for consent_id, family_id, shared_between in db.execute(
+            "SELECT id, family_id, shared_between FROM consents ORDER BY id").fetchall():
+        text = (shared_between or "").strip().casefold()
+        covered = {organisation for organisation in organisations.get(family_id, [])
+                   if text.startswith("alle") or organisation.casefold() in text}
+        for organisation in sorted(covered):
+            db.execute("INSERT OR IGNORE INTO consent_organisations (consent_id, organisation) VALUES (?, ?)",
+                       [consent_id, organisation])
+
+    db["shown_to_professionals"].create(
+        {"family_id": int, "item_kind": str, "item_id": int, "created_at": str},
+        pk=("item_kind", "item_id"),
+        not_null={"family_id", "item_kind", "item_id", "created_at"},
+        foreign_keys=[("family_id", "families", "id")],
+    )
+    db["shown_to_professionals"].create_index(["family_id"])

@@ -60,6 +60,12 @@ CREATE TABLE "consent_givers" (
    "parent_id" INTEGER NOT NULL REFERENCES "parents"("id")
 );
 
+CREATE TABLE "consent_organisations" (
+   "consent_id" INTEGER NOT NULL REFERENCES "consents"("id"),
+   "organisation" TEXT NOT NULL,
+   PRIMARY KEY ("consent_id", "organisation")
+);
+
 CREATE TABLE "consents" (
    "id" INTEGER PRIMARY KEY,
    "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
@@ -319,12 +325,15 @@ CREATE TABLE "passkeys" (
 CREATE TABLE "people_involved" (
    "id" INTEGER PRIMARY KEY,
    "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
-   "name" TEXT NOT NULL,
    "role" TEXT NOT NULL,
    "organisation" TEXT,
-   "phone" TEXT,
-   "email" TEXT
-, "version" INTEGER NOT NULL DEFAULT 0, "show_contact" INTEGER NOT NULL DEFAULT 0, "removed_at" TEXT);
+   "version" INTEGER NOT NULL DEFAULT '0',
+   "show_contact" INTEGER NOT NULL DEFAULT '0',
+   "removed_at" TEXT,
+   "professional_id" INTEGER NOT NULL REFERENCES "professionals"("id"),
+   "started_on" TEXT,
+   "scope" TEXT NOT NULL DEFAULT 'family'
+);
 
 CREATE TABLE "plan_items" (
    "id" INTEGER PRIMARY KEY,
@@ -354,6 +363,18 @@ CREATE TABLE "plan_updates" (
    "version" INTEGER NOT NULL DEFAULT 0
 );
 
+CREATE TABLE "professionals" (
+   "id" INTEGER PRIMARY KEY,
+   "name" TEXT NOT NULL,
+   "email" TEXT,
+   "shared_email" TEXT,
+   "phone" TEXT,
+   "organisation" TEXT,
+   "active" INTEGER NOT NULL DEFAULT 1,
+   "created_at" TEXT NOT NULL,
+   "version" INTEGER NOT NULL DEFAULT 0
+);
+
 CREATE TABLE "rate_limit_hits" (
    "bucket" TEXT NOT NULL,
    "at" TEXT NOT NULL
@@ -372,6 +393,14 @@ CREATE TABLE "sessions" (
    "last_seen_at" TEXT NOT NULL,
    "ended_at" TEXT
 , "previous_visit_at" TEXT, "level" INTEGER NOT NULL DEFAULT 1, "method" TEXT NOT NULL DEFAULT 'link', "assured_at" TEXT, "link_id" INTEGER);
+
+CREATE TABLE "shown_to_professionals" (
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "item_kind" TEXT NOT NULL,
+   "item_id" INTEGER NOT NULL,
+   "created_at" TEXT NOT NULL,
+   PRIMARY KEY ("item_kind", "item_id")
+);
 
 CREATE TABLE "sign_in_links" (
    "id" INTEGER PRIMARY KEY,
@@ -561,6 +590,9 @@ CREATE INDEX "idx_passkeys_parent_id"
 CREATE INDEX "idx_people_involved_family_id"
     ON "people_involved" ("family_id");
 
+CREATE INDEX "idx_people_involved_professional_id"
+    ON "people_involved" ("professional_id");
+
 CREATE INDEX "idx_plan_items_family_id_sort_order"
     ON "plan_items" ("family_id", "sort_order");
 
@@ -570,11 +602,16 @@ CREATE INDEX "idx_plan_items_family_id_status_due_on"
 CREATE INDEX "idx_plan_updates_family_id_published_at"
     ON "plan_updates" ("family_id", "published_at");
 
+CREATE UNIQUE INDEX idx_professionals_email ON professionals (lower(email)) WHERE email IS NOT NULL;
+
 CREATE INDEX "idx_rate_limit_hits_bucket_at"
     ON "rate_limit_hits" ("bucket", "at");
 
 CREATE INDEX "idx_sessions_user_kind_user_id"
     ON "sessions" ("user_kind", "user_id");
+
+CREATE INDEX "idx_shown_to_professionals_family_id"
+    ON "shown_to_professionals" ("family_id");
 
 CREATE INDEX "idx_sign_in_links_subject_kind_subject_id"
     ON "sign_in_links" ("subject_kind", "subject_id");

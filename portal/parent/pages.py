@@ -33,4 +33,4 @@ def people():
 
 @bp.route("/consents")
 def consent_list():
-    return render_template("parent/consents.html", consents=consents.consents(who.current_family_id()))
+    return render_template("parent/consents.html", consents=consents.consents(who.current_family_id(), parent=who.current_parent()))

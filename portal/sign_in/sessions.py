@@ -155,6 +155,7 @@ def load_user():
                CASE s.user_kind
                    WHEN 'parent' THEN {access.parent_may_sign_in_sql("s.user_id")}
                    WHEN 'staff' THEN {access.staff_may_sign_in_sql("s.user_id")}
+                   WHEN 'professional' THEN {access.professional_may_sign_in_sql("s.user_id")}
                END AS allowed,
                s.level, s.method, s.assured_at,
                p.*, NULL AS staff_columns_follow, st.*
@@ -238,8 +239,8 @@ def refuse_unless_sure_enough():
         abort(404)
     if g.level >= needed:
         return None
-    if needed > access.SUBSTANTIAL:
-        abort(404)
+    if needed > access.SUBSTANTIAL or g.user_kind == "professional":
+        abort(404)  # a professional signs in again by single sign-on or passkey (no MitID step-up)
     # A parent with a link alone, or whose MitID is older than STEP_UP_HOURS: confirm with MitID.
     return render_template("sign_in/step_up.html", next_path=request.full_path.rstrip("?")
                            if request.method == "GET" else url_for("parent.home")), 401

@@ -36,6 +36,29 @@ def current_staff():
     return g.staff
 
 
+def current_professional():
+    """The signed-in professional's row (after refuse_unless("professional"))."""
+    if "professional" not in g:
+        g.professional = read_one(get_db(), "SELECT * FROM professionals WHERE id = ?", [g.user_id])
+    return g.professional
+
+
+def family_for_professional(family_id):
+    """A family the signed-in professional may see (access.py); 404 for any other id, existing or not."""
+    family = access.professional_may_see_family(g.user_id, family_id)
+    if family is None:
+        abort(404)
+    return family
+
+
+def meeting_for_professional(meeting_id):
+    """A meeting the signed-in professional is called to and may see; 404 for any other id, existing or not."""
+    meeting = access.professional_may_see_meeting(g.user_id, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
 def is_admin():
     return access.is_admin_role(current_staff()["role"])
 

@@ -23,6 +23,8 @@ class ConsentForm(VersionedForm):
     given_by = CheckboxesField(N_("Givet af"), ids=True)
     information = TextAreaField(N_("Hvilke oplysninger må deles"))
     shared_between = TextAreaField(N_("Mellem hvem"), description=N_("Fx \"Skolen, PPR og Børn og Familie\"."))
+    organisations = CheckboxesField(N_("Fagpersoner fra disse steder må se familien i Familieportalen"), description=N_(
+        "Kun fagpersoner fra de steder, du sætter hak ved, kan se familien, mens samtykket gælder."))
     purpose = TextAreaField(N_("Hvorfor"))
     network_meetings = BooleanField(N_("Gælder deling af oplysninger på netværksmøder"))
     written = BooleanField(N_("Samtykket er skriftligt"))
@@ -30,8 +32,9 @@ class ConsentForm(VersionedForm):
     expires_on = DateField(N_("Gælder til"), description=N_("Tom: indtil det trækkes tilbage."))
 
     def values(self):
-        return {name: getattr(self, name).data for name in ("given_by", "information", "shared_between", "purpose",
-                                                              "network_meetings", "written", "given_on", "expires_on")}
+        return {name: getattr(self, name).data for name in ("given_by", "information", "shared_between", "organisations",
+                                                              "purpose", "network_meetings", "written", "given_on",
+                                                              "expires_on")}
 
 
 @family_bp.route("/consents/new", methods=["GET", "POST"])
@@ -40,6 +43,7 @@ def new_consent(family_id):
     form = ConsentForm(data={"written": True, "given_on": today(), "given_by": [p["id"] for p in parents if p["custody"]]}
                        if request.method == "GET" else None)
     form.given_by.choices = [(p["id"], p["name"]) for p in parents]
+    form.organisations.choices = [(name, name) for name in consent_reads.family_organisations(family_id)]
     return form_page(form, lambda f: consent_changes.record_consent(actor(), family_id, **f.values()),
                      title=N_("Skriv et samtykke ind"), done=lambda _: family_url("consents"),
                      back=family_url("consents"))

@@ -57,7 +57,13 @@ def edit_person(family_id, person_id):
     return form_page(
         form, lambda f: people_changes.update_person(actor(), family_id, person_id, f.version_number(), **f.values()),
         title=_("Ret %(name)s", name=row["name"]), done=lambda _: family_url("people"), back=family_url("people"),
-        saved_form=lambda saved: saved_form_of(PersonForm, {**saved, "hidden_from": _person(family_id, person_id)["hidden_from_ids"]}))
+        saved_form=lambda saved: saved_form_of(PersonForm, _saved_person(family_id, person_id)))
+
+
+def _saved_person(family_id, person_id):
+    """The involvement as saved now, with its professional's name, phone and e-mail (a Conflict carries only the involvement)."""
+    row = _person(family_id, person_id)
+    return {**row, "hidden_from": row["hidden_from_ids"]}
 
 
 @family_bp.route("/people/<id:person_id>/remove", methods=["POST"])

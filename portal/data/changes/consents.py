@@ -4,18 +4,26 @@ from datetime import date
 from ._core import Invalid, Rules, change, iso, not_in_future, record, row_in_family, update_row
 from ..clock import now_text, today
 from ..db import get_db, read_rows
+from ..reads.consents import family_organisations
 from ...i18n import N_
 from ...i18n import gettext as _
 
 
 @change
-def record_consent(actor, family_id, *, given_by, information, shared_between, purpose=None,
+def record_consent(actor, family_id, *, given_by, information, shared_between, organisations=(), purpose=None,
                    given_on=None, expires_on=None, network_meetings=False, written=True):
-    """Record a consent given by one or more of the family's parents."""
+    """Record a consent given by one or more of the family's parents.
+
+    `organisations`: the organisations of the family's people involved whose
+    professionals may see the family while the consent is in force (access.py).
+    """
     rules = Rules()
     parents = {row[0] for row in get_db().execute("SELECT id FROM parents WHERE family_id = ?", [family_id])}
     given_by = sorted(set(given_by or []))
     rules.check(given_by and set(given_by) <= parents, "given_by", N_("Vælg, hvem der har givet samtykket."))
+    organisations = sorted({(name or "").strip() for name in organisations or []})
+    rules.check(set(organisations) <= set(family_organisations(family_id)), "organisations",
+                N_("Vælg kun blandt stederne på listen."))
     values = {
         "information": rules.text("information", information, max_length=500, multiline=True,
                                   blank=N_("Skriv, hvilke oplysninger der må deles.")),
@@ -35,6 +43,8 @@ def record_consent(actor, family_id, *, given_by, information, shared_between, p
     ).last_pk
     for parent_id in given_by:
         db["consent_givers"].insert({"consent_id": consent_id, "parent_id": parent_id})
+    for organisation in organisations:
+        db["consent_organisations"].insert({"consent_id": consent_id, "organisation": organisation})
     record(actor, "consent.recorded", family_id, item_kind="consent", item_id=consent_id, for_family=True)
     return consent_id
 

@@ -1,8 +1,8 @@
 """Hvem er med: the professionals around a family."""
-from ._core import Invalid, Rules, change, changed_fields, hidden_from, record, row_in_family, set_hidden_from, update_row
+from ._core import Invalid, NotFound, Rules, change, changed_fields, hidden_from, record, row_in_family, set_hidden_from, update_row
 from .plan import hidden_with_responsible
-from ..clock import now_text
-from ..db import get_db
+from ..clock import now_text, today_text
+from ..db import get_db, read_one
 from ..vocabulary import PLAN_RUNNING
 from ...i18n import N_
 from ...i18n import gettext as _
@@ -26,20 +26,73 @@ def _check(family_id, values):
     return checked, hidden
 
 
+# What belongs to the professional (the person, in every family) and what to their involvement in this family.
+_PROFESSIONAL_FIELDS = ("name", "phone", "email")
+
+
+def _split(checked):
+    return ({key: checked[key] for key in _PROFESSIONAL_FIELDS},
+            {key: value for key, value in checked.items() if key not in _PROFESSIONAL_FIELDS})
+
+
+def _professional_with_email(email, *, other_than=None):
+    if not email:
+        return None
+    return read_one(get_db(), "SELECT * FROM professionals WHERE lower(email) = lower(?) AND id IS NOT ?",
+                    [email, other_than])
+
+
 @change
 def add_person(actor, family_id, **values):
+    """Add a professional to the family: the one already known by this e-mail, or a new one."""
     checked, hidden = _check(family_id, values)
-    person_id = get_db()["people_involved"].insert({**checked, "family_id": family_id}).last_pk
+    person, involvement = _split(checked)
+    db = get_db()
+    known = _professional_with_email(person["email"])
+    if known is not None:
+        if known["name"].strip().casefold() != person["name"].strip().casefold():
+            raise Invalid({"email": _("Den e-mail hører til en anden fagperson. Tjek navnet og e-mailen.")})
+        if db.execute("SELECT 1 FROM people_involved WHERE professional_id = ? AND family_id = ? AND removed_at IS NULL",
+                      [known["id"], family_id]).fetchone():
+            raise Invalid({"email": _("Personen er allerede med i familien.")})
+        professional_id = known["id"]
+        if person["phone"] and not known["phone"]:
+            update_row("professionals", professional_id, None, {"phone": person["phone"]})
+    else:
+        professional_id = db["professionals"].insert(
+            {**person, "organisation": involvement["organisation"], "active": 1, "created_at": now_text(),
+             "version": 0}).last_pk
+    person_id = db["people_involved"].insert(
+        {**involvement, "family_id": family_id, "professional_id": professional_id, "started_on": today_text(),
+         "scope": "family"}).last_pk
     set_hidden_from(family_id, "person", person_id, hidden)
     record(actor, "person.added", family_id, item_kind="person", item_id=person_id, for_family=True)
     return person_id
 
 
+def involvement_in_family(person_id, family_id):
+    """An involvement with its professional's name, phone and e-mail, else NotFound."""
+    row = read_one(get_db(), "SELECT p.*, pro.name, pro.phone, coalesce(pro.email, pro.shared_email) AS email,"
+                   " pro.shared_email FROM people_involved p JOIN professionals pro ON pro.id = p.professional_id"
+                   " WHERE p.id = ? AND p.family_id = ?", [person_id, family_id])
+    if row is None:
+        raise NotFound("people_involved")
+    return row
+
+
 @change
 def update_person(actor, family_id, person_id, version, **values):
-    before = row_in_family("people_involved", person_id, family_id)
+    """Change an involvement, and the professional's name, phone and e-mail (in every family they are in)."""
+    before = involvement_in_family(person_id, family_id)
     checked, hidden = _check(family_id, values)
-    update_row("people_involved", person_id, version, checked)
+    person, involvement = _split(checked)
+    if person["email"] and before["shared_email"] and person["email"].casefold() == before["shared_email"].casefold():
+        person.pop("email")  # a team mailbox stays a contact address; it never becomes how one of them signs in
+    if _professional_with_email(person.get("email"), other_than=before["professional_id"]) is not None:
+        raise Invalid({"email": _("Den e-mail hører til en anden fagperson. Tjek navnet og e-mailen.")})
+    update_row("people_involved", person_id, version, involvement)
+    if any(before[key] != value for key, value in person.items()):
+        update_row("professionals", before["professional_id"], None, person)
     hidden_changed = set_hidden_from(family_id, "person", person_id, hidden)
     record(actor, "person.changed", family_id, item_kind="person", item_id=person_id,
            fields=changed_fields(before, checked) + (["hidden_from"] if hidden_changed else []))

@@ -35,6 +35,8 @@ FAMILY_ROWS = {
     "meeting_verdicts_given": _MEETINGS,
     "action_points": _MEETINGS,
     "consent_givers": "consent_id IN (SELECT id FROM consents WHERE family_id = :family)",
+    "consent_organisations": "consent_id IN (SELECT id FROM consents WHERE family_id = :family)",
+    "shown_to_professionals": _FAMILY,
     "hidden_from_parents": _FAMILY,
     "timeline_marks": _FAMILY,
     "handovers": _FAMILY,
@@ -73,6 +75,8 @@ NOT_FAMILY_DATA = {
     "ops_state": "when the outbox worker, backup and retention last ran, and counts of deliveries",
     "meeting_verdicts": "parents' answers to \"Hvordan var mødet?\", stored apart from them: only the meeting's kind,"
                         " the month and the coordinator's department (changes/verdicts.py); no row points to a family",
+"professionals": "people in families' networks, each in any number of families; delete_family deletes those"
+                     " whose last involvement it deletes",
     "_sqlite_migrations": "which schema migrations have run",
     "sqlite_sequence": "SQLite's own counters",
     "sqlite_stat1": "SQLite's own statistics",
@@ -104,8 +108,14 @@ def delete_family(family_id):
             if closed_at is None or closed_at[0] is None:
                 raise ValueError(f"family {family_id} is not closed")  # never an open family
             keys = family_keys(family_id)
+            professionals = [row[0] for row in db.execute(
+                "SELECT DISTINCT professional_id FROM people_involved WHERE family_id = ?", [family_id])]
             removed = sum(db.execute(f"DELETE FROM [{table}] WHERE {condition}", keys).rowcount
                           for table, condition in FAMILY_ROWS.items())
+            # A professional in no other family is nobody's any more: their name and contact go too.
+            db.execute(
+                "DELETE FROM professionals WHERE id IN (SELECT value FROM json_each(?))"
+                " AND id NOT IN (SELECT professional_id FROM people_involved)", [json.dumps(professionals)])
             # Anonymous: no family id, no name; only that a closed case was deleted.
             audit.record("family.deleted", actor_kind="system", closed_on=closed_at[0][:10], rows=removed)
     finally:

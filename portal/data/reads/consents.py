@@ -3,20 +3,35 @@ from ..clock import today_text
 from ..db import get_db, read_rows
 
 
-def consents(family_id, *, consent_id=None):
-    """What the parents have agreed may be shared (or only consent_id): in force first, newest first."""
+# An organisation a parent may see named: that of a person involved in the family who is not hidden from them.
+_SEEN_BY_PARENT = (" AND EXISTS (SELECT 1 FROM people_involved pi WHERE pi.family_id = c.family_id"
+                   " AND trim(pi.organisation) = co.organisation COLLATE NOCASE"
+                   " AND NOT EXISTS (SELECT 1 FROM hidden_from_parents h WHERE h.item_kind = 'person'"
+                   " AND h.item_id = pi.id AND h.parent_id = ?))")
+
+
+def consents(family_id, *, consent_id=None, parent=None):
+    """What the parents have agreed may be shared (or only consent_id): in force first, newest first.
+
+    Each with the organisations whose professionals may see the family by it;
+    for a `parent`, only organisations of people involved they may see (a
+    crisis centre hidden from them is never named, not even here).
+    """
     today = today_text()
     rows = list(get_db().query(
         f"""
         SELECT c.*, (SELECT group_concat(p.name, ', ') FROM consent_givers cg JOIN parents p ON p.id = cg.parent_id
-                     WHERE cg.consent_id = c.id) AS given_by
+                     WHERE cg.consent_id = c.id) AS given_by,
+               (SELECT group_concat(co.organisation, char(10)) FROM consent_organisations co
+                     WHERE co.consent_id = c.id{_SEEN_BY_PARENT if parent is not None else ""}) AS organisations
         FROM consents c
         WHERE c.family_id = ?{"" if consent_id is None else " AND c.id = ?"}
         ORDER BY c.withdrawn_on IS NOT NULL, c.given_on DESC, c.id DESC
         """,
-        [family_id] if consent_id is None else [family_id, consent_id],
+        [*([] if parent is None else [parent["id"]]), family_id, *([] if consent_id is None else [consent_id])],
     ))
     for row in rows:
+        row["organisations"] = sorted((row["organisations"] or "").split("\n"), key=str.casefold) if row["organisations"] else []
         if row["withdrawn_on"]:
             row["state"] = "withdrawn"
         elif row["expires_on"] and row["expires_on"] < today:
@@ -62,3 +77,10 @@ def network_consent_missing(family_id, on_day):
         return [{"id": None, "name": _("forældrene"), "custody": None, "consented": 0}]
     return [] if any(row["consented"] for row in rows) else rows
 
+
+
+def family_organisations(family_id):
+    """The organisations of the family's people involved (now or before), trimmed: what a consent can cover."""
+    return sorted({row[0] for row in get_db().execute(
+        "SELECT DISTINCT trim(organisation) FROM people_involved WHERE family_id = ?"
+        " AND nullif(trim(organisation), '') IS NOT NULL", [family_id])}, key=str.casefold)

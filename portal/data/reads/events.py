@@ -14,13 +14,14 @@ FROM_PARENTS = event_kinds(from_parents=True)
 _DETAILS = """
     SELECT e.id, e.at, e.kind, e.item_kind, e.item_id, e.actor_kind, e.actor_id, e.detail,
            m.kind AS meeting_kind, m.starts_at AS meeting_starts_at, m.status AS meeting_status,
-           i.what AS plan_what, g.text AS goal_text, pe.name AS person_name,
+           i.what AS plan_what, g.text AS goal_text, pepro.name AS person_name,
            coalesce(ap.name, st.name) AS actor_name
     FROM {events} e
     LEFT JOIN meetings m ON e.item_kind = 'meeting' AND m.id = e.item_id
     LEFT JOIN plan_items i ON e.item_kind = 'plan_item' AND i.id = e.item_id
     LEFT JOIN goals g ON e.item_kind = 'goal' AND g.id = e.item_id
     LEFT JOIN people_involved pe ON e.item_kind = 'person' AND pe.id = e.item_id
+    LEFT JOIN professionals pepro ON pepro.id = pe.professional_id
     LEFT JOIN parents ap ON e.actor_kind = 'parent' AND ap.id = e.actor_id
     LEFT JOIN staff st ON e.actor_kind = 'staff' AND st.id = e.actor_id
 """

@@ -101,10 +101,13 @@ def people_involved(family_id, *, include_removed=False, person_id=None):
         condition += " AND p.id = ?"
         params.append(person_id)
     rows = list(get_db().query(
-        f"SELECT p.*, (SELECT group_concat(h.parent_id) FROM hidden_from_parents h"
+        f"SELECT p.*, pro.name, pro.phone, coalesce(pro.email, pro.shared_email) AS email,"
+        f" pro.email AS sign_in_email, pro.active AS professional_active,"
+        f" (SELECT group_concat(h.parent_id) FROM hidden_from_parents h"
         f"  WHERE h.item_kind = 'person' AND h.item_id = p.id) AS hidden_from_ids"
-        f" FROM people_involved p WHERE family_id = ?{condition}"
-        " ORDER BY removed_at IS NOT NULL, organisation, name", params))
+        f" FROM people_involved p JOIN professionals pro ON pro.id = p.professional_id"
+        f" WHERE family_id = ?{condition}"
+        " ORDER BY p.removed_at IS NOT NULL, p.organisation, pro.name", params))
     for row in rows:
         row["hidden_from_ids"] = ids(row["hidden_from_ids"])
     return rows
@@ -134,12 +137,13 @@ def people_for_parent(parent):
     """The professionals around the family that this parent may see; phone and e-mail only where allowed."""
     return list(get_db().query(
         f"""
-        SELECT name, role, organisation,
-               CASE WHEN show_contact = 1 THEN phone END AS phone,
-               CASE WHEN show_contact = 1 THEN email END AS email
-        FROM people_involved pi WHERE family_id = :family AND removed_at IS NULL
+        SELECT pro.name, pi.role, pi.organisation,
+               CASE WHEN pi.show_contact = 1 THEN pro.phone END AS phone,
+               CASE WHEN pi.show_contact = 1 THEN coalesce(pro.email, pro.shared_email) END AS email
+        FROM people_involved pi JOIN professionals pro ON pro.id = pi.professional_id
+        WHERE pi.family_id = :family AND pi.removed_at IS NULL
           AND {access.parent_sees_sql("person", "pi")}
-        ORDER BY organisation, name
+        ORDER BY pi.organisation, pro.name
         """,
         {"family": parent["family_id"], "parent": parent["id"]},
     ))

@@ -23,7 +23,8 @@ children, shaped by the same rules as their pages (access.py):
 
 For staff (`for_family`), the export is every row of every table in
 retention.FAMILY_ROWS (the list that also deletes a closed family, so a new
-family table is never forgotten), and the family's audit lines with names.
+family table is never forgotten), the professionals of its people involved,
+and the family's audit lines with names.
 
 Neither ever holds a token's hash, a session id, a calendar feed's seed or
 the body of a message (it may carry a sign-in link): see SECRET_COLUMNS.
@@ -105,7 +106,7 @@ def for_parent(parent):
         "plan_updates": [{"published_at": u["published_at"], "written_by": u["written_by"], "body": u["body"]}
                          for u in plan.updates(family_id, parent=parent, limit=ALL)],
         "goals": [_goal(goal) for goal in goals.goals(family_id, limit=ALL)],
-        "consents": [_consent(c) for c in consents.consents(family_id)],
+        "consents": [_consent(c) for c in consents.consents(family_id, parent=parent)],
         "events": _rows(
             f"SELECT e.at, e.kind, e.item_kind, e.item_id FROM family_events e"
             f" WHERE e.family_id = :family AND {access.parent_sees_event_sql('e')} ORDER BY e.at, e.id", key),
@@ -191,12 +192,17 @@ def for_family(family_id):
     keys = family_keys(family_id)
     tables = {table: _public(table, _rows(f"SELECT * FROM [{table}] WHERE {condition}", keys))
               for table, condition in FAMILY_ROWS.items()}
+    # The people behind the family's involvements (a professional belongs to no one family).
+    professionals = _rows(
+        "SELECT id, name, email, shared_email, phone, organisation, active, created_at FROM professionals"
+        " WHERE id IN (SELECT professional_id FROM people_involved WHERE family_id = :family) ORDER BY id", keys)
     condition = f"a.id IN (SELECT id FROM audit_log WHERE {FAMILY_ROWS['audit_log']})"
     return {
         "generated_at": now_text(),
         "kind": "family",
         "family": {"id": family_id, "name": family.family(family_id)["name"]},
         "tables": tables,
+        "professionals": professionals,
         "audit": _rows(_AUDIT.format(condition=condition), keys),
     }
 

@@ -58,10 +58,11 @@ def meeting(family_id, meeting_id, *, parent=None):
     row["summary"] = summary if summary and (parent is None or summary["published_at"]) else None
     row["action_points"] = list(db.query(
         """
-        SELECT a.*, p.name AS person_name, p.role AS person_role, p.organisation AS person_organisation,
+        SELECT a.*, pro.name AS person_name, p.role AS person_role, p.organisation AS person_organisation,
                (SELECT group_concat(pa.name, ', ') FROM hidden_from_parents h JOIN parents pa ON pa.id = h.parent_id
                  WHERE h.item_kind = 'person' AND h.item_id = a.responsible_person_id) AS hidden_from_names
         FROM action_points a LEFT JOIN people_involved p ON p.id = a.responsible_person_id
+        LEFT JOIN professionals pro ON pro.id = p.professional_id
         WHERE a.meeting_id = ? ORDER BY a.id
         """,
         [meeting_id],
@@ -83,7 +84,7 @@ _PARTICIPANTS = """
     SELECT p.meeting_id,
            CASE WHEN pa.id IS NOT NULL THEN 'parent:' || pa.id WHEN st.id IS NOT NULL THEN 'staff:' || st.id
                 ELSE 'person:' || pi.id END AS key,
-           coalesce(pi.name, pa.name, st.name) AS name,
+           coalesce(pipro.name, pa.name, st.name) AS name,
            coalesce(pi.role, pa.relation, st.title) AS role,
            coalesce(pi.organisation, st.department) AS organisation,
            CASE WHEN pa.id IS NOT NULL THEN 'family'
@@ -92,6 +93,7 @@ _PARTICIPANTS = """
            p.follow_up
     FROM meeting_participants p
     LEFT JOIN people_involved pi ON pi.id = p.person_involved_id
+    LEFT JOIN professionals pipro ON pipro.id = pi.professional_id
     LEFT JOIN parents pa ON pa.id = p.parent_id
     LEFT JOIN staff st ON st.id = p.staff_id
     WHERE p.meeting_id IN ({ids})
@@ -151,8 +153,9 @@ def participant_options(family_id, meeting_id=None):
         FROM staff s WHERE s.id = (SELECT coordinator_id FROM families WHERE id = :family)
            OR s.id IN (SELECT staff_id FROM meeting_participants WHERE meeting_id = :meeting)
         UNION ALL
-        SELECT 'person:' || id, name, role, organisation, 'professional'
-        FROM people_involved WHERE family_id = :family AND (removed_at IS NULL OR id IN
+        SELECT 'person:' || pi.id, pro.name, pi.role, pi.organisation, 'professional'
+        FROM people_involved pi JOIN professionals pro ON pro.id = pi.professional_id
+        WHERE pi.family_id = :family AND (pi.removed_at IS NULL OR pi.id IN
             (SELECT person_involved_id FROM meeting_participants WHERE meeting_id = :meeting))
         """,
         {"family": family_id, "meeting": meeting_id or 0},

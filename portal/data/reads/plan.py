@@ -20,13 +20,14 @@ def items(family_id, *, parent=None, item_id=None):
     rows = read_rows(
         get_db(),
         f"""
-        SELECT i.*, p.name AS person_name, p.role AS person_role, p.organisation AS person_organisation,
+        SELECT i.*, pro.name AS person_name, p.role AS person_role, p.organisation AS person_organisation,
                g.text AS goal_text, m.starts_at AS meeting_starts_at,
                (i.due_on < :today AND i.status IN {PLAN_RUNNING}) AS overdue,
                (SELECT group_concat(h.parent_id) FROM hidden_from_parents h
                  WHERE h.item_kind = 'plan_item' AND h.item_id = i.id) AS hidden_from_ids
         FROM plan_items i
         LEFT JOIN people_involved p ON p.id = i.responsible_person_id
+        LEFT JOIN professionals pro ON pro.id = p.professional_id
         LEFT JOIN goals g ON g.id = i.goal_id
         LEFT JOIN meetings m ON m.id = i.meeting_id
         WHERE i.family_id = :family{condition}

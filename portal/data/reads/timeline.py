@@ -34,6 +34,7 @@ _FROM = f"""
     LEFT JOIN people_involved src
       ON src.id = CASE e.item_kind WHEN 'person' THEN e.item_id WHEN 'plan_item' THEN i.responsible_person_id END
       AND {_VISIBLE_PERSON.format(alias='src')}
+    LEFT JOIN professionals srcpro ON srcpro.id = src.professional_id
     LEFT JOIN parents ap ON e.actor_kind = 'parent' AND ap.id = e.actor_id
     LEFT JOIN staff st ON e.actor_kind = 'staff' AND st.id = e.actor_id
     LEFT JOIN timeline_marks tm ON tm.event_id = e.id {{mark_condition}}
@@ -46,7 +47,7 @@ _IN_MEETING = f"""(e.item_kind = 'meeting' AND EXISTS (SELECT 1 FROM meeting_par
 _LINES = f"""
     SELECT e.id, e.at, e.kind, e.item_kind, e.item_id, e.actor_kind, e.detail,
            m.kind AS meeting_kind, m.starts_at AS meeting_starts_at, m.status AS meeting_status,
-           i.what AS plan_what, g.text AS goal_text, g.written_by_parent_id AS goal_by_parent, src.name AS person_name,
+           i.what AS plan_what, g.text AS goal_text, g.written_by_parent_id AS goal_by_parent, srcpro.name AS person_name,
            coalesce(ap.name, st.name) AS actor_name, {_SOURCE} AS source,
            (SELECT s.name FROM handovers h JOIN staff s ON s.id = h.to_staff_id
              WHERE e.kind = 'contact_person.changed' AND h.id = json_extract(e.detail, '$.handover_id')) AS new_contact,
