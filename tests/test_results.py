@@ -22,13 +22,6 @@ RESULT_PATHS = ("/staff/resultater", "/staff/resultater.csv")
 OTHER_IDS = {**HOLM_IDS, "staff_id": PETER}
 
 
-@pytest.fixture(autouse=True)
-def fresh_figures():
-    results._cache.clear()
-    yield
-    results._cache.clear()
-
-
 @pytest.fixture
 def quarter(app):
     with app.app_context():
@@ -96,7 +89,6 @@ def unit(db, quarter):
 
 def figure(app, quarter, key, unit=UNIT):
     with app.app_context():
-        results._cache.clear()
         return next(f for f in results.figures(quarter, unit) if f.key == key)
 
 
@@ -358,13 +350,11 @@ def test_all_units_hide_a_figure_that_would_give_a_small_units_away(app, unit, d
     for family in unit.families(5):
         unit.meeting(family, 10)
     with app.app_context():
-        results._cache.clear()
         before = {f.key: f.families for f in results.figures(quarter, None)}
     other = db.execute("INSERT INTO staff (name, email, role, department, created_at) VALUES"
                        " ('Ene', 'ene@demo-kommune.dk', 'coordinator', 'Lille enhed', '2025-01-01T08:00:00Z')").lastrowid
     db.execute("UPDATE families SET coordinator_id = ? WHERE id = (SELECT max(id) FROM families)", [other])
     with app.app_context():
-        results._cache.clear()
         after = {f.key: f for f in results.figures(quarter, None)}
         alone = {f.key: f for f in results.figures(quarter, "Lille enhed")}
     assert before["netvaerksmoeder"] is not None

@@ -73,6 +73,9 @@ NOT_FAMILY_DATA = {
     "ops_state": "when the outbox worker, backup and retention last ran, and counts of deliveries",
     "meeting_verdicts": "parents' answers to \"Hvordan var mødet?\", stored apart from them: only the meeting's kind,"
                         " the month and the coordinator's department (changes/verdicts.py); no row points to a family",
+    "result_unit_quarters": "the leaders' results: counts per organisation unit and quarter (migration m024), no family",
+    "result_first_network_days": "the leaders' results: how many families per unit and quarter waited n days for"
+                                 " their first network meeting (migration m024), no family",
     "_sqlite_migrations": "which schema migrations have run",
     "sqlite_sequence": "SQLite's own counters",
     "sqlite_stat1": "SQLite's own statistics",

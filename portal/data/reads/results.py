@@ -3,22 +3,39 @@
 A family belongs to the organisation unit of its contact person (the
 department in the staff table); a family counts in a quarter when it was
 started before the quarter ended and not closed before it began. Each figure
-is one aggregate SQL query over those families (never a loop over families in
-Python), and comes back with the number of families it covers: a figure over
-fewer than MIN_FAMILIES families is suppressed here, so the page and the CSV
-can only show what is safe. Nothing here returns a family, a name or a comment.
+comes back with the number of families it covers: a figure over fewer than
+MIN_FAMILIES families is suppressed here, so the page and the CSV can only
+show what is safe. Nothing here returns a family, a name or a comment.
 
-Only ended quarters are offered: their figures no longer move, so nobody can
-read one family's change off two visits. The figures of an ended quarter are
-kept for CACHE_SECONDS, so the page costs the same at 100 and at 10,000
-families (bench/pages.py).
+Why a summary, and which. "Alle enheder" covers every family of the
+municipality by definition, so any query over the families, their meetings,
+goals or plan items costs more the bigger the municipality (2.2 s at 10,000
+families, where the page took 10 ms at 100). The figures are therefore read
+from counts kept per organisation unit and quarter (migration m024): SQL
+triggers on every table a figure reads take a family's part away just before
+a change and add it again just after, in the same transaction as the change,
+so the counts are never stale and no job has to run when a quarter ends. A
+page reads a few rows per unit (the quarter's counts, plus what holds from
+quarter to quarter summed up to it) and the whole days to the first network
+meeting as a histogram (how many families waited n days; the median is read
+off it), so it costs the same at 100 and at 10,000 families, with no cache.
+Chosen over a summary recomputed when a quarter ends because a change to an
+ended quarter (a meeting recorded as held afterwards, a handover to another
+unit, a family closed or deleted) shows at once, as the queries over the
+families themselves showed it, and because nothing has to be computed on the
+first visit. tests/test_results.py checks the summary against the same
+figures computed straight from the families after each kind of change.
 
-A figure is a function in FIGURES. The parents' "Hvordan var mødet?" counts
-answers instead of families (its answers are stored apart from families, per
-unit and month: reads/verdicts.py), under the same minimum of 5.
+Only ended quarters are offered: their figures no longer move with everyday
+work, so nobody can read one family's change off two visits.
+
+A figure is a function in FIGURES, of one unit's (or every unit's) Counts.
+The parents' "Hvordan var mødet?" counts answers instead of families (its
+answers are stored apart from families, per unit and month:
+reads/verdicts.py), under the same minimum of 5; it is read straight from the
+answers, one query for every unit (no trigger may touch that table).
 """
-from collections import namedtuple
-import time
+from collections import Counter, namedtuple
 
 from ...i18n import N_
 from ..changes.verdicts import STATEMENTS
@@ -27,7 +44,6 @@ from .verdicts import ended_quarters
 
 MIN_FAMILIES = 5
 QUARTERS_OFFERED = 8
-CACHE_SECONDS = 15 * 60
 
 # key: the figure's anchor and CSV name; title and definition: Danish (translated on the page);
 # families: how many families it covers; rows: (label, value, kind) with kind "count", "decimal",
@@ -35,19 +51,19 @@ CACHE_SECONDS = 15 * 60
 # counts: "families", or "answers" for a figure of parents' answers (then `families` is the number of answers).
 Figure = namedtuple("Figure", "key title definition families rows bars counts", defaults=("families",))
 
-# The families that count: of the unit (:unit, or every unit when NULL), live during [:from, :until).
-_FAMILIES = """
-    fam AS (
-        SELECT f.id, f.created_at FROM families f JOIN staff contact ON contact.id = f.coordinator_id
-        WHERE (:unit IS NULL OR coalesce(contact.department, '') = :unit)
-          AND f.created_at < :until AND (f.closed_at IS NULL OR f.closed_at >= :from)
-    )
-"""
+# What the figures are made of, for one unit or all: the summary's counts (migration m024), the first network
+# meetings' whole days (a Counter: days -> families) and the parents' answers (a dict of counts).
+Counts = namedtuple("Counts", "summary first_network_days verdicts")
+
+SUMMARY_COUNTS = ("open_families", "people", "organisations", "meeting_families", "meetings", "held", "network",
+                  "cancelled", "late", "goal_families", "goals", "rising", "item_families", "items", "on_time")
+# These hold from the quarter they change in on: the summary keeps each change, summed up to the quarter asked for.
+_LASTING = ("open_families", "people", "organisations")
 
 
-def _one(sql, params):
-    """The one row of a figure's query: `sql` goes on after the families (more tables, ", x AS (...)", or SELECT)."""
-    return read_rows(get_db(), f"WITH {_FAMILIES} {sql}", params)[0]
+def quarter_number(quarter):
+    """The summary's number for a quarter: year × 4 + quarter − 1 (migrations._quarter_of)."""
+    return quarter["year"] * 4 + quarter["quarter"] - 1
 
 
 def _share(part, whole):
@@ -58,13 +74,9 @@ def _ratio(part, whole):
     return round(part / whole, 1) if whole else None
 
 
-def network_meetings(params):
-    row = _one("""
-        SELECT (SELECT count(*) FROM fam) AS families,
-               coalesce(sum(m.kind = 'network'), 0) AS network, count(m.id) AS held
-        FROM meetings m JOIN fam ON fam.id = m.family_id
-        WHERE m.status = 'held' AND m.starts_at >= :from AND m.starts_at < :until
-    """, params)
+def network_meetings(c):
+    row = c.summary
+    row = {"families": row["open_families"], "network": row["network"], "held": row["held"]}
     return Figure(
         "netvaerksmoeder", N_("Netværksmøder"),
         N_("Holdte netværksmøder i kvartalet delt med antallet af familier i forløb i kvartalet. Andelen er "
@@ -77,14 +89,8 @@ def network_meetings(params):
         [(N_("Netværksmøder"), row["network"]), (N_("Andre møder"), row["held"] - row["network"])])
 
 
-def cancelled_meetings(params):
-    row = _one("""
-        SELECT count(DISTINCT m.family_id) AS families, count(*) AS meetings,
-               coalesce(sum(m.status = 'cancelled'), 0) AS cancelled,
-               coalesce(sum(m.status = 'cancelled' AND julianday(m.starts_at) - julianday(m.updated_at) < 2), 0) AS late
-        FROM meetings m JOIN fam ON fam.id = m.family_id
-        WHERE m.starts_at >= :from AND m.starts_at < :until
-    """, params)
+def cancelled_meetings(c):
+    row = {**c.summary, "families": c.summary["meeting_families"]}
     return Figure(
         "aflyste", N_("Aflyste møder"),
         N_("Møder, der skulle have været holdt i kvartalet, og som blev aflyst. Kort varsel er mindre end 48 timer "
@@ -98,18 +104,11 @@ def cancelled_meetings(params):
          (N_("Aflyst i god tid"), row["cancelled"] - row["late"]), (N_("Aflyst under 48 timer før"), row["late"])])
 
 
-def people_involved(params):
-    row = _one("""
-        , per_family AS (
-            SELECT count(DISTINCT p.id) AS people, count(DISTINCT lower(trim(p.organisation))) AS organisations
-            FROM fam LEFT JOIN people_involved p ON p.family_id = fam.id
-                 AND (p.removed_at IS NULL OR p.removed_at >= :from)
-            GROUP BY fam.id
-        )
-        SELECT count(*) AS families, avg(people) AS people, avg(organisations) AS organisations FROM per_family
-    """, params)
-    people = round(row["people"], 1) if row["people"] is not None else None
-    organisations = round(row["organisations"], 1) if row["organisations"] is not None else None
+def people_involved(c):
+    families = c.summary["open_families"]
+    people = _ratio(c.summary["people"], families)
+    organisations = _ratio(c.summary["organisations"], families)
+    row = {"families": families}
     return Figure(
         "fagpersoner", N_("Fagpersoner og organisationer"),
         N_("Gennemsnitligt antal forskellige fagpersoner og forskellige organisationer, der var med omkring en "
@@ -120,22 +119,11 @@ def people_involved(params):
         [(N_("Fagpersoner"), people or 0), (N_("Organisationer"), organisations or 0)])
 
 
-def first_network_meeting(params):
-    row = _one("""
-        , firsts AS (
-            SELECT fam.created_at, min(m.starts_at) AS first_at FROM fam
-            JOIN meetings m ON m.family_id = fam.id AND m.kind = 'network' AND m.status = 'held'
-            GROUP BY fam.id HAVING first_at >= :from AND first_at < :until
-        ), ranked AS (
-            SELECT julianday(first_at) - julianday(created_at) AS days,
-                   row_number() OVER (ORDER BY julianday(first_at) - julianday(created_at)) AS place,
-                   count(*) OVER () AS n
-            FROM firsts
-        )
-        SELECT (SELECT count(*) FROM firsts) AS families,
-               (SELECT avg(days) FROM ranked WHERE place IN ((n + 1) / 2, (n + 2) / 2)) AS median
-    """, params)
-    median = round(row["median"]) if row["median"] is not None else None
+def first_network_meeting(c):
+    days = c.first_network_days
+    median = _median(days)
+    median = round(median) if median is not None else None
+    row = {"families": sum(days.values())}
     return Figure(
         "foerste-netvaerksmoede", N_("Tid til første netværksmøde"),
         N_("For familier, der holdt deres første netværksmøde i kvartalet: antal dage fra forløbets start til "
@@ -145,22 +133,8 @@ def first_network_meeting(params):
         [(N_("Dage (median)"), median or 0)])
 
 
-def rising_goals(params):
-    row = _one("""
-        , per_goal AS (
-            SELECT g.family_id,
-                   (SELECT s.score FROM goal_scores s WHERE s.goal_id = g.id
-                    ORDER BY s.noted_on, s.id LIMIT 1) AS first,
-                   (SELECT s.score FROM goal_scores s WHERE s.goal_id = g.id AND s.noted_on < :until
-                    ORDER BY s.noted_on DESC, s.id DESC LIMIT 1) AS latest
-            FROM goals g JOIN fam ON fam.id = g.family_id
-            WHERE EXISTS (SELECT 1 FROM goal_scores s WHERE s.goal_id = g.id
-                          AND s.noted_on >= :from AND s.noted_on < :until)
-              AND (SELECT count(*) FROM goal_scores s WHERE s.goal_id = g.id AND s.noted_on < :until) >= 2
-        )
-        SELECT count(DISTINCT family_id) AS families, count(*) AS goals, coalesce(sum(latest > first), 0) AS rising
-        FROM per_goal
-    """, params)
+def rising_goals(c):
+    row = {**c.summary, "families": c.summary["goal_families"]}
     return Figure(
         "maal", N_("Mål i fremgang"),
         N_("Mål, der fik en score i kvartalet og har mindst to scores: andelen, hvor den seneste score (til og med "
@@ -172,16 +146,8 @@ def rising_goals(params):
         [(N_("I fremgang"), row["rising"]), (N_("Ikke i fremgang"), row["goals"] - row["rising"])])
 
 
-def plan_items_on_time(params):
-    row = _one("""
-        SELECT count(DISTINCT p.family_id) AS families, count(*) AS items,
-               coalesce(sum(p.status = 'done' AND (
-                   SELECT max(e.at) FROM family_events e
-                   WHERE e.family_id = p.family_id AND e.kind = 'plan_item.ended'
-                     AND e.item_kind = 'plan_item' AND e.item_id = p.id) < date(p.due_on, '+1 day')), 0) AS on_time
-        FROM plan_items p JOIN fam ON fam.id = p.family_id
-        WHERE p.due_on >= :from AND p.due_on < :until
-    """, params)
+def plan_items_on_time(c):
+    row = {**c.summary, "families": c.summary["item_families"]}
     return Figure(
         "planen", N_("Planens punkter gjort til tiden"),
         N_("Punkter i planen med en senest-dato i kvartalet: andelen, der blev markeret som afsluttet senest den "
@@ -193,13 +159,9 @@ def plan_items_on_time(params):
         [(N_("Til tiden"), row["on_time"]), (N_("Ikke til tiden"), row["items"] - row["on_time"])])
 
 
-def meeting_verdicts(params):
+def meeting_verdicts(c):
     """Not families but answers: meeting_verdicts holds only unit, month and meeting kind (reads/verdicts.py)."""
-    columns = ", ".join(f"count({s}) AS {s}_n, coalesce(sum({s} >= 4), 0) AS {s}_agree" for s in STATEMENTS)
-    row = read_rows(get_db(), f"""
-        SELECT count(*) AS answers, {columns} FROM meeting_verdicts
-        WHERE (:unit IS NULL OR unit = :unit) AND month >= substr(:from, 1, 7) AND month < substr(:until, 1, 7)
-    """, params)[0]
+    row = c.verdicts
     # A statement fewer than MIN_FAMILIES answered is left out on its own ("–"), even when the figure is shown.
     shares = [(text, _share(row[f"{s}_agree"], row[f"{s}_n"]) if row[f"{s}_n"] >= MIN_FAMILIES else None)
               for s, text in STATEMENTS.items()]
@@ -213,11 +175,10 @@ def meeting_verdicts(params):
         [(text, share or 0) for text, share in shares], "answers")
 
 
-# The figures, in the page's order: one function each, taking the query's parameters and returning a Figure.
+# The figures, in the page's order: one function each, taking a unit's (or every unit's) Counts and returning a Figure.
 FIGURES = [network_meetings, cancelled_meetings, people_involved, first_network_meeting, rising_goals,
            plan_items_on_time, meeting_verdicts]
 
-_cache = {}
 
 
 def quarters(on=None):
@@ -227,8 +188,7 @@ def quarters(on=None):
 
 def units():
     """The organisation units: every department staff have ("" for staff without one), sorted."""
-    return [row[0] for row in get_db().execute(
-        "SELECT DISTINCT coalesce(department, '') AS unit FROM staff ORDER BY unit")]
+    return sorted({row[0] or "" for row in get_db().execute("SELECT DISTINCT department FROM staff")})
 
 
 def _suppressed(figure, *, too_small_elsewhere=False):
@@ -243,25 +203,69 @@ def figures(quarter, unit):
     All units together hide a figure too when some unit has 1-4 families in it: else all units minus the
     shown units would give that unit's figure away.
     """
+    per_unit = counts(quarter)
     unsafe = [False] * len(FIGURES)
     if unit is None:
-        for figures_of_unit in (_figures(quarter, one) for one in units()):
+        for one in units():
+            figures_of_unit = [figure(per_unit.get(one, _NOTHING)) for figure in FIGURES]
             unsafe = [was or 0 < figure.families < MIN_FAMILIES for was, figure in zip(unsafe, figures_of_unit)]
-    return [_suppressed(figure, too_small_elsewhere=small) for figure, small in zip(_figures(quarter, unit), unsafe)]
+    chosen = _all_units(per_unit.values()) if unit is None else per_unit.get(unit, _NOTHING)
+    return [_suppressed(figure(chosen), too_small_elsewhere=small) for figure, small in zip(FIGURES, unsafe)]
 
 
-def _figures(quarter, unit):
-    """The figures before suppression, kept a while per database (see the module's docstring)."""
-    key = (_database(), quarter["key"], unit)
-    kept = _cache.get(key)
-    if kept and time.monotonic() - kept[0] < CACHE_SECONDS:
-        return kept[1]
-    params = {"unit": unit, "from": f"{quarter['from']}-01", "until": f"{quarter['until']}-01"}
-    result = [figure(params) for figure in FIGURES]
-    _cache[key] = (time.monotonic(), result)
-    return result
+def counts(quarter):
+    """Each unit's Counts for the quarter, from the summary (a few rows a unit) and the answers (one query)."""
+    db = get_db()
+    number = quarter_number(quarter)
+    summary = {}
+    lasting = ", ".join(f"sum({column}) AS {column}" for column in _LASTING)
+    for row in read_rows(db, f"SELECT unit, {lasting} FROM result_unit_quarters WHERE quarter <= ? GROUP BY unit",
+                         [number]):
+        summary[row["unit"]] = {**dict.fromkeys(SUMMARY_COUNTS, 0), **{c: row[c] for c in _LASTING}}
+    in_quarter = ", ".join(column for column in SUMMARY_COUNTS if column not in _LASTING)
+    for row in read_rows(db, f"SELECT unit, {in_quarter} FROM result_unit_quarters WHERE quarter = ?", [number]):
+        summary.setdefault(row["unit"], dict.fromkeys(SUMMARY_COUNTS, 0)).update(
+            {c: row[c] for c in SUMMARY_COUNTS if c not in _LASTING})
+    days = {}
+    for unit, waited, families in db.execute(
+            "SELECT unit, days, families FROM result_first_network_days WHERE quarter = ? AND families != 0",
+            [number]):
+        days.setdefault(unit, Counter())[waited] += families
+    columns = ", ".join(f"count({s}) AS {s}_n, coalesce(sum({s} >= 4), 0) AS {s}_agree" for s in STATEMENTS)
+    answers = {row["unit"]: row for row in read_rows(db, f"""
+        SELECT unit, count(*) AS answers, {columns} FROM meeting_verdicts
+        WHERE month >= substr(:from, 1, 7) AND month < substr(:until, 1, 7) GROUP BY unit
+    """, {"from": f"{quarter['from']}-01", "until": f"{quarter['until']}-01"})}
+    return {unit: Counts(summary.get(unit, _NOTHING.summary), days.get(unit, Counter()),
+                         answers.get(unit, _NOTHING.verdicts))
+            for unit in set(summary) | set(days) | set(answers)}
 
 
-def _database():
-    """Which database the figures come from (a test's, or the served one): a kept result is for that one only."""
-    return get_db().execute("PRAGMA database_list").fetchone()[2]
+_NOTHING = Counts(dict.fromkeys(SUMMARY_COUNTS, 0), Counter(),
+                  {"answers": 0, **{f"{s}_{part}": 0 for s in STATEMENTS for part in ("n", "agree")}})
+
+
+def _all_units(counts_of_units):
+    """Every unit's Counts added up."""
+    summary, days, verdicts = Counter(_NOTHING.summary), Counter(), Counter(_NOTHING.verdicts)
+    for one in counts_of_units:
+        summary.update(one.summary)
+        days.update(one.first_network_days)
+        verdicts.update({key: one.verdicts[key] for key in _NOTHING.verdicts})
+    return Counts(summary, days, verdicts)
+
+
+def _median(days):
+    """The median of a histogram (value -> how many): the middle value, or the average of the middle two."""
+    total = sum(days.values())
+    if not total:
+        return None
+
+    def value_at(place):
+        seen = 0
+        for value in sorted(days):
+            seen += days[value]
+            if seen >= place:
+                return value
+
+    return (value_at((total + 1) // 2) + value_at((total + 2) // 2)) / 2
