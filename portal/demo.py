@@ -14,6 +14,7 @@ from .data.db import get_db, writing
 
 COORDINATOR_EMAIL = "mette.lund@demo-kommune.dk"
 ADMIN_EMAIL = "anne.krogh@demo-kommune.dk"
+LEADER_EMAIL = "lone.dam@demo-kommune.dk"
 PARENT_EMAIL = "sara.holm@example.dk"
 SPLIT_FAMILY_PARENT_EMAIL = "martin.andersen@example.dk"
 
@@ -56,7 +57,10 @@ def _staff():
                            email=ADMIN_EMAIL, role="admin")
     peter = staff.add_staff(SYSTEM, name="Peter Friis", title="Familiekoordinator", department="Handicap og Familie",
                             email="peter.friis@demo-kommune.dk", phone="+45 70 10 10 13", role="coordinator")
-    return {"jonas": jonas, "mette": mette, "anne": anne, "peter": peter}
+    # A leader sees the results page only; the demo's three families are too few, so every figure says so.
+    lone = staff.add_staff(SYSTEM, name="Lone Dam", title="Chef for Børn og Familie", department="Børn og Familie",
+                           email=LEADER_EMAIL, role="leader")
+    return {"jonas": jonas, "mette": mette, "anne": anne, "peter": peter, "lone": lone}
 
 
 def _holm(ids):

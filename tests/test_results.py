@@ -363,6 +363,30 @@ def test_all_units_hide_a_figure_that_would_give_a_small_units_away(app, unit, d
     assert after["netvaerksmoeder"].rows is None  # the small unit's one family is in it
 
 
+
+def test_the_demo_leader_sees_the_results_with_the_demos_few_families_suppressed(auth, client):
+    from portal import demo
+    auth.staff(demo.LEADER_EMAIL)
+    page = client.get("/staff/resultater")
+    assert page.status_code == 200
+    # Every figure over families (the parents' answers to "Hvordan var mødet?" count answers: the demo has enough).
+    assert page.text.count("for få til at vise</strong>") == len(results.FIGURES) - 1
+    assert "Familien Holm" not in page.text
+
+
+def test_a_change_in_an_ended_quarter_shows_on_the_very_next_visit(app, auth, client, leader, unit, quarter):
+    """No figure is kept between visits: the page is computed afresh each time, from the summary."""
+    families = unit.families(5)
+    meetings = [unit.meeting(family, 10) for family in families]
+    auth.staff(leader)
+    address = f"/staff/resultater.csv?kvartal={quarter['key']}&enhed={UNIT}"
+    assert "Holdte netværksmøder,5," in client.get(address).text
+    with app.app_context():
+        from portal.data.db import get_db
+        get_db().execute("UPDATE meetings SET status = 'cancelled' WHERE id = ?", [meetings[0]])
+    assert "Holdte netværksmøder,4," in client.get(address).text
+
+
 # The summary (migration m024) against the same figures computed straight from the families.
 
 # The families that count: of the unit (:unit, or every unit when NULL), open during [:from, :until).
