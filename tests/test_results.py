@@ -15,6 +15,7 @@ from conftest import PETER, csrf_from
 from test_access import HOLM_IDS, methods, url
 from portal.data import access
 from portal.data.reads import results
+from bench.results_figures import direct_figures, summary_figures
 
 UNIT = "Testenheden"
 LEADER_EMAIL = "lise.leder@demo-kommune.dk"
@@ -389,106 +390,11 @@ def test_a_change_in_an_ended_quarter_shows_on_the_very_next_visit(app, auth, cl
 
 # The summary (migration m024) against the same figures computed straight from the families.
 
-# The families that count: of the unit (:unit, or every unit when NULL), open during [:from, :until).
-DIRECT_FAMILIES = """
-    WITH fam AS (
-        SELECT f.id, f.created_at FROM families f JOIN staff contact ON contact.id = f.coordinator_id
-        WHERE (:unit IS NULL OR coalesce(contact.department, '') = :unit)
-          AND f.created_at < :until AND (f.closed_at IS NULL OR f.closed_at >= :from)
-    )
-"""
-DIRECT = {
-    "netvaerksmoeder": """
-        SELECT (SELECT count(*) FROM fam) AS families, coalesce(sum(m.kind = 'network'), 0) AS network,
-               count(m.id) AS held
-        FROM meetings m JOIN fam ON fam.id = m.family_id
-        WHERE m.status = 'held' AND m.starts_at >= :from AND m.starts_at < :until""",
-    "aflyste": """
-        SELECT count(DISTINCT m.family_id) AS families, count(*) AS meetings,
-               coalesce(sum(m.status = 'cancelled'), 0) AS cancelled,
-               coalesce(sum(m.status = 'cancelled' AND julianday(m.starts_at) - julianday(m.updated_at) < 2), 0) AS late
-        FROM meetings m JOIN fam ON fam.id = m.family_id
-        WHERE m.starts_at >= :from AND m.starts_at < :until""",
-    "fagpersoner": """
-        , per_family AS (
-            SELECT count(DISTINCT p.id) AS people, count(DISTINCT lower(trim(p.organisation))) AS organisations
-            FROM fam LEFT JOIN people_involved p ON p.family_id = fam.id
-                 AND (p.removed_at IS NULL OR p.removed_at >= :from)
-            GROUP BY fam.id)
-        SELECT count(*) AS families, round(avg(people), 1) AS people, round(avg(organisations), 1) AS organisations
-        FROM per_family""",
-    "foerste-netvaerksmoede": """
-        , firsts AS (
-            SELECT fam.created_at, min(m.starts_at) AS first_at FROM fam
-            JOIN meetings m ON m.family_id = fam.id AND m.kind = 'network' AND m.status = 'held'
-            GROUP BY fam.id HAVING first_at >= :from AND first_at < :until
-        ), ranked AS (
-            SELECT round(julianday(first_at) - julianday(created_at)) AS days,
-                   row_number() OVER (ORDER BY round(julianday(first_at) - julianday(created_at))) AS place,
-                   count(*) OVER () AS n
-            FROM firsts)
-        SELECT (SELECT count(*) FROM firsts) AS families,
-               (SELECT avg(days) FROM ranked WHERE place IN ((n + 1) / 2, (n + 2) / 2)) AS median""",
-    "maal": """
-        , per_goal AS (
-            SELECT g.family_id,
-                   (SELECT s.score FROM goal_scores s WHERE s.goal_id = g.id ORDER BY s.noted_on, s.id LIMIT 1) AS first,
-                   (SELECT s.score FROM goal_scores s WHERE s.goal_id = g.id AND s.noted_on < :until
-                    ORDER BY s.noted_on DESC, s.id DESC LIMIT 1) AS latest
-            FROM goals g JOIN fam ON fam.id = g.family_id
-            WHERE EXISTS (SELECT 1 FROM goal_scores s WHERE s.goal_id = g.id
-                          AND s.noted_on >= :from AND s.noted_on < :until)
-              AND (SELECT count(*) FROM goal_scores s WHERE s.goal_id = g.id AND s.noted_on < :until) >= 2)
-        SELECT count(DISTINCT family_id) AS families, count(*) AS goals, coalesce(sum(latest > first), 0) AS rising
-        FROM per_goal""",
-    "planen": """
-        SELECT count(DISTINCT p.family_id) AS families, count(*) AS items,
-               coalesce(sum(p.status = 'done' AND (
-                   SELECT max(e.at) FROM family_events e
-                   WHERE e.family_id = p.family_id AND e.kind = 'plan_item.ended'
-                     AND e.item_kind = 'plan_item' AND e.item_id = p.id) < date(p.due_on, '+1 day')), 0) AS on_time
-        FROM plan_items p JOIN fam ON fam.id = p.family_id
-        WHERE p.due_on >= :from AND p.due_on < :until""",
-}
-
-
 def quarter_numbered(number):
     year, quarter = divmod(number, 4)
     after_year, after = divmod(number + 1, 4)
     return {"year": year, "quarter": quarter + 1, "from": f"{year}-{3 * quarter + 1:02d}",
             "until": f"{after_year}-{3 * after + 1:02d}", "key": f"{year}-{quarter + 1}"}
-
-
-def from_summary(quarter, unit):
-    """The figures' numbers as the page reads them from the summary, before suppression."""
-    per_unit = results.counts(quarter)
-    chosen = results._all_units(per_unit.values()) if unit is None else per_unit.get(unit, results._NOTHING)
-    shown = {}
-    for figure in results.FIGURES[:-1]:
-        fig = figure(chosen)
-        shown[fig.key] = (fig.families, fig.rows)
-    return shown
-
-
-def directly(db, quarter, unit):
-    """The same numbers computed straight from the families, with the figures' own definitions (see DIRECT)."""
-    params = {"unit": unit, "from": f"{quarter['from']}-01", "until": f"{quarter['until']}-01"}
-    shown = {}
-    for figure in results.FIGURES[:-1]:
-        row = dict(db.query(DIRECT_FAMILIES + DIRECT[figure(results._NOTHING).key], params).__next__())
-        summary = {**results._NOTHING.summary, **row}
-        days = results.Counter()
-        if "median" in row and row["median"] is not None:
-            # A histogram with the same median and count: the median twice, for the count's parity.
-            days = results.Counter({row["median"]: row["families"]})
-        if "people" in row:
-            summary["people"] = round((row["people"] or 0) * row["families"])
-            summary["organisations"] = round((row["organisations"] or 0) * row["families"])
-        summary.update(open_families=row["families"], meeting_families=row["families"],
-                       goal_families=row["families"], item_families=row["families"])
-        fig = figure(results.Counts(summary, days, results._NOTHING.verdicts))
-        shown[fig.key] = (row["families"], fig.rows)
-    return shown
 
 
 def assert_summary_is_direct(app, db):
@@ -501,7 +407,7 @@ def assert_summary_is_direct(app, db):
         for number in range(min(numbers) - 1, now + 3):
             quarter = quarter_numbered(number)
             for unit in [None, *results.units()]:
-                assert from_summary(quarter, unit) == directly(db, quarter, unit), (quarter["key"], unit)
+                assert summary_figures(quarter, unit) == direct_figures(db, quarter, unit), (quarter["key"], unit)
                 compared += 1
     assert compared > 10
 

@@ -207,9 +207,9 @@ def figures(quarter, unit):
     unsafe = [False] * len(FIGURES)
     if unit is None:
         for one in units():
-            figures_of_unit = [figure(per_unit.get(one, _NOTHING)) for figure in FIGURES]
+            figures_of_unit = [figure(per_unit.get(one, NOTHING)) for figure in FIGURES]
             unsafe = [was or 0 < figure.families < MIN_FAMILIES for was, figure in zip(unsafe, figures_of_unit)]
-    chosen = _all_units(per_unit.values()) if unit is None else per_unit.get(unit, _NOTHING)
+    chosen = _all_units(per_unit.values()) if unit is None else per_unit.get(unit, NOTHING)
     return [_suppressed(figure(chosen), too_small_elsewhere=small) for figure, small in zip(FIGURES, unsafe)]
 
 
@@ -236,22 +236,28 @@ def counts(quarter):
         SELECT unit, count(*) AS answers, {columns} FROM meeting_verdicts
         WHERE month >= substr(:from, 1, 7) AND month < substr(:until, 1, 7) GROUP BY unit
     """, {"from": f"{quarter['from']}-01", "until": f"{quarter['until']}-01"})}
-    return {unit: Counts(summary.get(unit, _NOTHING.summary), days.get(unit, Counter()),
-                         answers.get(unit, _NOTHING.verdicts))
+    return {unit: Counts(summary.get(unit, NOTHING.summary), days.get(unit, Counter()),
+                         answers.get(unit, NOTHING.verdicts))
             for unit in set(summary) | set(days) | set(answers)}
 
 
-_NOTHING = Counts(dict.fromkeys(SUMMARY_COUNTS, 0), Counter(),
+NOTHING = Counts(dict.fromkeys(SUMMARY_COUNTS, 0), Counter(),
                   {"answers": 0, **{f"{s}_{part}": 0 for s in STATEMENTS for part in ("n", "agree")}})
+
+
+def counts_for(quarter, unit):
+    """The Counts of one unit (None: every unit added up) for the quarter."""
+    per_unit = counts(quarter)
+    return _all_units(per_unit.values()) if unit is None else per_unit.get(unit, NOTHING)
 
 
 def _all_units(counts_of_units):
     """Every unit's Counts added up."""
-    summary, days, verdicts = Counter(_NOTHING.summary), Counter(), Counter(_NOTHING.verdicts)
+    summary, days, verdicts = Counter(NOTHING.summary), Counter(), Counter(NOTHING.verdicts)
     for one in counts_of_units:
         summary.update(one.summary)
         days.update(one.first_network_days)
-        verdicts.update({key: one.verdicts[key] for key in _NOTHING.verdicts})
+        verdicts.update({key: one.verdicts[key] for key in NOTHING.verdicts})
     return Counts(summary, days, verdicts)
 
 
