@@ -68,8 +68,9 @@ DIRECT = {
             JOIN meetings m ON m.family_id = fam.id AND m.kind = 'network' AND m.status = 'held'
             GROUP BY fam.id HAVING first_at >= :from AND first_at < :until
         ), ranked AS (
-            SELECT round(julianday(first_at) - julianday(created_at)) AS days,
-                   row_number() OVER (ORDER BY round(julianday(first_at) - julianday(created_at))) AS place,
+            SELECT min(max(round(julianday(first_at) - julianday(created_at)), 0), 4095) AS days,
+                   row_number() OVER (ORDER BY min(max(round(julianday(first_at) - julianday(created_at)), 0), 4095))
+                       AS place,
                    count(*) OVER () AS n
             FROM firsts)
         SELECT (SELECT count(*) FROM firsts) AS families,
@@ -106,8 +107,6 @@ def direct_row(db, quarter, unit, key):
 
 def direct_figures(db, quarter, unit):
     """{figure key: (families, rows)} of the figures over families, made from the direct counts."""
-    from collections import Counter
-
     from portal.data.reads import results
 
     shown = {}
@@ -120,9 +119,8 @@ def direct_figures(db, quarter, unit):
         if "people" in row:
             summary["people"] = round((row["people"] or 0) * row["families"])
             summary["organisations"] = round((row["organisations"] or 0) * row["families"])
-        # A histogram with the same median: the median, as often as there are families.
-        days = Counter({row["median"]: row["families"]}) if row.get("median") is not None else Counter()
-        fig = figure(results.Counts(summary, days, results.NOTHING.verdicts))
+        waits = results.Waits(row["families"], lambda row=row: row.get("median"))
+        fig = figure(results.Counts(summary, waits, results.NOTHING.verdicts))
         shown[fig.key] = (row["families"], fig.rows)
     return shown
 

@@ -1069,6 +1069,12 @@ def _upsert(key, columns):
     return f"ON CONFLICT ({key}) DO UPDATE SET {added}"
 
 
+# Whole days to a first network meeting are kept as a tree of counts over 0 to WAIT_DAYS_MAX days, so
+# that the median is found in WAIT_LEVELS steps, however many families there are (reads/results.py).
+WAIT_LEVELS = 12
+WAIT_DAYS_MAX = 2 ** WAIT_LEVELS - 1
+_LEVELS = " UNION ALL ".join(f"SELECT {level} AS level" for level in range(WAIT_LEVELS + 1))
+
 _RESULT_COUNTS = ("open_families", "people", "organisations", "meeting_families", "meetings", "held", "network",
                   "cancelled", "late", "goal_families", "goals", "rising", "item_families", "items", "on_time")
 
@@ -1084,15 +1090,20 @@ _FAMILY_PART = f"""
     GROUP BY {_quarter_of('m.starts_at')}
     {_upsert('unit, quarter', ('meeting_families', 'meetings', 'held', 'network', 'cancelled', 'late'))};
 
-    -- The first network meeting ever held: whole days from the start, counted in its quarter.
-    INSERT INTO result_first_network_days (unit, quarter, days, families)
-    SELECT unit, {_quarter_of('first_at')}, CAST(round(julianday(first_at) - julianday(created_at)) AS INTEGER), NEW.sign
-    FROM (SELECT {_UNIT} AS unit, f.created_at, f.closed_at,
-                 (SELECT min(m.starts_at) FROM meetings m
-                  WHERE m.family_id = f.id AND m.kind = 'network' AND m.status = 'held') AS first_at
-          {_FAMILY} WHERE f.id = NEW.family_id) AS f
-    WHERE first_at IS NOT NULL AND {_open_in(_quarter_of('first_at'))}
-    {_upsert('unit, quarter, days', ('families',))};
+    -- The first network meeting ever held: whole days from the start (0 to {WAIT_DAYS_MAX}), counted in its
+    -- quarter at every level of a tree of counts: level L counts the families whose days >> L is the bucket.
+    INSERT INTO result_first_network_days (unit, quarter, level, bucket, families)
+    SELECT unit, {_quarter_of('first_at')}, levels.level, waited.days >> levels.level, NEW.sign
+    FROM (SELECT unit, first_at,
+                 min(max(CAST(round(julianday(first_at) - julianday(created_at)) AS INTEGER), 0), {WAIT_DAYS_MAX}) AS days
+          FROM (SELECT {_UNIT} AS unit, f.created_at, f.closed_at,
+                       (SELECT min(m.starts_at) FROM meetings m
+                        WHERE m.family_id = f.id AND m.kind = 'network' AND m.status = 'held') AS first_at
+                {_FAMILY} WHERE f.id = NEW.family_id) AS f
+          WHERE first_at IS NOT NULL AND {_open_in(_quarter_of('first_at'))}) AS waited
+    JOIN ({_LEVELS}) AS levels
+    WHERE true
+    {_upsert('quarter, level, bucket, unit', ('families',))};
 
     -- Goals scored in the quarter with at least two scores by its end: first score against the latest by then.
     INSERT INTO result_unit_quarters (unit, quarter, goal_families, goals, rising)
@@ -1209,8 +1220,8 @@ def m024_results_indexes(db):
     The figures over all units cover every family of the municipality: any query
     over the families or their meetings costs more the bigger the municipality.
     So the counts each figure needs are kept per unit and quarter instead
-    (`result_unit_quarters`, and the first network meetings' whole days in
-    `result_first_network_days`), in the same transaction as the change they
+    (`result_unit_quarters`, and the whole days to the first network meeting as a
+    tree of counts in `result_first_network_days`), in the same transaction as the change they
     come from: a trigger on each table the figures read takes the family's part
     away just before a change and adds it again just after (the view
     `result_family_changes` is the one place that computes a family's part).
@@ -1223,8 +1234,8 @@ def m024_results_indexes(db):
     db.execute(f"CREATE TABLE result_unit_quarters (unit TEXT NOT NULL, quarter INTEGER NOT NULL, {counts},"
                " PRIMARY KEY (quarter, unit)) WITHOUT ROWID")
     db.execute("CREATE TABLE result_first_network_days (unit TEXT NOT NULL, quarter INTEGER NOT NULL,"
-               " days INTEGER NOT NULL, families INTEGER NOT NULL DEFAULT 0,"
-               " PRIMARY KEY (quarter, unit, days)) WITHOUT ROWID")
+               " level INTEGER NOT NULL, bucket INTEGER NOT NULL, families INTEGER NOT NULL DEFAULT 0,"
+               " PRIMARY KEY (quarter, level, bucket, unit)) WITHOUT ROWID")
     db.execute("CREATE VIEW result_family_changes (family_id, sign) AS SELECT NULL, NULL")
     db.execute(f"CREATE TRIGGER result_family_part INSTEAD OF INSERT ON result_family_changes BEGIN {_FAMILY_PART} END")
     for statement in _result_triggers():

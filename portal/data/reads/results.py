@@ -16,9 +16,10 @@ triggers on every table a figure reads take a family's part away just before
 a change and add it again just after, in the same transaction as the change,
 so the counts are never stale and no job has to run when a quarter ends. A
 page reads a few rows per unit (the quarter's counts, plus what holds from
-quarter to quarter summed up to it) and the whole days to the first network
-meeting as a histogram (how many families waited n days; the median is read
-off it), so it costs the same at 100 and at 10,000 families, with no cache.
+quarter to quarter summed up to it), and finds the median of the whole days to
+the first network meeting in a tree of counts (WAIT_LEVELS steps down, see
+_median_wait; a list of every wait would grow with the families), so it costs
+the same at 100 and at 10,000 families, with no cache.
 Chosen over a summary recomputed when a quarter ends because a change to an
 ended quarter (a meeting recorded as held afterwards, a handover to another
 unit, a family closed or deleted) shows at once, as the queries over the
@@ -40,6 +41,7 @@ from collections import Counter, namedtuple
 from ...i18n import N_
 from ..changes.verdicts import STATEMENTS
 from ..db import get_db, read_rows
+from ..migrations import WAIT_LEVELS
 from .verdicts import ended_quarters
 
 MIN_FAMILIES = 5
@@ -52,8 +54,11 @@ QUARTERS_OFFERED = 8
 Figure = namedtuple("Figure", "key title definition families rows bars counts", defaults=("families",))
 
 # What the figures are made of, for one unit or all: the summary's counts (migration m024), the first network
-# meetings' whole days (a Counter: days -> families) and the parents' answers (a dict of counts).
-Counts = namedtuple("Counts", "summary first_network_days verdicts")
+# meetings (Waits) and the parents' answers (a dict of counts).
+Counts = namedtuple("Counts", "summary first_network verdicts")
+# The families that held their first network meeting in the quarter, and a function that finds the median
+# of their whole days from the start (looked up only for a figure that can be shown).
+Waits = namedtuple("Waits", "families median")
 
 SUMMARY_COUNTS = ("open_families", "people", "organisations", "meeting_families", "meetings", "held", "network",
                   "cancelled", "late", "goal_families", "goals", "rising", "item_families", "items", "on_time")
@@ -120,10 +125,10 @@ def people_involved(c):
 
 
 def first_network_meeting(c):
-    days = c.first_network_days
-    median = _median(days)
+    families = c.first_network.families
+    median = c.first_network.median() if families >= MIN_FAMILIES else None
     median = round(median) if median is not None else None
-    row = {"families": sum(days.values())}
+    row = {"families": families}
     return Figure(
         "foerste-netvaerksmoede", N_("Tid til første netværksmøde"),
         N_("For familier, der holdt deres første netværksmøde i kvartalet: antal dage fra forløbets start til "
@@ -209,7 +214,7 @@ def figures(quarter, unit):
         for one in units():
             figures_of_unit = [figure(per_unit.get(one, NOTHING)) for figure in FIGURES]
             unsafe = [was or 0 < figure.families < MIN_FAMILIES for was, figure in zip(unsafe, figures_of_unit)]
-    chosen = _all_units(per_unit.values()) if unit is None else per_unit.get(unit, NOTHING)
+    chosen = _all_units(quarter, per_unit.values()) if unit is None else per_unit.get(unit, NOTHING)
     return [_suppressed(figure(chosen), too_small_elsewhere=small) for figure, small in zip(FIGURES, unsafe)]
 
 
@@ -226,52 +231,68 @@ def counts(quarter):
     for row in read_rows(db, f"SELECT unit, {in_quarter} FROM result_unit_quarters WHERE quarter = ?", [number]):
         summary.setdefault(row["unit"], dict.fromkeys(SUMMARY_COUNTS, 0)).update(
             {c: row[c] for c in SUMMARY_COUNTS if c not in _LASTING})
-    days = {}
-    for unit, waited, families in db.execute(
-            "SELECT unit, days, families FROM result_first_network_days WHERE quarter = ? AND families != 0",
-            [number]):
-        days.setdefault(unit, Counter())[waited] += families
+    waits = {unit: families for unit, families in db.execute(
+        "SELECT unit, families FROM result_first_network_days WHERE quarter = ? AND level = ? AND bucket = 0",
+        [number, WAIT_LEVELS])}
     columns = ", ".join(f"count({s}) AS {s}_n, coalesce(sum({s} >= 4), 0) AS {s}_agree" for s in STATEMENTS)
     answers = {row["unit"]: row for row in read_rows(db, f"""
         SELECT unit, count(*) AS answers, {columns} FROM meeting_verdicts
         WHERE month >= substr(:from, 1, 7) AND month < substr(:until, 1, 7) GROUP BY unit
     """, {"from": f"{quarter['from']}-01", "until": f"{quarter['until']}-01"})}
-    return {unit: Counts(summary.get(unit, NOTHING.summary), days.get(unit, Counter()),
+    return {unit: Counts(summary.get(unit, NOTHING.summary), _waits(number, unit, waits.get(unit, 0)),
                          answers.get(unit, NOTHING.verdicts))
-            for unit in set(summary) | set(days) | set(answers)}
+            for unit in set(summary) | set(waits) | set(answers)}
 
 
-NOTHING = Counts(dict.fromkeys(SUMMARY_COUNTS, 0), Counter(),
-                  {"answers": 0, **{f"{s}_{part}": 0 for s in STATEMENTS for part in ("n", "agree")}})
+def _waits(number, unit, families):
+    """Waits for quarter `number` and a unit (None: every unit)."""
+    return Waits(families, lambda: _median_wait(number, unit, families))
+
+
+def _median_wait(number, unit, families):
+    """The median of the whole days to the first network meeting, read off the tree of counts (migration m024).
+
+    Level L of the tree counts, per bucket b, the families whose days >> L is b; from the top (one bucket with
+    every family) each step down reads the count of the left half and goes left or right: WAIT_LEVELS reads
+    for a value, whatever the number of families.
+    """
+    db = get_db()
+
+    def value_at(place):
+        bucket = 0
+        for level in range(WAIT_LEVELS, 0, -1):
+            left = db.execute(
+                "SELECT coalesce(sum(families), 0) FROM result_first_network_days WHERE quarter = ? AND level = ?"
+                " AND bucket = ? AND (? IS NULL OR unit = ?)", [number, level - 1, 2 * bucket, unit, unit]
+            ).fetchone()[0]
+            if place <= left:
+                bucket = 2 * bucket
+            else:
+                place, bucket = place - left, 2 * bucket + 1
+        return bucket
+
+    if not families:
+        return None
+    middle = value_at((families + 1) // 2)
+    return middle if families % 2 else (middle + value_at(families // 2 + 1)) / 2
+
+
+NOTHING = Counts(dict.fromkeys(SUMMARY_COUNTS, 0), Waits(0, lambda: None),
+                 {"answers": 0, **{f"{s}_{part}": 0 for s in STATEMENTS for part in ("n", "agree")}})
 
 
 def counts_for(quarter, unit):
     """The Counts of one unit (None: every unit added up) for the quarter."""
     per_unit = counts(quarter)
-    return _all_units(per_unit.values()) if unit is None else per_unit.get(unit, NOTHING)
+    return _all_units(quarter, per_unit.values()) if unit is None else per_unit.get(unit, NOTHING)
 
 
-def _all_units(counts_of_units):
+def _all_units(quarter, counts_of_units):
     """Every unit's Counts added up."""
-    summary, days, verdicts = Counter(NOTHING.summary), Counter(), Counter(NOTHING.verdicts)
+    summary, verdicts, waited = Counter(NOTHING.summary), Counter(NOTHING.verdicts), 0
+    number = quarter_number(quarter)
     for one in counts_of_units:
         summary.update(one.summary)
-        days.update(one.first_network_days)
         verdicts.update({key: one.verdicts[key] for key in NOTHING.verdicts})
-    return Counts(summary, days, verdicts)
-
-
-def _median(days):
-    """The median of a histogram (value -> how many): the middle value, or the average of the middle two."""
-    total = sum(days.values())
-    if not total:
-        return None
-
-    def value_at(place):
-        seen = 0
-        for value in sorted(days):
-            seen += days[value]
-            if seen >= place:
-                return value
-
-    return (value_at((total + 1) // 2) + value_at((total + 2) // 2)) / 2
+        waited += one.first_network.families
+    return Counts(summary, Waits(waited, lambda: _median_wait(number, None, waited)), verdicts)
