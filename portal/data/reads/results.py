@@ -46,6 +46,7 @@ from .verdicts import ended_quarters
 
 MIN_FAMILIES = 5
 QUARTERS_OFFERED = 8
+WAIT_STEP = 4  # levels of the tree of waits taken in one read (_median_wait)
 
 # key: the figure's anchor and CSV name; title and definition: Danish (translated on the page);
 # families: how many families it covers; rows: (label, value, kind) with kind "count", "decimal",
@@ -212,7 +213,10 @@ def figures(quarter, unit):
     unsafe = [False] * len(FIGURES)
     if unit is None:
         for one in units():
-            figures_of_unit = [figure(per_unit.get(one, NOTHING)) for figure in FIGURES]
+            # Only how many each figure covers: no median is looked up for a unit not shown.
+            of_unit = per_unit.get(one, NOTHING)
+            of_unit = of_unit._replace(first_network=Waits(of_unit.first_network.families, lambda: None))
+            figures_of_unit = [figure(of_unit) for figure in FIGURES]
             unsafe = [was or 0 < figure.families < MIN_FAMILIES for was, figure in zip(unsafe, figures_of_unit)]
     chosen = _all_units(quarter, per_unit.values()) if unit is None else per_unit.get(unit, NOTHING)
     return [_suppressed(figure(chosen), too_small_elsewhere=small) for figure, small in zip(FIGURES, unsafe)]
@@ -252,29 +256,33 @@ def _waits(number, unit, families):
 def _median_wait(number, unit, families):
     """The median of the whole days to the first network meeting, read off the tree of counts (migration m024).
 
-    Level L of the tree counts, per bucket b, the families whose days >> L is b; from the top (one bucket with
-    every family) each step down reads the count of the left half and goes left or right: WAIT_LEVELS reads
-    for a value, whatever the number of families.
+    Level L of the tree counts, per bucket b, the families whose days >> L is b. From the top (one bucket
+    with every family) each read takes the 2 ** WAIT_STEP buckets below the one the middle family is in,
+    WAIT_STEP levels down, and finds the bucket it is in there: WAIT_LEVELS / WAIT_STEP reads (for an
+    even count, the middle two's, mostly the same), whatever the number of families.
     """
-    db = get_db()
-
-    def value_at(place):
-        bucket = 0
-        for level in range(WAIT_LEVELS, 0, -1):
-            left = db.execute(
-                "SELECT coalesce(sum(families), 0) FROM result_first_network_days WHERE quarter = ? AND level = ?"
-                " AND bucket = ? AND (? IS NULL OR unit = ?)", [number, level - 1, 2 * bucket, unit, unit]
-            ).fetchone()[0]
-            if place <= left:
-                bucket = 2 * bucket
-            else:
-                place, bucket = place - left, 2 * bucket + 1
-        return bucket
-
     if not families:
         return None
-    middle = value_at((families + 1) // 2)
-    return middle if families % 2 else (middle + value_at(families // 2 + 1)) / 2
+    db = get_db()
+    # [bucket, place in it] of the middle family, or of each of the middle two.
+    paths = [[0, place] for place in sorted({(families + 1) // 2, families // 2 + 1})]
+    level = WAIT_LEVELS
+    while level > 0:
+        down = min(WAIT_STEP, level)
+        level -= down
+        below = {}
+        for top in {path[0] for path in paths}:
+            below.update(db.execute(
+                "SELECT bucket, sum(families) FROM result_first_network_days WHERE quarter = ? AND level = ?"
+                " AND bucket BETWEEN ? AND ? AND (? IS NULL OR unit = ?) GROUP BY bucket",
+                [number, level, top << down, ((top + 1) << down) - 1, unit, unit]).fetchall())
+        for path in paths:
+            bucket, place = path[0] << down, path[1]
+            while place > below.get(bucket, 0):
+                place -= below.get(bucket, 0)
+                bucket += 1
+            path[:] = [bucket, place]
+    return sum(bucket for bucket, _place in paths) / len(paths)
 
 
 NOTHING = Counts(dict.fromkeys(SUMMARY_COUNTS, 0), Waits(0, lambda: None),
