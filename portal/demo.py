@@ -252,18 +252,14 @@ EARLIER_VERDICTS = (  # kind, month of the quarter (0-2), heard, who_does_what, 
 
 
 def _earlier_verdicts():
-    import secrets
-
+    from .data.changes import verdicts
     from .data.reads.verdicts import ended_quarters
 
     quarter = ended_quarters(count=1)[0]
     year, first = int(quarter["from"][:4]), int(quarter["from"][5:])
     for kind, offset, *points, comment in EARLIER_VERDICTS:
-        get_db()["meeting_verdicts"].insert({
-            "id": secrets.token_hex(16), "meeting_kind": kind, "month": f"{year}-{first + offset:02d}",
-            "unit": "Børn og Familie", **dict(zip(("heard", "who_does_what", "what_matters", "trust", "understood"),
-                                                   points)),
-            "comment": comment})
+        verdicts.store(kind, f"{year}-{first + offset:02d}", "Børn og Familie",
+                       dict(zip(("heard", "who_does_what", "what_matters", "trust", "understood"), points)), comment)
 
 
 def db_rows(sql, params):

@@ -319,17 +319,16 @@ def test_the_page_prints_as_a_board_paper(auth, client, leader):
     assert "body.paper .result {" in print_rules and ".no-print" in print_rules
 
 
-def verdict(db, quarter, unit=UNIT, heard=4, trust=None):
-    import secrets
-    db.execute("INSERT INTO meeting_verdicts (id, meeting_kind, month, unit, heard, trust, comment)"
-               " VALUES (?, 'network', ?, ?, ?, ?, 'Hemmelig kommentar')",
-               [secrets.token_hex(16), quarter["from"], unit, heard, trust])
+def verdict(app, quarter, unit=UNIT, heard=4, trust=None):
+    from portal.data.changes import verdicts
+    with app.app_context():
+        verdicts.store("network", quarter["from"], unit, {"heard": heard, "trust": trust}, "Hemmelig kommentar")
 
 
 def test_parents_answers_per_statement_count_answers_not_families(app, auth, client, db, leader, unit, quarter):
     for heard in (5, 4, 4, 2, 1):
-        verdict(db, quarter, heard=heard, trust=5 if heard > 3 else None)
-    verdict(db, quarter, unit="Andet sted", heard=1)
+        verdict(app, quarter, heard=heard, trust=5 if heard > 3 else None)
+    verdict(app, quarter, unit="Andet sted", heard=1)
     fig = figure(app, quarter, "moedet")
     assert fig.families == 5 and fig.counts == "answers"
     shown = rows(fig)
@@ -342,7 +341,7 @@ def test_parents_answers_per_statement_count_answers_not_families(app, auth, cli
 
 def test_fewer_than_5_answers_are_suppressed(app, db, quarter):
     for _ in range(4):
-        verdict(db, quarter)
+        verdict(app, quarter)
     fig = figure(app, quarter, "moedet")
     assert fig.rows is None and fig.families is None
 
@@ -488,3 +487,26 @@ def test_a_summary_that_missed_a_change_goes_red(app, db, unit):
                " (SELECT id FROM families WHERE name LIKE 'Familien Hemmelig%')")
     with pytest.raises(AssertionError):
         assert_summary_is_direct(app, db)
+
+
+def assert_verdict_counts_are_direct(db):
+    from portal.data.changes.verdicts import STATEMENTS
+    counted = ", ".join(f"count({s}), coalesce(sum({s} >= 4), 0)" for s in STATEMENTS)
+    direct = db.execute(f"SELECT month, unit, count(*), {counted} FROM meeting_verdicts GROUP BY month, unit"
+                        " ORDER BY month, unit").fetchall()
+    kept = db.execute("SELECT * FROM result_unit_verdicts WHERE answers != 0 ORDER BY month, unit").fetchall()
+    assert kept == direct and direct
+
+
+def test_the_parents_answers_are_counted_as_they_are_given(app, db):
+    """The demo's earlier answers, then a parent's own through the portal: the counts are the answers'."""
+    from portal.data.changes import Actor, verdicts
+    from portal.data.db import get_db
+    from conftest import HELD_NETWORK, SARA
+    assert_verdict_counts_are_direct(db)
+    with app.test_request_context():
+        verdicts.answer(Actor("parent", SARA), get_db()["meetings"].get(HELD_NETWORK),
+                        {"heard": "5", "trust": "2", "understood": "4"})
+    assert_verdict_counts_are_direct(db)
+    assert db.execute("SELECT count(*) FROM meeting_verdicts").fetchone()[0] == db.execute(
+        "SELECT sum(answers) FROM result_unit_verdicts").fetchone()[0]

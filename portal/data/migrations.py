@@ -1228,7 +1228,8 @@ def m024_results_indexes(db):
     What holds from one quarter to the next (open cases, the people around them)
     is kept as its change in the quarter where it changes, summed up to the
     quarter asked for. No row names a family; reads/results.py says how the
-    figures are read. `rebuild_result_summaries` computes it all afresh.
+    figures are read. The parents' answers are counted per unit and month in
+    `result_unit_verdicts` by changes/verdicts.store (no trigger on them). `rebuild_result_summaries` computes it all afresh.
     """
     counts = ", ".join(f"{column} INTEGER NOT NULL DEFAULT 0" for column in _RESULT_COUNTS)
     db.execute(f"CREATE TABLE result_unit_quarters (unit TEXT NOT NULL, quarter INTEGER NOT NULL, {counts},"
@@ -1240,6 +1241,16 @@ def m024_results_indexes(db):
     db.execute(f"CREATE TRIGGER result_family_part INSTEAD OF INSERT ON result_family_changes BEGIN {_FAMILY_PART} END")
     for statement in _result_triggers():
         db.execute(statement)
+    # The parents' answers to "Hvordan var mødet?" per unit and month: how many, and per statement how many
+    # answered it and how many agreed (4 or 5). No trigger may touch meeting_verdicts (tests/test_verdict.py):
+    # changes/verdicts.store() adds each answer here in the transaction that stores it.
+    statements = ("heard", "who_does_what", "what_matters", "trust", "understood")
+    answered = ", ".join(f"{s}_n INTEGER NOT NULL DEFAULT 0, {s}_agree INTEGER NOT NULL DEFAULT 0" for s in statements)
+    db.execute(f"CREATE TABLE result_unit_verdicts (month TEXT NOT NULL, unit TEXT NOT NULL,"
+               f" answers INTEGER NOT NULL DEFAULT 0, {answered}, PRIMARY KEY (month, unit)) WITHOUT ROWID")
+    counted = ", ".join(f"count({s}), coalesce(sum({s} >= 4), 0)" for s in statements)
+    db.execute(f"INSERT INTO result_unit_verdicts SELECT month, unit, count(*), {counted} FROM meeting_verdicts"
+               " GROUP BY month, unit")
     # The units a leader chooses between (reads/results.units).
     db.execute("CREATE INDEX idx_staff_department ON staff (department)")
     rebuild_result_summaries(db)

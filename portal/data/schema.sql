@@ -359,9 +359,11 @@ CREATE TABLE "rate_limit_hits" (
    "at" TEXT NOT NULL
 );
 
-CREATE TABLE result_first_network_days (unit TEXT NOT NULL, quarter INTEGER NOT NULL, days INTEGER NOT NULL, families INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (quarter, unit, days)) WITHOUT ROWID;
+CREATE TABLE result_first_network_days (unit TEXT NOT NULL, quarter INTEGER NOT NULL, level INTEGER NOT NULL, bucket INTEGER NOT NULL, families INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (quarter, level, bucket, unit)) WITHOUT ROWID;
 
 CREATE TABLE result_unit_quarters (unit TEXT NOT NULL, quarter INTEGER NOT NULL, open_families INTEGER NOT NULL DEFAULT 0, people INTEGER NOT NULL DEFAULT 0, organisations INTEGER NOT NULL DEFAULT 0, meeting_families INTEGER NOT NULL DEFAULT 0, meetings INTEGER NOT NULL DEFAULT 0, held INTEGER NOT NULL DEFAULT 0, network INTEGER NOT NULL DEFAULT 0, cancelled INTEGER NOT NULL DEFAULT 0, late INTEGER NOT NULL DEFAULT 0, goal_families INTEGER NOT NULL DEFAULT 0, goals INTEGER NOT NULL DEFAULT 0, rising INTEGER NOT NULL DEFAULT 0, item_families INTEGER NOT NULL DEFAULT 0, items INTEGER NOT NULL DEFAULT 0, on_time INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (quarter, unit)) WITHOUT ROWID;
+
+CREATE TABLE result_unit_verdicts (month TEXT NOT NULL, unit TEXT NOT NULL, answers INTEGER NOT NULL DEFAULT 0, heard_n INTEGER NOT NULL DEFAULT 0, heard_agree INTEGER NOT NULL DEFAULT 0, who_does_what_n INTEGER NOT NULL DEFAULT 0, who_does_what_agree INTEGER NOT NULL DEFAULT 0, what_matters_n INTEGER NOT NULL DEFAULT 0, what_matters_agree INTEGER NOT NULL DEFAULT 0, trust_n INTEGER NOT NULL DEFAULT 0, trust_agree INTEGER NOT NULL DEFAULT 0, understood_n INTEGER NOT NULL DEFAULT 0, understood_agree INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (month, unit)) WITHOUT ROWID;
 
 CREATE TABLE "saml_assertions_seen" (
    "assertion_id" TEXT PRIMARY KEY NOT NULL,
@@ -705,15 +707,20 @@ CREATE TRIGGER result_family_part INSTEAD OF INSERT ON result_family_changes BEG
     GROUP BY (CAST(substr(m.starts_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(m.starts_at, 6, 2) AS INTEGER) - 1) / 3)
     ON CONFLICT (unit, quarter) DO UPDATE SET meeting_families = meeting_families + excluded.meeting_families, meetings = meetings + excluded.meetings, held = held + excluded.held, network = network + excluded.network, cancelled = cancelled + excluded.cancelled, late = late + excluded.late;
 
-    -- The first network meeting ever held: whole days from the start, counted in its quarter.
-    INSERT INTO result_first_network_days (unit, quarter, days, families)
-    SELECT unit, (CAST(substr(first_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(first_at, 6, 2) AS INTEGER) - 1) / 3), CAST(round(julianday(first_at) - julianday(created_at)) AS INTEGER), NEW.sign
-    FROM (SELECT coalesce(c.department, '') AS unit, f.created_at, f.closed_at,
-                 (SELECT min(m.starts_at) FROM meetings m
-                  WHERE m.family_id = f.id AND m.kind = 'network' AND m.status = 'held') AS first_at
-          FROM families f JOIN staff c ON c.id = f.coordinator_id WHERE f.id = NEW.family_id) AS f
-    WHERE first_at IS NOT NULL AND ((CAST(substr(first_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(first_at, 6, 2) AS INTEGER) - 1) / 3) >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR (CAST(substr(first_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(first_at, 6, 2) AS INTEGER) - 1) / 3) <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3)))
-    ON CONFLICT (unit, quarter, days) DO UPDATE SET families = families + excluded.families;
+    -- The first network meeting ever held: whole days from the start (0 to 4095), counted in its
+    -- quarter at every level of a tree of counts: level L counts the families whose days >> L is the bucket.
+    INSERT INTO result_first_network_days (unit, quarter, level, bucket, families)
+    SELECT unit, (CAST(substr(first_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(first_at, 6, 2) AS INTEGER) - 1) / 3), levels.level, waited.days >> levels.level, NEW.sign
+    FROM (SELECT unit, first_at,
+                 min(max(CAST(round(julianday(first_at) - julianday(created_at)) AS INTEGER), 0), 4095) AS days
+          FROM (SELECT coalesce(c.department, '') AS unit, f.created_at, f.closed_at,
+                       (SELECT min(m.starts_at) FROM meetings m
+                        WHERE m.family_id = f.id AND m.kind = 'network' AND m.status = 'held') AS first_at
+                FROM families f JOIN staff c ON c.id = f.coordinator_id WHERE f.id = NEW.family_id) AS f
+          WHERE first_at IS NOT NULL AND ((CAST(substr(first_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(first_at, 6, 2) AS INTEGER) - 1) / 3) >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR (CAST(substr(first_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(first_at, 6, 2) AS INTEGER) - 1) / 3) <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3)))) AS waited
+    JOIN (SELECT 0 AS level UNION ALL SELECT 1 AS level UNION ALL SELECT 2 AS level UNION ALL SELECT 3 AS level UNION ALL SELECT 4 AS level UNION ALL SELECT 5 AS level UNION ALL SELECT 6 AS level UNION ALL SELECT 7 AS level UNION ALL SELECT 8 AS level UNION ALL SELECT 9 AS level UNION ALL SELECT 10 AS level UNION ALL SELECT 11 AS level UNION ALL SELECT 12 AS level) AS levels
+    WHERE true
+    ON CONFLICT (quarter, level, bucket, unit) DO UPDATE SET families = families + excluded.families;
 
     -- Goals scored in the quarter with at least two scores by its end: first score against the latest by then.
     INSERT INTO result_unit_quarters (unit, quarter, goal_families, goals, rising)

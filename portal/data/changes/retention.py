@@ -76,6 +76,8 @@ NOT_FAMILY_DATA = {
     "result_unit_quarters": "the leaders' results: counts per organisation unit and quarter (migration m024), no family",
     "result_first_network_days": "the leaders' results: how many families per unit and quarter waited n days for"
                                  " their first network meeting (migration m024), no family",
+    "result_unit_verdicts": "the leaders' results: how many parents answered \"Hvordan var mødet?\" per unit and"
+                           " month, and how many agreed (changes/verdicts.store), no family",
     "_sqlite_migrations": "which schema migrations have run",
     "sqlite_sequence": "SQLite's own counters",
     "sqlite_stat1": "SQLite's own statistics",

@@ -33,8 +33,9 @@ work, so nobody can read one family's change off two visits.
 A figure is a function in FIGURES, of one unit's (or every unit's) Counts.
 The parents' "Hvordan var mødet?" counts answers instead of families (its
 answers are stored apart from families, per unit and month:
-reads/verdicts.py), under the same minimum of 5; it is read straight from the
-answers, one query for every unit (no trigger may touch that table).
+reads/verdicts.py), under the same minimum of 5; it reads their counts per
+unit and month (result_unit_verdicts), which changes/verdicts.store keeps as it
+stores an answer (no trigger may touch the answers).
 """
 from collections import Counter, namedtuple
 
@@ -238,11 +239,11 @@ def counts(quarter):
     waits = {unit: families for unit, families in db.execute(
         "SELECT unit, families FROM result_first_network_days WHERE quarter = ? AND level = ? AND bucket = 0",
         [number, WAIT_LEVELS])}
-    columns = ", ".join(f"count({s}) AS {s}_n, coalesce(sum({s} >= 4), 0) AS {s}_agree" for s in STATEMENTS)
+    columns = ", ".join(f"sum({s}_n) AS {s}_n, sum({s}_agree) AS {s}_agree" for s in STATEMENTS)
     answers = {row["unit"]: row for row in read_rows(db, f"""
-        SELECT unit, count(*) AS answers, {columns} FROM meeting_verdicts
-        WHERE month >= substr(:from, 1, 7) AND month < substr(:until, 1, 7) GROUP BY unit
-    """, {"from": f"{quarter['from']}-01", "until": f"{quarter['until']}-01"})}
+        SELECT unit, sum(answers) AS answers, {columns} FROM result_unit_verdicts
+        WHERE month >= ? AND month < ? GROUP BY unit
+    """, [quarter["from"], quarter["until"]])}
     return {unit: Counts(summary.get(unit, NOTHING.summary), _waits(number, unit, waits.get(unit, 0)),
                          answers.get(unit, NOTHING.verdicts))
             for unit in set(summary) | set(waits) | set(answers)}
