@@ -9,8 +9,9 @@ show what is safe. Nothing here returns a family, a name or a comment.
 
 Why a summary, and which. "Alle enheder" covers every family of the
 municipality by definition, so any query over the families, their meetings,
-goals or plan items costs more the bigger the municipality (2.2 s at 10,000
-families, where the page took 10 ms at 100). The figures are therefore read
+goals or plan items costs more the bigger the municipality (each figure
+counted so took 80-130 times as long at 10,000 families as at 100, up to
+0.2 s; the page 2.2 s: bench/results_figures.py). The figures are therefore read
 from counts kept per organisation unit and quarter (migration m024): SQL
 triggers on every table a figure reads take a family's part away just before
 a change and add it again just after, in the same transaction as the change,
@@ -224,7 +225,7 @@ def figures(quarter, unit):
 
 
 def counts(quarter):
-    """Each unit's Counts for the quarter, from the summary (a few rows a unit) and the answers (one query)."""
+    """Each unit's Counts for the quarter: a few rows a unit of the summary and of the answers' counts."""
     db = get_db()
     number = quarter_number(quarter)
     summary = {}
