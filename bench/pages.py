@@ -28,6 +28,9 @@
    and the overview, meetings and plan pages of families spread evenly over the
    database, each signed in the way a parent or a coordinator signs in. Renders are
    interleaved between the databases.
+   The leaders' results page ("Alle enheder", the newest ended quarter) is rendered
+   too, three times as often: reads/results.py keeps nothing between renders (its
+   figures come from the summary of migration m024), so every render is a first one.
    Figure per page: median render time at 10,000 ÷ at 100 families (target ≤ 1.2).
    The SQL statements each page runs are counted too (once per subject, outside the
    timing): a count that grows with the database is a query per row.

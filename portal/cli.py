@@ -99,6 +99,7 @@ def _demo_links():
         ("parent Martin Andersen (lives apart; some items are hidden from him)", demo.SPLIT_FAMILY_PARENT_EMAIL, False),
         ("coordinator Mette Lund", demo.COORDINATOR_EMAIL, True),
         ("admin Anne Krogh (staff accounts, handover, audit log)", demo.ADMIN_EMAIL, True),
+        ("leader Lone Dam (the results page only)", demo.LEADER_EMAIL, True),
     ]
     return [(who, links.issue("staff" if staff else "parent", find_person(email, staff=staff)["id"]))
             for who, email, staff in people]

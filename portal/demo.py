@@ -15,6 +15,7 @@ from .data.reads import consents as consent_reads
 
 COORDINATOR_EMAIL = "mette.lund@demo-kommune.dk"
 ADMIN_EMAIL = "anne.krogh@demo-kommune.dk"
+LEADER_EMAIL = "lone.dam@demo-kommune.dk"
 PARENT_EMAIL = "sara.holm@example.dk"
 SPLIT_FAMILY_PARENT_EMAIL = "martin.andersen@example.dk"
 
@@ -57,7 +58,10 @@ def _staff():
                            email=ADMIN_EMAIL, role="admin")
     peter = staff.add_staff(SYSTEM, name="Peter Friis", title="Familiekoordinator", department="Handicap og Familie",
                             email="peter.friis@demo-kommune.dk", phone="+45 70 10 10 13", role="coordinator")
-    return {"jonas": jonas, "mette": mette, "anne": anne, "peter": peter}
+    # A leader sees the results page only; the demo's three families are too few, so every figure says so.
+    lone = staff.add_staff(SYSTEM, name="Lone Dam", title="Chef for Børn og Familie", department="Børn og Familie",
+                           email=LEADER_EMAIL, role="leader")
+    return {"jonas": jonas, "mette": mette, "anne": anne, "peter": peter, "lone": lone}
 
 
 def _holm(ids):
@@ -253,18 +257,14 @@ EARLIER_VERDICTS = (  # kind, month of the quarter (0-2), heard, who_does_what, 
 
 
 def _earlier_verdicts():
-    import secrets
-
+    from .data.changes import verdicts
     from .data.reads.verdicts import ended_quarters
 
     quarter = ended_quarters(count=1)[0]
     year, first = int(quarter["from"][:4]), int(quarter["from"][5:])
     for kind, offset, *points, comment in EARLIER_VERDICTS:
-        get_db()["meeting_verdicts"].insert({
-            "id": secrets.token_hex(16), "meeting_kind": kind, "month": f"{year}-{first + offset:02d}",
-            "unit": "Børn og Familie", **dict(zip(("heard", "who_does_what", "what_matters", "trust", "understood"),
-                                                   points)),
-            "comment": comment})
+        verdicts.store(kind, f"{year}-{first + offset:02d}", "Børn og Familie",
+                       dict(zip(("heard", "who_does_what", "what_matters", "trust", "understood"), points)), comment)
 
 
 def db_rows(sql, params):

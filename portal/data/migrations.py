@@ -1158,3 +1158,213 @@ def m025_professionals(db):
         foreign_keys=[("family_id", "families", "id")],
     )
     db["shown_to_professionals"].create_index(["family_id"])
+# The quarter a stored date or time falls in, as one number (year × 4 + quarter − 1): "2026-10-03T08:00:00Z"
+# is 2026 × 4 + 3. Dates and times are stored in UTC, so the quarter is read off their first seven characters,
+# as the results page's date bounds ("2026-10-01") compare with them.
+def _quarter_of(column):
+    return f"(CAST(substr({column}, 1, 4) AS INTEGER) * 4 + (CAST(substr({column}, 6, 2) AS INTEGER) - 1) / 3)"
+
+
+def _open_in(quarter):
+    """SQL: family f's case is open in `quarter` (started before it ended, not closed before it began)."""
+    return (f"({quarter} >= {_quarter_of('f.created_at')}"
+            f" AND (f.closed_at IS NULL OR {quarter} <= {_quarter_of('f.closed_at')}))")
+
+
+# One family's part in the results summary, added (sign 1) or taken away (sign -1): the body of the
+# INSTEAD OF trigger on the view result_family_changes (SQLite has no procedures; a trigger cannot hold a WITH).
+_FAMILY = "FROM families f JOIN staff c ON c.id = f.coordinator_id"
+_UNIT = "coalesce(c.department, '')"
+_SIGNED = "NEW.sign * coalesce({}, 0)"
+
+
+def _upsert(key, columns):
+    added = ", ".join(f"{column} = {column} + excluded.{column}" for column in columns)
+    return f"ON CONFLICT ({key}) DO UPDATE SET {added}"
+
+
+# Whole days to a first network meeting are kept as a tree of counts over 0 to WAIT_DAYS_MAX days, so
+# that the median is found in WAIT_LEVELS steps, however many families there are (reads/results.py).
+WAIT_LEVELS = 12
+WAIT_DAYS_MAX = 2 ** WAIT_LEVELS - 1
+_LEVELS = " UNION ALL ".join(f"SELECT {level} AS level" for level in range(WAIT_LEVELS + 1))
+
+_RESULT_COUNTS = ("open_families", "people", "organisations", "meeting_families", "meetings", "held", "network",
+                  "cancelled", "late", "goal_families", "goals", "rising", "item_families", "items", "on_time")
+
+_FAMILY_PART = f"""
+    -- Meetings that start in the quarter, of families open in it.
+    INSERT INTO result_unit_quarters (unit, quarter, meeting_families, meetings, held, network, cancelled, late)
+    SELECT {_UNIT}, {_quarter_of('m.starts_at')}, NEW.sign, NEW.sign * count(*),
+           {_SIGNED.format("sum(m.status = 'held')")}, {_SIGNED.format("sum(m.status = 'held' AND m.kind = 'network')")},
+           {_SIGNED.format("sum(m.status = 'cancelled')")},
+           {_SIGNED.format("sum(m.status = 'cancelled' AND julianday(m.starts_at) - julianday(m.updated_at) < 2)")}
+    {_FAMILY} JOIN meetings m ON m.family_id = f.id
+    WHERE f.id = NEW.family_id AND {_open_in(_quarter_of('m.starts_at'))}
+    GROUP BY {_quarter_of('m.starts_at')}
+    {_upsert('unit, quarter', ('meeting_families', 'meetings', 'held', 'network', 'cancelled', 'late'))};
+
+    -- The first network meeting ever held: whole days from the start (0 to {WAIT_DAYS_MAX}), counted in its
+    -- quarter at every level of a tree of counts: level L counts the families whose days >> L is the bucket.
+    INSERT INTO result_first_network_days (unit, quarter, level, bucket, families)
+    SELECT unit, {_quarter_of('first_at')}, levels.level, waited.days >> levels.level, NEW.sign
+    FROM (SELECT unit, first_at,
+                 min(max(CAST(round(julianday(first_at) - julianday(created_at)) AS INTEGER), 0), {WAIT_DAYS_MAX}) AS days
+          FROM (SELECT {_UNIT} AS unit, f.created_at, f.closed_at,
+                       (SELECT min(m.starts_at) FROM meetings m
+                        WHERE m.family_id = f.id AND m.kind = 'network' AND m.status = 'held') AS first_at
+                {_FAMILY} WHERE f.id = NEW.family_id) AS f
+          WHERE first_at IS NOT NULL AND {_open_in(_quarter_of('first_at'))}) AS waited
+    JOIN ({_LEVELS}) AS levels
+    WHERE true
+    {_upsert('quarter, level, bucket, unit', ('families',))};
+
+    -- Goals scored in the quarter with at least two scores by its end: first score against the latest by then.
+    INSERT INTO result_unit_quarters (unit, quarter, goal_families, goals, rising)
+    SELECT unit, quarter, NEW.sign, NEW.sign * count(*), {_SIGNED.format("sum(latest > first)")}
+    FROM (SELECT {_UNIT} AS unit, scored.quarter,
+                 (SELECT s.score FROM goal_scores s WHERE s.goal_id = scored.goal_id
+                  ORDER BY s.noted_on, s.id LIMIT 1) AS first,
+                 (SELECT s.score FROM goal_scores s WHERE s.goal_id = scored.goal_id
+                    AND {_quarter_of('s.noted_on')} <= scored.quarter
+                  ORDER BY s.noted_on DESC, s.id DESC LIMIT 1) AS latest,
+                 (SELECT count(*) FROM goal_scores s WHERE s.goal_id = scored.goal_id
+                    AND {_quarter_of('s.noted_on')} <= scored.quarter) AS scores
+          {_FAMILY} JOIN (SELECT DISTINCT s.goal_id, {_quarter_of('s.noted_on')} AS quarter
+                          FROM goals g JOIN goal_scores s ON s.goal_id = g.id WHERE g.family_id = NEW.family_id) AS scored
+          WHERE f.id = NEW.family_id AND {_open_in('scored.quarter')})
+    WHERE scores >= 2
+    GROUP BY unit, quarter
+    {_upsert('unit, quarter', ('goal_families', 'goals', 'rising'))};
+
+    -- Plan items due in the quarter, and those marked done by the end of their due date.
+    INSERT INTO result_unit_quarters (unit, quarter, item_families, items, on_time)
+    SELECT {_UNIT}, {_quarter_of('p.due_on')}, NEW.sign, NEW.sign * count(*),
+           {_SIGNED.format('''sum(p.status = 'done' AND (
+               SELECT max(e.at) FROM family_events e
+               WHERE e.family_id = p.family_id AND e.kind = 'plan_item.ended'
+                 AND e.item_kind = 'plan_item' AND e.item_id = p.id) < date(p.due_on, '+1 day'))''')}
+    {_FAMILY} JOIN plan_items p ON p.family_id = f.id
+    WHERE f.id = NEW.family_id AND p.due_on IS NOT NULL AND {_open_in(_quarter_of('p.due_on'))}
+    GROUP BY {_quarter_of('p.due_on')}
+    {_upsert('unit, quarter', ('item_families', 'items', 'on_time'))};
+
+    -- What holds from a quarter on until it changes (the case open; the people and organisations around it),
+    -- kept as the change at each quarter where it changes: the case starts, closes, or someone was removed.
+    INSERT INTO result_unit_quarters (unit, quarter, open_families, people, organisations)
+    SELECT unit, quarter, NEW.sign * (open_now - open_before), NEW.sign * (people_now - people_before),
+           NEW.sign * (organisations_now - organisations_before)
+    FROM (SELECT {_UNIT} AS unit, changed.quarter,
+                 {_open_in('changed.quarter')} AS open_now, {_open_in('changed.quarter - 1')} AS open_before,
+                 {_open_in('changed.quarter')} * (SELECT count(*) FROM people_involved p WHERE p.family_id = f.id
+                     AND (p.removed_at IS NULL OR {_quarter_of('p.removed_at')} >= changed.quarter)) AS people_now,
+                 {_open_in('changed.quarter - 1')} * (SELECT count(*) FROM people_involved p WHERE p.family_id = f.id
+                     AND (p.removed_at IS NULL OR {_quarter_of('p.removed_at')} >= changed.quarter - 1)) AS people_before,
+                 {_open_in('changed.quarter')} * (SELECT count(DISTINCT lower(trim(p.organisation)))
+                     FROM people_involved p WHERE p.family_id = f.id
+                     AND (p.removed_at IS NULL OR {_quarter_of('p.removed_at')} >= changed.quarter)) AS organisations_now,
+                 {_open_in('changed.quarter - 1')} * (SELECT count(DISTINCT lower(trim(p.organisation)))
+                     FROM people_involved p WHERE p.family_id = f.id
+                     AND (p.removed_at IS NULL OR {_quarter_of('p.removed_at')} >= changed.quarter - 1)
+                 ) AS organisations_before
+          {_FAMILY} JOIN (SELECT {_quarter_of('created_at')} AS quarter FROM families WHERE id = NEW.family_id
+                          UNION SELECT {_quarter_of('closed_at')} + 1 FROM families
+                                WHERE id = NEW.family_id AND closed_at IS NOT NULL
+                          UNION SELECT {_quarter_of('removed_at')} + 1 FROM people_involved
+                                WHERE family_id = NEW.family_id AND removed_at IS NOT NULL) AS changed
+          WHERE f.id = NEW.family_id)
+    WHERE open_now != open_before OR people_now != people_before OR organisations_now != organisations_before
+    {_upsert('unit, quarter', ('open_families', 'people', 'organisations'))};
+"""
+
+# (table, family id of a row as NEW/OLD sees it, the columns the figures read, a condition on the row or None).
+# Each change to one of these rows takes the family's part away just before it and adds it again just after.
+_RESULT_SOURCES = [
+    ("families", "{}.id", ("coordinator_id", "created_at", "closed_at"), None),
+    ("meetings", "{}.family_id", ("family_id", "kind", "starts_at", "status", "updated_at"), None),
+    ("people_involved", "{}.family_id", ("family_id", "organisation", "removed_at"), None),
+    ("goals", "{}.family_id", ("family_id",), None),
+    ("goal_scores", "(SELECT family_id FROM goals WHERE id = {}.goal_id)", ("goal_id", "score", "noted_on"), None),
+    ("plan_items", "{}.family_id", ("family_id", "status", "due_on"), "{}.due_on IS NOT NULL"),
+    ("family_events", "{}.family_id", ("family_id", "kind", "item_kind", "item_id", "at"), "{}.kind = 'plan_item.ended'"),
+]
+
+
+def _result_triggers():
+    """CREATE TRIGGER statements that keep the results summary in step with every change its figures read."""
+    statements = []
+    for table, family, columns, condition in _RESULT_SOURCES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            rows = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}[event]
+            when = [f"({condition.format(row)})" for row in rows] if condition else []
+            if event == "UPDATE":
+                changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+                when = [f"({' OR '.join(when)})"] if when else []
+                when.append(f"({changed})")
+            families = " UNION ".join(f"SELECT {family.format(row)} AS family_id" for row in rows)
+            where = f" WHEN {' AND '.join(when)}" if when else ""
+            of = f" OF {', '.join(columns)}" if event == "UPDATE" else ""
+            for timing, sign in (("BEFORE", -1), ("AFTER", 1)):
+                name = f"result_{table}_{event.lower()}_{timing.lower()}"
+                statements.append(
+                    f"CREATE TRIGGER {name} {timing} {event}{of} ON {table}{where} BEGIN"
+                    f" INSERT INTO result_family_changes (family_id, sign)"
+                    f" SELECT family_id, {sign} FROM ({families}) WHERE family_id IS NOT NULL; END")
+    # A contact person's department is the unit of each of their families.
+    for timing, sign, row in (("BEFORE", -1, "OLD"), ("AFTER", 1, "NEW")):
+        statements.append(
+            f"CREATE TRIGGER result_staff_department_{timing.lower()} {timing} UPDATE OF department ON staff"
+            f" WHEN OLD.department IS NOT NEW.department BEGIN"
+            f" INSERT INTO result_family_changes (family_id, sign)"
+            f" SELECT id, {sign} FROM families WHERE coordinator_id = {row}.id; END")
+    return statements
+
+
+def rebuild_result_summaries(db):
+    """Compute the results summary afresh from every family (the migration, and bench/generate.py after its load)."""
+    db.execute("DELETE FROM result_unit_quarters")
+    db.execute("DELETE FROM result_first_network_days")
+    db.execute("INSERT INTO result_family_changes (family_id, sign) SELECT id, 1 FROM families")
+
+
+@migrations()
+def m024_results_indexes(db):
+    """The leaders' results as a summary per organisation unit and quarter, kept by triggers in every change.
+
+    The figures over all units cover every family of the municipality: any query
+    over the families or their meetings costs more the bigger the municipality.
+    So the counts each figure needs are kept per unit and quarter instead
+    (`result_unit_quarters`, and the whole days to the first network meeting as a
+    tree of counts in `result_first_network_days`), in the same transaction as the change they
+    come from: a trigger on each table the figures read takes the family's part
+    away just before a change and adds it again just after (the view
+    `result_family_changes` is the one place that computes a family's part).
+    What holds from one quarter to the next (open cases, the people around them)
+    is kept as its change in the quarter where it changes, summed up to the
+    quarter asked for. No row names a family; reads/results.py says how the
+    figures are read. The parents' answers are counted per unit and month in
+    `result_unit_verdicts` by changes/verdicts.store (no trigger on them). `rebuild_result_summaries` computes it all afresh.
+    """
+    counts = ", ".join(f"{column} INTEGER NOT NULL DEFAULT 0" for column in _RESULT_COUNTS)
+    db.execute(f"CREATE TABLE result_unit_quarters (unit TEXT NOT NULL, quarter INTEGER NOT NULL, {counts},"
+               " PRIMARY KEY (quarter, unit)) WITHOUT ROWID")
+    db.execute("CREATE TABLE result_first_network_days (unit TEXT NOT NULL, quarter INTEGER NOT NULL,"
+               " level INTEGER NOT NULL, bucket INTEGER NOT NULL, families INTEGER NOT NULL DEFAULT 0,"
+               " PRIMARY KEY (quarter, level, bucket, unit)) WITHOUT ROWID")
+    db.execute("CREATE VIEW result_family_changes (family_id, sign) AS SELECT NULL, NULL")
+    db.execute(f"CREATE TRIGGER result_family_part INSTEAD OF INSERT ON result_family_changes BEGIN {_FAMILY_PART} END")
+    for statement in _result_triggers():
+        db.execute(statement)
+    # The parents' answers to "Hvordan var mødet?" per unit and month: how many, and per statement how many
+    # answered it and how many agreed (4 or 5). No trigger may touch meeting_verdicts (tests/test_verdict.py):
+    # changes/verdicts.store() adds each answer here in the transaction that stores it.
+    statements = ("heard", "who_does_what", "what_matters", "trust", "understood")
+    answered = ", ".join(f"{s}_n INTEGER NOT NULL DEFAULT 0, {s}_agree INTEGER NOT NULL DEFAULT 0" for s in statements)
+    db.execute(f"CREATE TABLE result_unit_verdicts (month TEXT NOT NULL, unit TEXT NOT NULL,"
+               f" answers INTEGER NOT NULL DEFAULT 0, {answered}, PRIMARY KEY (month, unit)) WITHOUT ROWID")
+    counted = ", ".join(f"count({s}), coalesce(sum({s} >= 4), 0)" for s in statements)
+    db.execute(f"INSERT INTO result_unit_verdicts SELECT month, unit, count(*), {counted} FROM meeting_verdicts"
+               " GROUP BY month, unit")
+    # The units a leader chooses between (reads/results.units).
+    db.execute("CREATE INDEX idx_staff_department ON staff (department)")
+    rebuild_result_summaries(db)

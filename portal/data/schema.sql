@@ -380,6 +380,12 @@ CREATE TABLE "rate_limit_hits" (
    "at" TEXT NOT NULL
 );
 
+CREATE TABLE result_first_network_days (unit TEXT NOT NULL, quarter INTEGER NOT NULL, level INTEGER NOT NULL, bucket INTEGER NOT NULL, families INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (quarter, level, bucket, unit)) WITHOUT ROWID;
+
+CREATE TABLE result_unit_quarters (unit TEXT NOT NULL, quarter INTEGER NOT NULL, open_families INTEGER NOT NULL DEFAULT 0, people INTEGER NOT NULL DEFAULT 0, organisations INTEGER NOT NULL DEFAULT 0, meeting_families INTEGER NOT NULL DEFAULT 0, meetings INTEGER NOT NULL DEFAULT 0, held INTEGER NOT NULL DEFAULT 0, network INTEGER NOT NULL DEFAULT 0, cancelled INTEGER NOT NULL DEFAULT 0, late INTEGER NOT NULL DEFAULT 0, goal_families INTEGER NOT NULL DEFAULT 0, goals INTEGER NOT NULL DEFAULT 0, rising INTEGER NOT NULL DEFAULT 0, item_families INTEGER NOT NULL DEFAULT 0, items INTEGER NOT NULL DEFAULT 0, on_time INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (quarter, unit)) WITHOUT ROWID;
+
+CREATE TABLE result_unit_verdicts (month TEXT NOT NULL, unit TEXT NOT NULL, answers INTEGER NOT NULL DEFAULT 0, heard_n INTEGER NOT NULL DEFAULT 0, heard_agree INTEGER NOT NULL DEFAULT 0, who_does_what_n INTEGER NOT NULL DEFAULT 0, who_does_what_agree INTEGER NOT NULL DEFAULT 0, what_matters_n INTEGER NOT NULL DEFAULT 0, what_matters_agree INTEGER NOT NULL DEFAULT 0, trust_n INTEGER NOT NULL DEFAULT 0, trust_agree INTEGER NOT NULL DEFAULT 0, understood_n INTEGER NOT NULL DEFAULT 0, understood_agree INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (month, unit)) WITHOUT ROWID;
+
 CREATE TABLE "saml_assertions_seen" (
    "assertion_id" TEXT PRIMARY KEY NOT NULL,
    "until" TEXT NOT NULL
@@ -619,6 +625,8 @@ CREATE INDEX "idx_sign_in_links_subject_kind_subject_id"
 CREATE UNIQUE INDEX "idx_sign_in_links_token_hash"
     ON "sign_in_links" ("token_hash");
 
+CREATE INDEX idx_staff_department ON staff (department);
+
 CREATE UNIQUE INDEX "idx_staff_email"
     ON "staff" ("email");
 
@@ -628,7 +636,67 @@ CREATE UNIQUE INDEX "idx_timeline_marks_event_id"
 CREATE INDEX "idx_timeline_marks_family_id"
     ON "timeline_marks" ("family_id");
 
+CREATE TRIGGER result_families_delete_after AFTER DELETE ON families BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_families_delete_before BEFORE DELETE ON families BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_families_insert_after AFTER INSERT ON families BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT NEW.id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_families_insert_before BEFORE INSERT ON families BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT NEW.id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_families_update_after AFTER UPDATE OF coordinator_id, created_at, closed_at ON families WHEN (OLD.coordinator_id IS NOT NEW.coordinator_id OR OLD.created_at IS NOT NEW.created_at OR OLD.closed_at IS NOT NEW.closed_at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.id AS family_id UNION SELECT NEW.id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_families_update_before BEFORE UPDATE OF coordinator_id, created_at, closed_at ON families WHEN (OLD.coordinator_id IS NOT NEW.coordinator_id OR OLD.created_at IS NOT NEW.created_at OR OLD.closed_at IS NOT NEW.closed_at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.id AS family_id UNION SELECT NEW.id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_family_events_delete_after AFTER DELETE ON family_events WHEN (OLD.kind = 'plan_item.ended') BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_family_events_delete_before BEFORE DELETE ON family_events WHEN (OLD.kind = 'plan_item.ended') BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_family_events_insert_after AFTER INSERT ON family_events WHEN (NEW.kind = 'plan_item.ended') BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_family_events_insert_before BEFORE INSERT ON family_events WHEN (NEW.kind = 'plan_item.ended') BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_family_events_update_after AFTER UPDATE OF family_id, kind, item_kind, item_id, at ON family_events WHEN ((OLD.kind = 'plan_item.ended') OR (NEW.kind = 'plan_item.ended')) AND (OLD.family_id IS NOT NEW.family_id OR OLD.kind IS NOT NEW.kind OR OLD.item_kind IS NOT NEW.item_kind OR OLD.item_id IS NOT NEW.item_id OR OLD.at IS NOT NEW.at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_family_events_update_before BEFORE UPDATE OF family_id, kind, item_kind, item_id, at ON family_events WHEN ((OLD.kind = 'plan_item.ended') OR (NEW.kind = 'plan_item.ended')) AND (OLD.family_id IS NOT NEW.family_id OR OLD.kind IS NOT NEW.kind OR OLD.item_kind IS NOT NEW.item_kind OR OLD.item_id IS NOT NEW.item_id OR OLD.at IS NOT NEW.at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
 CREATE TRIGGER goal_scores_score_range BEFORE INSERT ON goal_scores WHEN NEW.score NOT BETWEEN 0 AND 10 BEGIN SELECT RAISE(ABORT, 'score must be 0-10'); END;
+
+CREATE TRIGGER result_goal_scores_delete_after AFTER DELETE ON goal_scores BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT (SELECT family_id FROM goals WHERE id = OLD.goal_id) AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goal_scores_delete_before BEFORE DELETE ON goal_scores BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT (SELECT family_id FROM goals WHERE id = OLD.goal_id) AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goal_scores_insert_after AFTER INSERT ON goal_scores BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT (SELECT family_id FROM goals WHERE id = NEW.goal_id) AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goal_scores_insert_before BEFORE INSERT ON goal_scores BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT (SELECT family_id FROM goals WHERE id = NEW.goal_id) AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goal_scores_update_after AFTER UPDATE OF goal_id, score, noted_on ON goal_scores WHEN (OLD.goal_id IS NOT NEW.goal_id OR OLD.score IS NOT NEW.score OR OLD.noted_on IS NOT NEW.noted_on) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT (SELECT family_id FROM goals WHERE id = OLD.goal_id) AS family_id UNION SELECT (SELECT family_id FROM goals WHERE id = NEW.goal_id) AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goal_scores_update_before BEFORE UPDATE OF goal_id, score, noted_on ON goal_scores WHEN (OLD.goal_id IS NOT NEW.goal_id OR OLD.score IS NOT NEW.score OR OLD.noted_on IS NOT NEW.noted_on) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT (SELECT family_id FROM goals WHERE id = OLD.goal_id) AS family_id UNION SELECT (SELECT family_id FROM goals WHERE id = NEW.goal_id) AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goals_delete_after AFTER DELETE ON goals BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goals_delete_before BEFORE DELETE ON goals BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goals_insert_after AFTER INSERT ON goals BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goals_insert_before BEFORE INSERT ON goals BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goals_update_after AFTER UPDATE OF family_id ON goals WHEN (OLD.family_id IS NOT NEW.family_id) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_goals_update_before BEFORE UPDATE OF family_id ON goals WHEN (OLD.family_id IS NOT NEW.family_id) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_meetings_delete_after AFTER DELETE ON meetings BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_meetings_delete_before BEFORE DELETE ON meetings BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_meetings_insert_after AFTER INSERT ON meetings BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_meetings_insert_before BEFORE INSERT ON meetings BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_meetings_update_after AFTER UPDATE OF family_id, kind, starts_at, status, updated_at ON meetings WHEN (OLD.family_id IS NOT NEW.family_id OR OLD.kind IS NOT NEW.kind OR OLD.starts_at IS NOT NEW.starts_at OR OLD.status IS NOT NEW.status OR OLD.updated_at IS NOT NEW.updated_at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_meetings_update_before BEFORE UPDATE OF family_id, kind, starts_at, status, updated_at ON meetings WHEN (OLD.family_id IS NOT NEW.family_id OR OLD.kind IS NOT NEW.kind OR OLD.starts_at IS NOT NEW.starts_at OR OLD.status IS NOT NEW.status OR OLD.updated_at IS NOT NEW.updated_at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
 
 CREATE TRIGGER ops_outbox_dropped AFTER UPDATE ON outbox WHEN OLD.failed_at IS NULL AND NEW.failed_at IS NOT NULL AND NEW.attempts = 0 BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_dropped'; END;
 
@@ -637,3 +705,118 @@ CREATE TRIGGER ops_outbox_failed AFTER UPDATE ON outbox WHEN OLD.failed_at IS NU
 CREATE TRIGGER ops_outbox_retry AFTER UPDATE ON outbox WHEN NEW.attempts > OLD.attempts AND NEW.sent_at IS NULL AND NEW.failed_at IS NULL BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_retry'; END;
 
 CREATE TRIGGER ops_outbox_sent AFTER UPDATE ON outbox WHEN OLD.sent_at IS NULL AND NEW.sent_at IS NOT NULL BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_sent'; END;
+
+CREATE TRIGGER result_people_involved_delete_after AFTER DELETE ON people_involved BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_people_involved_delete_before BEFORE DELETE ON people_involved BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_people_involved_insert_after AFTER INSERT ON people_involved BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_people_involved_insert_before BEFORE INSERT ON people_involved BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_people_involved_update_after AFTER UPDATE OF family_id, organisation, removed_at ON people_involved WHEN (OLD.family_id IS NOT NEW.family_id OR OLD.organisation IS NOT NEW.organisation OR OLD.removed_at IS NOT NEW.removed_at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_people_involved_update_before BEFORE UPDATE OF family_id, organisation, removed_at ON people_involved WHEN (OLD.family_id IS NOT NEW.family_id OR OLD.organisation IS NOT NEW.organisation OR OLD.removed_at IS NOT NEW.removed_at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_plan_items_delete_after AFTER DELETE ON plan_items WHEN (OLD.due_on IS NOT NULL) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_plan_items_delete_before BEFORE DELETE ON plan_items WHEN (OLD.due_on IS NOT NULL) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_plan_items_insert_after AFTER INSERT ON plan_items WHEN (NEW.due_on IS NOT NULL) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_plan_items_insert_before BEFORE INSERT ON plan_items WHEN (NEW.due_on IS NOT NULL) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_plan_items_update_after AFTER UPDATE OF family_id, status, due_on ON plan_items WHEN ((OLD.due_on IS NOT NULL) OR (NEW.due_on IS NOT NULL)) AND (OLD.family_id IS NOT NEW.family_id OR OLD.status IS NOT NEW.status OR OLD.due_on IS NOT NEW.due_on) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER result_plan_items_update_before BEFORE UPDATE OF family_id, status, due_on ON plan_items WHEN ((OLD.due_on IS NOT NULL) OR (NEW.due_on IS NOT NULL)) AND (OLD.family_id IS NOT NEW.family_id OR OLD.status IS NOT NEW.status OR OLD.due_on IS NOT NEW.due_on) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE VIEW result_family_changes (family_id, sign) AS SELECT NULL, NULL;
+
+CREATE TRIGGER result_family_part INSTEAD OF INSERT ON result_family_changes BEGIN 
+    -- Meetings that start in the quarter, of families open in it.
+    INSERT INTO result_unit_quarters (unit, quarter, meeting_families, meetings, held, network, cancelled, late)
+    SELECT coalesce(c.department, ''), (CAST(substr(m.starts_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(m.starts_at, 6, 2) AS INTEGER) - 1) / 3), NEW.sign, NEW.sign * count(*),
+           NEW.sign * coalesce(sum(m.status = 'held'), 0), NEW.sign * coalesce(sum(m.status = 'held' AND m.kind = 'network'), 0),
+           NEW.sign * coalesce(sum(m.status = 'cancelled'), 0),
+           NEW.sign * coalesce(sum(m.status = 'cancelled' AND julianday(m.starts_at) - julianday(m.updated_at) < 2), 0)
+    FROM families f JOIN staff c ON c.id = f.coordinator_id JOIN meetings m ON m.family_id = f.id
+    WHERE f.id = NEW.family_id AND ((CAST(substr(m.starts_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(m.starts_at, 6, 2) AS INTEGER) - 1) / 3) >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR (CAST(substr(m.starts_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(m.starts_at, 6, 2) AS INTEGER) - 1) / 3) <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3)))
+    GROUP BY (CAST(substr(m.starts_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(m.starts_at, 6, 2) AS INTEGER) - 1) / 3)
+    ON CONFLICT (unit, quarter) DO UPDATE SET meeting_families = meeting_families + excluded.meeting_families, meetings = meetings + excluded.meetings, held = held + excluded.held, network = network + excluded.network, cancelled = cancelled + excluded.cancelled, late = late + excluded.late;
+
+    -- The first network meeting ever held: whole days from the start (0 to 4095), counted in its
+    -- quarter at every level of a tree of counts: level L counts the families whose days >> L is the bucket.
+    INSERT INTO result_first_network_days (unit, quarter, level, bucket, families)
+    SELECT unit, (CAST(substr(first_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(first_at, 6, 2) AS INTEGER) - 1) / 3), levels.level, waited.days >> levels.level, NEW.sign
+    FROM (SELECT unit, first_at,
+                 min(max(CAST(round(julianday(first_at) - julianday(created_at)) AS INTEGER), 0), 4095) AS days
+          FROM (SELECT coalesce(c.department, '') AS unit, f.created_at, f.closed_at,
+                       (SELECT min(m.starts_at) FROM meetings m
+                        WHERE m.family_id = f.id AND m.kind = 'network' AND m.status = 'held') AS first_at
+                FROM families f JOIN staff c ON c.id = f.coordinator_id WHERE f.id = NEW.family_id) AS f
+          WHERE first_at IS NOT NULL AND ((CAST(substr(first_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(first_at, 6, 2) AS INTEGER) - 1) / 3) >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR (CAST(substr(first_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(first_at, 6, 2) AS INTEGER) - 1) / 3) <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3)))) AS waited
+    JOIN (SELECT 0 AS level UNION ALL SELECT 1 AS level UNION ALL SELECT 2 AS level UNION ALL SELECT 3 AS level UNION ALL SELECT 4 AS level UNION ALL SELECT 5 AS level UNION ALL SELECT 6 AS level UNION ALL SELECT 7 AS level UNION ALL SELECT 8 AS level UNION ALL SELECT 9 AS level UNION ALL SELECT 10 AS level UNION ALL SELECT 11 AS level UNION ALL SELECT 12 AS level) AS levels
+    WHERE true
+    ON CONFLICT (quarter, level, bucket, unit) DO UPDATE SET families = families + excluded.families;
+
+    -- Goals scored in the quarter with at least two scores by its end: first score against the latest by then.
+    INSERT INTO result_unit_quarters (unit, quarter, goal_families, goals, rising)
+    SELECT unit, quarter, NEW.sign, NEW.sign * count(*), NEW.sign * coalesce(sum(latest > first), 0)
+    FROM (SELECT coalesce(c.department, '') AS unit, scored.quarter,
+                 (SELECT s.score FROM goal_scores s WHERE s.goal_id = scored.goal_id
+                  ORDER BY s.noted_on, s.id LIMIT 1) AS first,
+                 (SELECT s.score FROM goal_scores s WHERE s.goal_id = scored.goal_id
+                    AND (CAST(substr(s.noted_on, 1, 4) AS INTEGER) * 4 + (CAST(substr(s.noted_on, 6, 2) AS INTEGER) - 1) / 3) <= scored.quarter
+                  ORDER BY s.noted_on DESC, s.id DESC LIMIT 1) AS latest,
+                 (SELECT count(*) FROM goal_scores s WHERE s.goal_id = scored.goal_id
+                    AND (CAST(substr(s.noted_on, 1, 4) AS INTEGER) * 4 + (CAST(substr(s.noted_on, 6, 2) AS INTEGER) - 1) / 3) <= scored.quarter) AS scores
+          FROM families f JOIN staff c ON c.id = f.coordinator_id JOIN (SELECT DISTINCT s.goal_id, (CAST(substr(s.noted_on, 1, 4) AS INTEGER) * 4 + (CAST(substr(s.noted_on, 6, 2) AS INTEGER) - 1) / 3) AS quarter
+                          FROM goals g JOIN goal_scores s ON s.goal_id = g.id WHERE g.family_id = NEW.family_id) AS scored
+          WHERE f.id = NEW.family_id AND (scored.quarter >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR scored.quarter <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3))))
+    WHERE scores >= 2
+    GROUP BY unit, quarter
+    ON CONFLICT (unit, quarter) DO UPDATE SET goal_families = goal_families + excluded.goal_families, goals = goals + excluded.goals, rising = rising + excluded.rising;
+
+    -- Plan items due in the quarter, and those marked done by the end of their due date.
+    INSERT INTO result_unit_quarters (unit, quarter, item_families, items, on_time)
+    SELECT coalesce(c.department, ''), (CAST(substr(p.due_on, 1, 4) AS INTEGER) * 4 + (CAST(substr(p.due_on, 6, 2) AS INTEGER) - 1) / 3), NEW.sign, NEW.sign * count(*),
+           NEW.sign * coalesce(sum(p.status = 'done' AND (
+               SELECT max(e.at) FROM family_events e
+               WHERE e.family_id = p.family_id AND e.kind = 'plan_item.ended'
+                 AND e.item_kind = 'plan_item' AND e.item_id = p.id) < date(p.due_on, '+1 day')), 0)
+    FROM families f JOIN staff c ON c.id = f.coordinator_id JOIN plan_items p ON p.family_id = f.id
+    WHERE f.id = NEW.family_id AND p.due_on IS NOT NULL AND ((CAST(substr(p.due_on, 1, 4) AS INTEGER) * 4 + (CAST(substr(p.due_on, 6, 2) AS INTEGER) - 1) / 3) >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR (CAST(substr(p.due_on, 1, 4) AS INTEGER) * 4 + (CAST(substr(p.due_on, 6, 2) AS INTEGER) - 1) / 3) <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3)))
+    GROUP BY (CAST(substr(p.due_on, 1, 4) AS INTEGER) * 4 + (CAST(substr(p.due_on, 6, 2) AS INTEGER) - 1) / 3)
+    ON CONFLICT (unit, quarter) DO UPDATE SET item_families = item_families + excluded.item_families, items = items + excluded.items, on_time = on_time + excluded.on_time;
+
+    -- What holds from a quarter on until it changes (the case open; the people and organisations around it),
+    -- kept as the change at each quarter where it changes: the case starts, closes, or someone was removed.
+    INSERT INTO result_unit_quarters (unit, quarter, open_families, people, organisations)
+    SELECT unit, quarter, NEW.sign * (open_now - open_before), NEW.sign * (people_now - people_before),
+           NEW.sign * (organisations_now - organisations_before)
+    FROM (SELECT coalesce(c.department, '') AS unit, changed.quarter,
+                 (changed.quarter >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR changed.quarter <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3))) AS open_now, (changed.quarter - 1 >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR changed.quarter - 1 <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3))) AS open_before,
+                 (changed.quarter >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR changed.quarter <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3))) * (SELECT count(*) FROM people_involved p WHERE p.family_id = f.id
+                     AND (p.removed_at IS NULL OR (CAST(substr(p.removed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(p.removed_at, 6, 2) AS INTEGER) - 1) / 3) >= changed.quarter)) AS people_now,
+                 (changed.quarter - 1 >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR changed.quarter - 1 <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3))) * (SELECT count(*) FROM people_involved p WHERE p.family_id = f.id
+                     AND (p.removed_at IS NULL OR (CAST(substr(p.removed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(p.removed_at, 6, 2) AS INTEGER) - 1) / 3) >= changed.quarter - 1)) AS people_before,
+                 (changed.quarter >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR changed.quarter <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3))) * (SELECT count(DISTINCT lower(trim(p.organisation)))
+                     FROM people_involved p WHERE p.family_id = f.id
+                     AND (p.removed_at IS NULL OR (CAST(substr(p.removed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(p.removed_at, 6, 2) AS INTEGER) - 1) / 3) >= changed.quarter)) AS organisations_now,
+                 (changed.quarter - 1 >= (CAST(substr(f.created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.created_at, 6, 2) AS INTEGER) - 1) / 3) AND (f.closed_at IS NULL OR changed.quarter - 1 <= (CAST(substr(f.closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(f.closed_at, 6, 2) AS INTEGER) - 1) / 3))) * (SELECT count(DISTINCT lower(trim(p.organisation)))
+                     FROM people_involved p WHERE p.family_id = f.id
+                     AND (p.removed_at IS NULL OR (CAST(substr(p.removed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(p.removed_at, 6, 2) AS INTEGER) - 1) / 3) >= changed.quarter - 1)
+                 ) AS organisations_before
+          FROM families f JOIN staff c ON c.id = f.coordinator_id JOIN (SELECT (CAST(substr(created_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(created_at, 6, 2) AS INTEGER) - 1) / 3) AS quarter FROM families WHERE id = NEW.family_id
+                          UNION SELECT (CAST(substr(closed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(closed_at, 6, 2) AS INTEGER) - 1) / 3) + 1 FROM families
+                                WHERE id = NEW.family_id AND closed_at IS NOT NULL
+                          UNION SELECT (CAST(substr(removed_at, 1, 4) AS INTEGER) * 4 + (CAST(substr(removed_at, 6, 2) AS INTEGER) - 1) / 3) + 1 FROM people_involved
+                                WHERE family_id = NEW.family_id AND removed_at IS NOT NULL) AS changed
+          WHERE f.id = NEW.family_id)
+    WHERE open_now != open_before OR people_now != people_before OR organisations_now != organisations_before
+    ON CONFLICT (unit, quarter) DO UPDATE SET open_families = open_families + excluded.open_families, people = people + excluded.people, organisations = organisations + excluded.organisations;
+ END;
+
+CREATE TRIGGER result_staff_department_after AFTER UPDATE OF department ON staff WHEN OLD.department IS NOT NEW.department BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT id, 1 FROM families WHERE coordinator_id = NEW.id; END;
+
+CREATE TRIGGER result_staff_department_before BEFORE UPDATE OF department ON staff WHEN OLD.department IS NOT NEW.department BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT id, -1 FROM families WHERE coordinator_id = OLD.id; END;

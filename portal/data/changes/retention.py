@@ -75,8 +75,13 @@ NOT_FAMILY_DATA = {
     "ops_state": "when the outbox worker, backup and retention last ran, and counts of deliveries",
     "meeting_verdicts": "parents' answers to \"Hvordan var mødet?\", stored apart from them: only the meeting's kind,"
                         " the month and the coordinator's department (changes/verdicts.py); no row points to a family",
-"professionals": "people in families' networks, each in any number of families; delete_family deletes those"
+    "professionals": "people in families' networks, each in any number of families; delete_family deletes those"
                      " whose last involvement it deletes",
+    "result_unit_quarters": "the leaders' results: counts per organisation unit and quarter (migration m024), no family",
+    "result_first_network_days": "the leaders' results: how many families per unit and quarter waited n days for"
+                                 " their first network meeting (migration m024), no family",
+    "result_unit_verdicts": "the leaders' results: how many parents answered \"Hvordan var mødet?\" per unit and"
+                           " month, and how many agreed (changes/verdicts.store), no family",
     "_sqlite_migrations": "which schema migrations have run",
     "sqlite_sequence": "SQLite's own counters",
     "sqlite_stat1": "SQLite's own statistics",

@@ -114,6 +114,29 @@ def scores_from(values):
 
 
 @change
+def store(meeting_kind, month, unit, scores, comment=None):
+    """Store one parent's answers apart from them, and count them for the leaders' results (migration m024).
+
+    `scores` maps each statement to 1-5 or None. The one way answers are stored: the results page reads
+    the counts in result_unit_verdicts, kept here in the same transaction (no trigger may touch the answers).
+    """
+    db = get_db()
+    db.execute(
+        f"INSERT INTO meeting_verdicts (id, meeting_kind, month, unit, {', '.join(STATEMENTS)}, comment)"
+        f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in STATEMENTS)}, ?)",
+        [secrets.token_hex(16), meeting_kind, month, unit, *(scores.get(s) for s in STATEMENTS), comment],
+    )
+    counted = {f"{s}_n": int(scores.get(s) is not None) for s in STATEMENTS}
+    counted.update({f"{s}_agree": int((scores.get(s) or 0) >= 4) for s in STATEMENTS})
+    columns = ", ".join(counted)
+    db.execute(
+        f"INSERT INTO result_unit_verdicts (month, unit, answers, {columns})"
+        f" VALUES (?, ?, 1, {', '.join('?' for _ in counted)})"
+        f" ON CONFLICT (month, unit) DO UPDATE SET answers = answers + 1, "
+        + ", ".join(f"{column} = {column} + excluded.{column}" for column in counted),
+        [month, unit, *counted.values()])
+
+
 def answer(actor, meeting, values, comment=None, share_comment=False):
     """Store a parent's answers to how a meeting went, once, apart from the parent.
 
@@ -138,12 +161,7 @@ def answer(actor, meeting, values, comment=None, share_comment=False):
     unit = db.execute(
         "SELECT coalesce(s.department, '') FROM families f JOIN staff s ON s.id = f.coordinator_id WHERE f.id = ?",
         [meeting["family_id"]]).fetchone()[0]
-    db.execute(
-        f"INSERT INTO meeting_verdicts (id, meeting_kind, month, unit, {', '.join(STATEMENTS)}, comment)"
-        f" VALUES (?, ?, ?, ?, {', '.join('?' for _ in STATEMENTS)}, ?)",
-        [secrets.token_hex(16), meeting["kind"], utcnow().astimezone(LOCAL_ZONE).strftime("%Y-%m"), unit,
-         *scores.values(), comment],
-    )
+    store(meeting["kind"], utcnow().astimezone(LOCAL_ZONE).strftime("%Y-%m"), unit, scores, comment)
     db.execute("INSERT INTO meeting_verdicts_given (meeting_id, parent_id) VALUES (?, ?)", [meeting["id"], actor.id])
     # The audit line says that the parent answered, never what; no family event, so no time on the timeline.
     record(actor, "meeting.verdict_given", meeting["family_id"], item_kind="meeting", item_id=meeting["id"],

@@ -3,31 +3,52 @@
 A family belongs to the organisation unit of its contact person (the
 department in the staff table); a family counts in a quarter when it was
 started before the quarter ended and not closed before it began. Each figure
-is one aggregate SQL query over those families (never a loop over families in
-Python), and comes back with the number of families it covers: a figure over
-fewer than MIN_FAMILIES families is suppressed here, so the page and the CSV
-can only show what is safe. Nothing here returns a family, a name or a comment.
+comes back with the number of families it covers: a figure over fewer than
+MIN_FAMILIES families is suppressed here, so the page and the CSV can only
+show what is safe. Nothing here returns a family, a name or a comment.
 
-Only ended quarters are offered: their figures no longer move, so nobody can
-read one family's change off two visits. The figures of an ended quarter are
-kept for CACHE_SECONDS, so the page costs the same at 100 and at 10,000
-families (bench/pages.py).
+Why a summary, and which. "Alle enheder" covers every family of the
+municipality by definition, so any query over the families, their meetings,
+goals or plan items costs more the bigger the municipality (each figure
+counted so took 80-130 times as long at 10,000 families as at 100, up to
+0.2 s; the page 2.2 s: bench/results_figures.py). The figures are therefore read
+from counts kept per organisation unit and quarter (migration m024): SQL
+triggers on every table a figure reads take a family's part away just before
+a change and add it again just after, in the same transaction as the change,
+so the counts are never stale and no job has to run when a quarter ends. A
+page reads a few rows per unit (the quarter's counts, plus what holds from
+quarter to quarter summed up to it), and finds the median of the whole days to
+the first network meeting in a tree of counts (WAIT_LEVELS steps down, see
+_median_wait; a list of every wait would grow with the families), so it costs
+the same at 100 and at 10,000 families, with no cache.
+Chosen over a summary recomputed when a quarter ends because a change to an
+ended quarter (a meeting recorded as held afterwards, a handover to another
+unit, a family closed or deleted) shows at once, as the queries over the
+families themselves showed it, and because nothing has to be computed on the
+first visit. tests/test_results.py checks the summary against the same
+figures computed straight from the families after each kind of change.
 
-A figure is a function in FIGURES. The parents' "Hvordan var mødet?" counts
-answers instead of families (its answers are stored apart from families, per
-unit and month: reads/verdicts.py), under the same minimum of 5.
+Only ended quarters are offered: their figures no longer move with everyday
+work, so nobody can read one family's change off two visits.
+
+A figure is a function in FIGURES, of one unit's (or every unit's) Counts.
+The parents' "Hvordan var mødet?" counts answers instead of families (its
+answers are stored apart from families, per unit and month:
+reads/verdicts.py), under the same minimum of 5; it reads their counts per
+unit and month (result_unit_verdicts), which changes/verdicts.store keeps as it
+stores an answer (no trigger may touch the answers).
 """
-from collections import namedtuple
-import time
+from collections import Counter, namedtuple
 
 from ...i18n import N_
 from ..changes.verdicts import STATEMENTS
 from ..db import get_db, read_rows
+from ..migrations import WAIT_LEVELS
 from .verdicts import ended_quarters
 
 MIN_FAMILIES = 5
 QUARTERS_OFFERED = 8
-CACHE_SECONDS = 15 * 60
+WAIT_STEP = 4  # levels of the tree of waits taken in one read (_median_wait)
 
 # key: the figure's anchor and CSV name; title and definition: Danish (translated on the page);
 # families: how many families it covers; rows: (label, value, kind) with kind "count", "decimal",
@@ -35,19 +56,22 @@ CACHE_SECONDS = 15 * 60
 # counts: "families", or "answers" for a figure of parents' answers (then `families` is the number of answers).
 Figure = namedtuple("Figure", "key title definition families rows bars counts", defaults=("families",))
 
-# The families that count: of the unit (:unit, or every unit when NULL), live during [:from, :until).
-_FAMILIES = """
-    fam AS (
-        SELECT f.id, f.created_at FROM families f JOIN staff contact ON contact.id = f.coordinator_id
-        WHERE (:unit IS NULL OR coalesce(contact.department, '') = :unit)
-          AND f.created_at < :until AND (f.closed_at IS NULL OR f.closed_at >= :from)
-    )
-"""
+# What the figures are made of, for one unit or all: the summary's counts (migration m024), the first network
+# meetings (Waits) and the parents' answers (a dict of counts).
+Counts = namedtuple("Counts", "summary first_network verdicts")
+# The families that held their first network meeting in the quarter, and a function that finds the median
+# of their whole days from the start (looked up only for a figure that can be shown).
+Waits = namedtuple("Waits", "families median")
+
+SUMMARY_COUNTS = ("open_families", "people", "organisations", "meeting_families", "meetings", "held", "network",
+                  "cancelled", "late", "goal_families", "goals", "rising", "item_families", "items", "on_time")
+# These hold from the quarter they change in on: the summary keeps each change, summed up to the quarter asked for.
+_LASTING = ("open_families", "people", "organisations")
 
 
-def _one(sql, params):
-    """The one row of a figure's query: `sql` goes on after the families (more tables, ", x AS (...)", or SELECT)."""
-    return read_rows(get_db(), f"WITH {_FAMILIES} {sql}", params)[0]
+def quarter_number(quarter):
+    """The summary's number for a quarter: year × 4 + quarter − 1 (migrations._quarter_of)."""
+    return quarter["year"] * 4 + quarter["quarter"] - 1
 
 
 def _share(part, whole):
@@ -58,13 +82,9 @@ def _ratio(part, whole):
     return round(part / whole, 1) if whole else None
 
 
-def network_meetings(params):
-    row = _one("""
-        SELECT (SELECT count(*) FROM fam) AS families,
-               coalesce(sum(m.kind = 'network'), 0) AS network, count(m.id) AS held
-        FROM meetings m JOIN fam ON fam.id = m.family_id
-        WHERE m.status = 'held' AND m.starts_at >= :from AND m.starts_at < :until
-    """, params)
+def network_meetings(c):
+    row = c.summary
+    row = {"families": row["open_families"], "network": row["network"], "held": row["held"]}
     return Figure(
         "netvaerksmoeder", N_("Netværksmøder"),
         N_("Holdte netværksmøder i kvartalet delt med antallet af familier i forløb i kvartalet. Andelen er "
@@ -77,14 +97,8 @@ def network_meetings(params):
         [(N_("Netværksmøder"), row["network"]), (N_("Andre møder"), row["held"] - row["network"])])
 
 
-def cancelled_meetings(params):
-    row = _one("""
-        SELECT count(DISTINCT m.family_id) AS families, count(*) AS meetings,
-               coalesce(sum(m.status = 'cancelled'), 0) AS cancelled,
-               coalesce(sum(m.status = 'cancelled' AND julianday(m.starts_at) - julianday(m.updated_at) < 2), 0) AS late
-        FROM meetings m JOIN fam ON fam.id = m.family_id
-        WHERE m.starts_at >= :from AND m.starts_at < :until
-    """, params)
+def cancelled_meetings(c):
+    row = {**c.summary, "families": c.summary["meeting_families"]}
     return Figure(
         "aflyste", N_("Aflyste møder"),
         N_("Møder, der skulle have været holdt i kvartalet, og som blev aflyst. Kort varsel er mindre end 48 timer "
@@ -98,18 +112,11 @@ def cancelled_meetings(params):
          (N_("Aflyst i god tid"), row["cancelled"] - row["late"]), (N_("Aflyst under 48 timer før"), row["late"])])
 
 
-def people_involved(params):
-    row = _one("""
-        , per_family AS (
-            SELECT count(DISTINCT p.id) AS people, count(DISTINCT lower(trim(p.organisation))) AS organisations
-            FROM fam LEFT JOIN people_involved p ON p.family_id = fam.id
-                 AND (p.removed_at IS NULL OR p.removed_at >= :from)
-            GROUP BY fam.id
-        )
-        SELECT count(*) AS families, avg(people) AS people, avg(organisations) AS organisations FROM per_family
-    """, params)
-    people = round(row["people"], 1) if row["people"] is not None else None
-    organisations = round(row["organisations"], 1) if row["organisations"] is not None else None
+def people_involved(c):
+    families = c.summary["open_families"]
+    people = _ratio(c.summary["people"], families)
+    organisations = _ratio(c.summary["organisations"], families)
+    row = {"families": families}
     return Figure(
         "fagpersoner", N_("Fagpersoner og organisationer"),
         N_("Gennemsnitligt antal forskellige fagpersoner og forskellige organisationer, der var med omkring en "
@@ -120,22 +127,11 @@ def people_involved(params):
         [(N_("Fagpersoner"), people or 0), (N_("Organisationer"), organisations or 0)])
 
 
-def first_network_meeting(params):
-    row = _one("""
-        , firsts AS (
-            SELECT fam.created_at, min(m.starts_at) AS first_at FROM fam
-            JOIN meetings m ON m.family_id = fam.id AND m.kind = 'network' AND m.status = 'held'
-            GROUP BY fam.id HAVING first_at >= :from AND first_at < :until
-        ), ranked AS (
-            SELECT julianday(first_at) - julianday(created_at) AS days,
-                   row_number() OVER (ORDER BY julianday(first_at) - julianday(created_at)) AS place,
-                   count(*) OVER () AS n
-            FROM firsts
-        )
-        SELECT (SELECT count(*) FROM firsts) AS families,
-               (SELECT avg(days) FROM ranked WHERE place IN ((n + 1) / 2, (n + 2) / 2)) AS median
-    """, params)
-    median = round(row["median"]) if row["median"] is not None else None
+def first_network_meeting(c):
+    families = c.first_network.families
+    median = c.first_network.median() if families >= MIN_FAMILIES else None
+    median = round(median) if median is not None else None
+    row = {"families": families}
     return Figure(
         "foerste-netvaerksmoede", N_("Tid til første netværksmøde"),
         N_("For familier, der holdt deres første netværksmøde i kvartalet: antal dage fra forløbets start til "
@@ -145,22 +141,8 @@ def first_network_meeting(params):
         [(N_("Dage (median)"), median or 0)])
 
 
-def rising_goals(params):
-    row = _one("""
-        , per_goal AS (
-            SELECT g.family_id,
-                   (SELECT s.score FROM goal_scores s WHERE s.goal_id = g.id
-                    ORDER BY s.noted_on, s.id LIMIT 1) AS first,
-                   (SELECT s.score FROM goal_scores s WHERE s.goal_id = g.id AND s.noted_on < :until
-                    ORDER BY s.noted_on DESC, s.id DESC LIMIT 1) AS latest
-            FROM goals g JOIN fam ON fam.id = g.family_id
-            WHERE EXISTS (SELECT 1 FROM goal_scores s WHERE s.goal_id = g.id
-                          AND s.noted_on >= :from AND s.noted_on < :until)
-              AND (SELECT count(*) FROM goal_scores s WHERE s.goal_id = g.id AND s.noted_on < :until) >= 2
-        )
-        SELECT count(DISTINCT family_id) AS families, count(*) AS goals, coalesce(sum(latest > first), 0) AS rising
-        FROM per_goal
-    """, params)
+def rising_goals(c):
+    row = {**c.summary, "families": c.summary["goal_families"]}
     return Figure(
         "maal", N_("Mål i fremgang"),
         N_("Mål, der fik en score i kvartalet og har mindst to scores: andelen, hvor den seneste score (til og med "
@@ -172,16 +154,8 @@ def rising_goals(params):
         [(N_("I fremgang"), row["rising"]), (N_("Ikke i fremgang"), row["goals"] - row["rising"])])
 
 
-def plan_items_on_time(params):
-    row = _one("""
-        SELECT count(DISTINCT p.family_id) AS families, count(*) AS items,
-               coalesce(sum(p.status = 'done' AND (
-                   SELECT max(e.at) FROM family_events e
-                   WHERE e.family_id = p.family_id AND e.kind = 'plan_item.ended'
-                     AND e.item_kind = 'plan_item' AND e.item_id = p.id) < date(p.due_on, '+1 day')), 0) AS on_time
-        FROM plan_items p JOIN fam ON fam.id = p.family_id
-        WHERE p.due_on >= :from AND p.due_on < :until
-    """, params)
+def plan_items_on_time(c):
+    row = {**c.summary, "families": c.summary["item_families"]}
     return Figure(
         "planen", N_("Planens punkter gjort til tiden"),
         N_("Punkter i planen med en senest-dato i kvartalet: andelen, der blev markeret som afsluttet senest den "
@@ -193,13 +167,9 @@ def plan_items_on_time(params):
         [(N_("Til tiden"), row["on_time"]), (N_("Ikke til tiden"), row["items"] - row["on_time"])])
 
 
-def meeting_verdicts(params):
+def meeting_verdicts(c):
     """Not families but answers: meeting_verdicts holds only unit, month and meeting kind (reads/verdicts.py)."""
-    columns = ", ".join(f"count({s}) AS {s}_n, coalesce(sum({s} >= 4), 0) AS {s}_agree" for s in STATEMENTS)
-    row = read_rows(get_db(), f"""
-        SELECT count(*) AS answers, {columns} FROM meeting_verdicts
-        WHERE (:unit IS NULL OR unit = :unit) AND month >= substr(:from, 1, 7) AND month < substr(:until, 1, 7)
-    """, params)[0]
+    row = c.verdicts
     # A statement fewer than MIN_FAMILIES answered is left out on its own ("–"), even when the figure is shown.
     shares = [(text, _share(row[f"{s}_agree"], row[f"{s}_n"]) if row[f"{s}_n"] >= MIN_FAMILIES else None)
               for s, text in STATEMENTS.items()]
@@ -213,11 +183,10 @@ def meeting_verdicts(params):
         [(text, share or 0) for text, share in shares], "answers")
 
 
-# The figures, in the page's order: one function each, taking the query's parameters and returning a Figure.
+# The figures, in the page's order: one function each, taking a unit's (or every unit's) Counts and returning a Figure.
 FIGURES = [network_meetings, cancelled_meetings, people_involved, first_network_meeting, rising_goals,
            plan_items_on_time, meeting_verdicts]
 
-_cache = {}
 
 
 def quarters(on=None):
@@ -227,8 +196,7 @@ def quarters(on=None):
 
 def units():
     """The organisation units: every department staff have ("" for staff without one), sorted."""
-    return [row[0] for row in get_db().execute(
-        "SELECT DISTINCT coalesce(department, '') AS unit FROM staff ORDER BY unit")]
+    return sorted({row[0] or "" for row in get_db().execute("SELECT DISTINCT department FROM staff")})
 
 
 def _suppressed(figure, *, too_small_elsewhere=False):
@@ -243,25 +211,98 @@ def figures(quarter, unit):
     All units together hide a figure too when some unit has 1-4 families in it: else all units minus the
     shown units would give that unit's figure away.
     """
+    per_unit = counts(quarter)
     unsafe = [False] * len(FIGURES)
     if unit is None:
-        for figures_of_unit in (_figures(quarter, one) for one in units()):
+        for one in units():
+            # Only how many each figure covers: no median is looked up for a unit not shown.
+            of_unit = per_unit.get(one, NOTHING)
+            of_unit = of_unit._replace(first_network=Waits(of_unit.first_network.families, lambda: None))
+            figures_of_unit = [figure(of_unit) for figure in FIGURES]
             unsafe = [was or 0 < figure.families < MIN_FAMILIES for was, figure in zip(unsafe, figures_of_unit)]
-    return [_suppressed(figure, too_small_elsewhere=small) for figure, small in zip(_figures(quarter, unit), unsafe)]
+    chosen = _all_units(quarter, per_unit.values()) if unit is None else per_unit.get(unit, NOTHING)
+    return [_suppressed(figure(chosen), too_small_elsewhere=small) for figure, small in zip(FIGURES, unsafe)]
 
 
-def _figures(quarter, unit):
-    """The figures before suppression, kept a while per database (see the module's docstring)."""
-    key = (_database(), quarter["key"], unit)
-    kept = _cache.get(key)
-    if kept and time.monotonic() - kept[0] < CACHE_SECONDS:
-        return kept[1]
-    params = {"unit": unit, "from": f"{quarter['from']}-01", "until": f"{quarter['until']}-01"}
-    result = [figure(params) for figure in FIGURES]
-    _cache[key] = (time.monotonic(), result)
-    return result
+def counts(quarter):
+    """Each unit's Counts for the quarter: a few rows a unit of the summary and of the answers' counts."""
+    db = get_db()
+    number = quarter_number(quarter)
+    summary = {}
+    lasting = ", ".join(f"sum({column}) AS {column}" for column in _LASTING)
+    for row in read_rows(db, f"SELECT unit, {lasting} FROM result_unit_quarters WHERE quarter <= ? GROUP BY unit",
+                         [number]):
+        summary[row["unit"]] = {**dict.fromkeys(SUMMARY_COUNTS, 0), **{c: row[c] for c in _LASTING}}
+    in_quarter = ", ".join(column for column in SUMMARY_COUNTS if column not in _LASTING)
+    for row in read_rows(db, f"SELECT unit, {in_quarter} FROM result_unit_quarters WHERE quarter = ?", [number]):
+        summary.setdefault(row["unit"], dict.fromkeys(SUMMARY_COUNTS, 0)).update(
+            {c: row[c] for c in SUMMARY_COUNTS if c not in _LASTING})
+    waits = {unit: families for unit, families in db.execute(
+        "SELECT unit, families FROM result_first_network_days WHERE quarter = ? AND level = ? AND bucket = 0",
+        [number, WAIT_LEVELS])}
+    columns = ", ".join(f"sum({s}_n) AS {s}_n, sum({s}_agree) AS {s}_agree" for s in STATEMENTS)
+    answers = {row["unit"]: row for row in read_rows(db, f"""
+        SELECT unit, sum(answers) AS answers, {columns} FROM result_unit_verdicts
+        WHERE month >= ? AND month < ? GROUP BY unit
+    """, [quarter["from"], quarter["until"]])}
+    return {unit: Counts(summary.get(unit, NOTHING.summary), _waits(number, unit, waits.get(unit, 0)),
+                         answers.get(unit, NOTHING.verdicts))
+            for unit in set(summary) | set(waits) | set(answers)}
 
 
-def _database():
-    """Which database the figures come from (a test's, or the served one): a kept result is for that one only."""
-    return get_db().execute("PRAGMA database_list").fetchone()[2]
+def _waits(number, unit, families):
+    """Waits for quarter `number` and a unit (None: every unit)."""
+    return Waits(families, lambda: _median_wait(number, unit, families))
+
+
+def _median_wait(number, unit, families):
+    """The median of the whole days to the first network meeting, read off the tree of counts (migration m024).
+
+    Level L of the tree counts, per bucket b, the families whose days >> L is b. From the top (one bucket
+    with every family) each read takes the 2 ** WAIT_STEP buckets below the one the middle family is in,
+    WAIT_STEP levels down, and finds the bucket it is in there: WAIT_LEVELS / WAIT_STEP reads (for an
+    even count, the middle two's, mostly the same), whatever the number of families.
+    """
+    if not families:
+        return None
+    db = get_db()
+    # [bucket, place in it] of the middle family, or of each of the middle two.
+    paths = [[0, place] for place in sorted({(families + 1) // 2, families // 2 + 1})]
+    level = WAIT_LEVELS
+    while level > 0:
+        down = min(WAIT_STEP, level)
+        level -= down
+        below = {}
+        for top in {path[0] for path in paths}:
+            below.update(db.execute(
+                "SELECT bucket, sum(families) FROM result_first_network_days WHERE quarter = ? AND level = ?"
+                " AND bucket BETWEEN ? AND ? AND (? IS NULL OR unit = ?) GROUP BY bucket",
+                [number, level, top << down, ((top + 1) << down) - 1, unit, unit]).fetchall())
+        for path in paths:
+            bucket, place = path[0] << down, path[1]
+            while place > below.get(bucket, 0):
+                place -= below.get(bucket, 0)
+                bucket += 1
+            path[:] = [bucket, place]
+    return sum(bucket for bucket, _place in paths) / len(paths)
+
+
+NOTHING = Counts(dict.fromkeys(SUMMARY_COUNTS, 0), Waits(0, lambda: None),
+                 {"answers": 0, **{f"{s}_{part}": 0 for s in STATEMENTS for part in ("n", "agree")}})
+
+
+def counts_for(quarter, unit):
+    """The Counts of one unit (None: every unit added up) for the quarter."""
+    per_unit = counts(quarter)
+    return _all_units(quarter, per_unit.values()) if unit is None else per_unit.get(unit, NOTHING)
+
+
+def _all_units(quarter, counts_of_units):
+    """Every unit's Counts added up."""
+    summary, verdicts, waited = Counter(NOTHING.summary), Counter(NOTHING.verdicts), 0
+    number = quarter_number(quarter)
+    for one in counts_of_units:
+        summary.update(one.summary)
+        verdicts.update({key: one.verdicts[key] for key in NOTHING.verdicts})
+        waited += one.first_network.families
+    return Counts(summary, Waits(waited, lambda: _median_wait(number, None, waited)), verdicts)
