@@ -36,6 +36,16 @@ def parent_may_sign_in_sql(parent_id_expr):
     )
 
 
+# Who may sign in, per kind of holder of a MitID or passkey (portal/data/holders.py): a kind not here never does.
+_MAY_SIGN_IN = {"parent": parent_may_sign_in_sql}
+
+
+def may_sign_in_sql(kind, id_expr):
+    """The SQL condition that holder `id_expr` of `kind` may sign in now; None for a kind that never signs in."""
+    rule = _MAY_SIGN_IN.get(kind)
+    return None if rule is None else rule(id_expr)
+
+
 def staff_may_sign_in_sql(staff_id_expr):
     return f"EXISTS (SELECT 1 FROM staff s WHERE s.id = {staff_id_expr} AND s.active = 1)"
 

@@ -1042,3 +1042,51 @@ def m022_meeting_verdicts(db):
         """
     )
     db.execute("CREATE INDEX idx_meeting_verdicts_given_parent ON meeting_verdicts_given (parent_id)")
+
+
+# The tables whose rows belong to one holder of a sign-in identity (portal/data/holders.py).
+_HOLDER_TABLES = ("passkeys", "identity_bindings", "mitid_exemptions")
+
+
+@migrations()
+def m023_holders(db):
+    """Passkeys, MitID bindings and the records of why someone cannot use MitID belong to a holder, not only a parent.
+
+    Each of `passkeys`, `identity_bindings` and `mitid_exemptions` gets
+    `holder_kind` ('parent' | 'child' | 'professional') and `holder_id` (the id
+    in parents, children, or the professionals' table), both required; the rows
+    there are all parents'. `parent_id` stays, set for a parent's rows only;
+    `family_id` is required for a parent's and a child's rows, and may be empty
+    for a professional's (a professional is not in one family).
+
+    The rules that were per parent are per holder now: one MitID per holder and
+    provider, one record in force per holder. A trigger per table refuses a row
+    whose holder does not fit it: an unknown kind, a parent's row whose
+    parent_id is not its holder or not in its family, a child's row whose child
+    is not in its family, or another's row with a parent_id.
+    """
+    db.execute("DROP INDEX idx_identity_bindings_one_per_parent")
+    db.execute("DROP INDEX idx_mitid_exemptions_in_force")
+    for table in _HOLDER_TABLES:
+        db[table].add_column("holder_kind", str)
+        db[table].add_column("holder_id", int)
+        db.execute(f"UPDATE {table} SET holder_kind = 'parent', holder_id = parent_id")
+        db[table].transform(not_null={"holder_kind": True, "holder_id": True, "parent_id": False,
+                                      "family_id": False})
+        fits = (
+            "NEW.holder_kind IN ('parent', 'child', 'professional')"
+            " AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS"
+            " (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id)))"
+            " AND (NEW.holder_kind != 'child' OR EXISTS"
+            " (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id))"
+            " AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)"
+        )
+        for event in ("INSERT", "UPDATE OF holder_kind, holder_id, parent_id, family_id"):
+            name = f"{table}_holder_fits_{event.split()[0].lower()}"
+            db.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {table} WHEN NOT ({fits})"
+                       f" BEGIN SELECT RAISE(ABORT, '{table}: the holder does not fit the row'); END")
+    db["passkeys"].create_index(["holder_kind", "holder_id"])
+    db.execute("CREATE UNIQUE INDEX idx_identity_bindings_one_per_holder"
+               " ON identity_bindings (holder_kind, holder_id, issuer) WHERE removed_at IS NULL")
+    db.execute("CREATE UNIQUE INDEX idx_mitid_exemptions_in_force"
+               " ON mitid_exemptions (holder_kind, holder_id) WHERE withdrawn_at IS NULL")

@@ -148,14 +148,16 @@ CREATE TABLE "hidden_from_parents" (
 
 CREATE TABLE "identity_bindings" (
    "id" INTEGER PRIMARY KEY,
-   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
-   "parent_id" INTEGER NOT NULL REFERENCES "parents"("id"),
+   "family_id" INTEGER REFERENCES "families"("id"),
+   "parent_id" INTEGER REFERENCES "parents"("id"),
    "issuer" TEXT NOT NULL,
    "subject" TEXT NOT NULL,
    "cpr" TEXT,
    "created_at" TEXT NOT NULL,
    "removed_at" TEXT,
-   "removed_by_staff_id" INTEGER REFERENCES "staff"("id")
+   "removed_by_staff_id" INTEGER REFERENCES "staff"("id"),
+   "holder_kind" TEXT NOT NULL,
+   "holder_id" INTEGER NOT NULL
 );
 
 CREATE TABLE "meeting_participants" (
@@ -228,14 +230,16 @@ CREATE TABLE "meetings" (
 
 CREATE TABLE "mitid_exemptions" (
    "id" INTEGER PRIMARY KEY,
-   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
-   "parent_id" INTEGER NOT NULL REFERENCES "parents"("id"),
+   "family_id" INTEGER REFERENCES "families"("id"),
+   "parent_id" INTEGER REFERENCES "parents"("id"),
    "reason" TEXT NOT NULL,
    "note" TEXT,
    "created_at" TEXT NOT NULL,
    "created_by_staff_id" INTEGER REFERENCES "staff"("id"),
    "withdrawn_at" TEXT,
-   "withdrawn_by_staff_id" INTEGER REFERENCES "staff"("id")
+   "withdrawn_by_staff_id" INTEGER REFERENCES "staff"("id"),
+   "holder_kind" TEXT NOT NULL,
+   "holder_id" INTEGER NOT NULL
 );
 
 CREATE TABLE "notice_cursor" (
@@ -305,15 +309,17 @@ CREATE TABLE "passkey_challenges" (
 
 CREATE TABLE "passkeys" (
    "id" INTEGER PRIMARY KEY,
-   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
-   "parent_id" INTEGER NOT NULL REFERENCES "parents"("id"),
+   "family_id" INTEGER REFERENCES "families"("id"),
+   "parent_id" INTEGER REFERENCES "parents"("id"),
    "credential_id" TEXT NOT NULL,
    "public_key" TEXT NOT NULL,
    "sign_count" INTEGER NOT NULL,
    "created_at" TEXT NOT NULL,
    "last_used_at" TEXT,
    "removed_at" TEXT,
-   "removed_by_staff_id" INTEGER REFERENCES "staff"("id")
+   "removed_by_staff_id" INTEGER REFERENCES "staff"("id"),
+   "holder_kind" TEXT NOT NULL,
+   "holder_id" INTEGER NOT NULL
 );
 
 CREATE TABLE "people_involved" (
@@ -493,7 +499,7 @@ CREATE INDEX "idx_identity_bindings_family_id"
 
 CREATE UNIQUE INDEX idx_identity_bindings_in_use ON identity_bindings (issuer, subject) WHERE removed_at IS NULL;
 
-CREATE UNIQUE INDEX idx_identity_bindings_one_per_parent ON identity_bindings (parent_id, issuer) WHERE removed_at IS NULL;
+CREATE UNIQUE INDEX idx_identity_bindings_one_per_holder ON identity_bindings (holder_kind, holder_id, issuer) WHERE removed_at IS NULL;
 
 CREATE INDEX "idx_meeting_participants_meeting_id"
     ON "meeting_participants" ("meeting_id");
@@ -520,7 +526,7 @@ CREATE INDEX "idx_meetings_family_id_status_starts_at"
 CREATE INDEX "idx_mitid_exemptions_family_id"
     ON "mitid_exemptions" ("family_id");
 
-CREATE UNIQUE INDEX idx_mitid_exemptions_in_force ON mitid_exemptions (parent_id) WHERE withdrawn_at IS NULL;
+CREATE UNIQUE INDEX idx_mitid_exemptions_in_force ON mitid_exemptions (holder_kind, holder_id) WHERE withdrawn_at IS NULL;
 
 CREATE INDEX "idx_notices_done_at_due_at"
     ON "notices" ("done_at", "due_at");
@@ -554,6 +560,9 @@ CREATE UNIQUE INDEX idx_passkeys_credential ON passkeys (credential_id);
 
 CREATE INDEX "idx_passkeys_family_id"
     ON "passkeys" ("family_id");
+
+CREATE INDEX "idx_passkeys_holder_kind_holder_id"
+    ON "passkeys" ("holder_kind", "holder_id");
 
 CREATE INDEX "idx_passkeys_parent_id"
     ON "passkeys" ("parent_id");
@@ -593,6 +602,14 @@ CREATE INDEX "idx_timeline_marks_family_id"
 
 CREATE TRIGGER goal_scores_score_range BEFORE INSERT ON goal_scores WHEN NEW.score NOT BETWEEN 0 AND 10 BEGIN SELECT RAISE(ABORT, 'score must be 0-10'); END;
 
+CREATE TRIGGER identity_bindings_holder_fits_insert BEFORE INSERT ON identity_bindings WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'identity_bindings: the holder does not fit the row'); END;
+
+CREATE TRIGGER identity_bindings_holder_fits_update BEFORE UPDATE OF holder_kind, holder_id, parent_id, family_id ON identity_bindings WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'identity_bindings: the holder does not fit the row'); END;
+
+CREATE TRIGGER mitid_exemptions_holder_fits_insert BEFORE INSERT ON mitid_exemptions WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'mitid_exemptions: the holder does not fit the row'); END;
+
+CREATE TRIGGER mitid_exemptions_holder_fits_update BEFORE UPDATE OF holder_kind, holder_id, parent_id, family_id ON mitid_exemptions WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'mitid_exemptions: the holder does not fit the row'); END;
+
 CREATE TRIGGER ops_outbox_dropped AFTER UPDATE ON outbox WHEN OLD.failed_at IS NULL AND NEW.failed_at IS NOT NULL AND NEW.attempts = 0 BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_dropped'; END;
 
 CREATE TRIGGER ops_outbox_failed AFTER UPDATE ON outbox WHEN OLD.failed_at IS NULL AND NEW.failed_at IS NOT NULL AND NEW.attempts > 0 BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_failed'; END;
@@ -600,3 +617,7 @@ CREATE TRIGGER ops_outbox_failed AFTER UPDATE ON outbox WHEN OLD.failed_at IS NU
 CREATE TRIGGER ops_outbox_retry AFTER UPDATE ON outbox WHEN NEW.attempts > OLD.attempts AND NEW.sent_at IS NULL AND NEW.failed_at IS NULL BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_retry'; END;
 
 CREATE TRIGGER ops_outbox_sent AFTER UPDATE ON outbox WHEN OLD.sent_at IS NULL AND NEW.sent_at IS NOT NULL BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_sent'; END;
+
+CREATE TRIGGER passkeys_holder_fits_insert BEFORE INSERT ON passkeys WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'passkeys: the holder does not fit the row'); END;
+
+CREATE TRIGGER passkeys_holder_fits_update BEFORE UPDATE OF holder_kind, holder_id, parent_id, family_id ON passkeys WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'passkeys: the holder does not fit the row'); END;
