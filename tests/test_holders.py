@@ -73,7 +73,7 @@ def test_a_childs_record_passkey_and_mitid_are_their_own(app):
     emil = Holder("child", EMIL)
     with app.test_request_context():
         assert family_of(emil) == HOLM
-        passkey_changes.record_exemption(COORDINATOR, HOLM, emil, "no_cpr")
+        passkey_changes.record_exemption(COORDINATOR, HOLM, emil, "child")
         assert passkey_reads.offer(emil) == (True, 0)
         assert passkey_reads.offer(Holder("child", ALMA)) == (False, 0)
         assert passkey_reads.offer(SARA) == (False, 0)  # a parent's id: as before holders
@@ -117,7 +117,7 @@ def test_removing_a_childs_passkey_or_mitid_ends_only_their_sessions(app):
     emil = Holder("child", EMIL)
     with app.test_request_context():
         db = get_db()
-        passkey_changes.record_exemption(COORDINATOR, HOLM, emil, "no_cpr")
+        passkey_changes.record_exemption(COORDINATOR, HOLM, emil, "child")
         passkey_id = passkey_changes.add_passkey(emil, "ZW1pbA", "a2V5", 0)
         identity_changes.bind(emil, ISSUER, "urn:uuid:emil")
         binding_id = db.execute("SELECT id FROM identity_bindings WHERE holder_kind = 'child'").fetchone()[0]

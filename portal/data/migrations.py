@@ -1090,3 +1090,77 @@ def m023_holders(db):
                " ON identity_bindings (holder_kind, holder_id, issuer) WHERE removed_at IS NULL")
     db.execute("CREATE UNIQUE INDEX idx_mitid_exemptions_in_force"
                " ON mitid_exemptions (holder_kind, holder_id) WHERE withdrawn_at IS NULL")
+
+
+@migrations()
+def m026_child_voice(db):
+    """The child's own voice: their own sign-in, their own words, whether a bisidder should come, and meetings about them.
+
+    `child_sign_ins` is a coordinator's record that a child (with a birth year)
+    may sign in, how (`method`: 'mitid' from 13, else 'passkey' made in person),
+    and which parents were told (`told_parent_ids`, a JSON list: the parents
+    know). One in force per child; an ended one keeps its row, with who ended it.
+
+    `child_words` holds what a child said in their own words: `kind` 'wish'
+    ("Det vil jeg gerne have") or 'hard' ("Det er svært for mig"). Written by
+    the child (`written_by_kind` 'child'), or by an adult with them
+    (`written_by_kind` 'staff', `written_with` the adult's name as the family
+    reads it: "Skrevet sammen med Karen"). Never changed: a trigger refuses
+    every UPDATE.
+
+    `child_bisidder` holds what a child said about a bisidder (a support
+    person at meetings): `wanted` 1/0 and `who`. The newest row is what they
+    think now; rows are never changed.
+
+    `meetings.about_child_id` is the child a meeting is about (the coordinator
+    sets it): the child's page shows the next such meeting.
+    """
+    db["child_sign_ins"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "child_id": int,
+            "method": str,
+            "told_parent_ids": str,
+            "created_at": str,
+            "created_by_staff_id": int,
+            "ended_at": str,
+            "ended_by_staff_id": int,
+        },
+        pk="id",
+        not_null={"family_id", "child_id", "method", "told_parent_ids", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("child_id", "children", "id"),
+                      ("created_by_staff_id", "staff", "id"), ("ended_by_staff_id", "staff", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX idx_child_sign_ins_in_force ON child_sign_ins (child_id) WHERE ended_at IS NULL")
+    db["child_sign_ins"].create_index(["family_id"])
+    db["child_words"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "child_id": int,
+            "kind": str,
+            "text": str,
+            "written_by_kind": str,
+            "written_by_id": int,
+            "written_with": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "child_id", "kind", "text", "written_by_kind", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("child_id", "children", "id")],
+    )
+    db["child_words"].create_index(["family_id"])
+    db["child_words"].create_index(["child_id"])
+    db.execute("CREATE TRIGGER child_words_never_edited BEFORE UPDATE ON child_words"
+               " BEGIN SELECT RAISE(ABORT, 'a child''s own words are never edited'); END")
+    db["child_bisidder"].create(
+        {"id": int, "family_id": int, "child_id": int, "wanted": int, "who": str, "created_at": str},
+        pk="id",
+        not_null={"family_id", "child_id", "wanted", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("child_id", "children", "id")],
+    )
+    db["child_bisidder"].create_index(["child_id"])
+    db.execute("CREATE TRIGGER child_bisidder_never_edited BEFORE UPDATE ON child_bisidder"
+               " BEGIN SELECT RAISE(ABORT, 'what a child said is never edited'); END")
+    db["meetings"].add_column("about_child_id", int, fk="children", fk_col="id")

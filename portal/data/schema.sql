@@ -47,6 +47,39 @@ CREATE TABLE "calendar_feeds" (
    "replaced_at" TEXT
 );
 
+CREATE TABLE "child_bisidder" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "child_id" INTEGER NOT NULL REFERENCES "children"("id"),
+   "wanted" INTEGER NOT NULL,
+   "who" TEXT,
+   "created_at" TEXT NOT NULL
+);
+
+CREATE TABLE "child_sign_ins" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "child_id" INTEGER NOT NULL REFERENCES "children"("id"),
+   "method" TEXT NOT NULL,
+   "told_parent_ids" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL,
+   "created_by_staff_id" INTEGER REFERENCES "staff"("id"),
+   "ended_at" TEXT,
+   "ended_by_staff_id" INTEGER REFERENCES "staff"("id")
+);
+
+CREATE TABLE "child_words" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "child_id" INTEGER NOT NULL REFERENCES "children"("id"),
+   "kind" TEXT NOT NULL,
+   "text" TEXT NOT NULL,
+   "written_by_kind" TEXT NOT NULL,
+   "written_by_id" INTEGER,
+   "written_with" TEXT,
+   "created_at" TEXT NOT NULL
+);
+
 CREATE TABLE "children" (
    "id" INTEGER PRIMARY KEY,
    "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
@@ -225,7 +258,8 @@ CREATE TABLE "meetings" (
    "published_at" TEXT,
    "previous_starts_at" TEXT,
    "updated_at" TEXT,
-   "protected_home_parent_id" INTEGER REFERENCES "parents"("id")
+   "protected_home_parent_id" INTEGER REFERENCES "parents"("id"),
+   "about_child_id" INTEGER REFERENCES "children"("id")
 );
 
 CREATE TABLE "mitid_exemptions" (
@@ -456,6 +490,20 @@ CREATE INDEX "idx_calendar_feeds_parent_id_replaced_at"
 CREATE UNIQUE INDEX "idx_calendar_feeds_token_hash"
     ON "calendar_feeds" ("token_hash");
 
+CREATE INDEX "idx_child_bisidder_child_id"
+    ON "child_bisidder" ("child_id");
+
+CREATE INDEX "idx_child_sign_ins_family_id"
+    ON "child_sign_ins" ("family_id");
+
+CREATE UNIQUE INDEX idx_child_sign_ins_in_force ON child_sign_ins (child_id) WHERE ended_at IS NULL;
+
+CREATE INDEX "idx_child_words_child_id"
+    ON "child_words" ("child_id");
+
+CREATE INDEX "idx_child_words_family_id"
+    ON "child_words" ("family_id");
+
 CREATE INDEX "idx_children_family_id"
     ON "children" ("family_id");
 
@@ -599,6 +647,10 @@ CREATE UNIQUE INDEX "idx_timeline_marks_event_id"
 
 CREATE INDEX "idx_timeline_marks_family_id"
     ON "timeline_marks" ("family_id");
+
+CREATE TRIGGER child_bisidder_never_edited BEFORE UPDATE ON child_bisidder BEGIN SELECT RAISE(ABORT, 'what a child said is never edited'); END;
+
+CREATE TRIGGER child_words_never_edited BEFORE UPDATE ON child_words BEGIN SELECT RAISE(ABORT, 'a child''s own words are never edited'); END;
 
 CREATE TRIGGER goal_scores_score_range BEFORE INSERT ON goal_scores WHEN NEW.score NOT BETWEEN 0 AND 10 BEGIN SELECT RAISE(ABORT, 'score must be 0-10'); END;
 

@@ -13,6 +13,8 @@ from ..sign_in import who
 def home():
     if g.user_kind == "staff":
         return redirect(url_for("staff.caseload"))
+    if g.user_kind == "child":
+        return redirect(url_for("child.home"))
     if g.user_kind != "parent":
         return render_template("parent/welcome.html")
     g.signed_in_page = True

@@ -24,7 +24,7 @@ Single logout (/mitid/logout): signing out of a MitID session also signs out
 of NemLog-in, and NemLog-in's LogoutRequest ends the parent's MitID sessions here.
 
 A binding belongs to a holder (portal/data/holders.py): these pages serve the
-holders of the kinds in HOMES (parents), each bound and signed in the same way.
+holders of the kinds in HOMES (parents and children), each bound and signed in the same way.
 """
 import json
 import secrets
@@ -35,7 +35,8 @@ from ..data import access, audit, sign_in_requests
 from ..data import sessions as session_rows
 from ..data.changes import identities as bindings
 from ..data.db import get_db, writing
-from ..data.holders import PARENT, Holder, family_of
+from ..data.holders import CHILD, PARENT, Holder, family_of
+from ..data.reads import child as child_reads
 from ..data.reads import identities
 from . import sessions as auth
 from .assurance import LEVELS
@@ -49,7 +50,7 @@ class Unavailable(Exception):
 
 
 # The kinds of holder who sign in with MitID, and the page each goes to when they sign in without a link.
-HOMES = {PARENT: "parent.home"}
+HOMES = {PARENT: "parent.home", CHILD: "child.home"}
 
 _KEY = "mitid_key"
 _LOGOUT = "mitid_logout"  # in the cookie session: who to sign out of NemLog-in when the parent signs out here
@@ -237,6 +238,9 @@ def _confirm(identity, level):
     """The holder of this link session confirmed with MitID: bind it the first time, else it must be theirs."""
     holder = Holder(g.user_kind, g.user_id)
     who = {"actor_kind": holder.kind, "actor_id": holder.id, "family_id": family_of(holder)}
+    if holder.kind == CHILD and child_reads.sign_in_method(holder.id) != "mitid":
+        audit.record("sign_in.mitid_not_for_child", **who)  # a child under 13 signs in with a passkey
+        return "not_theirs"
     try:
         bound = bindings.bind(holder, identity["issuer"], identity["subject"], identity["cpr"])
     except bindings.BoundToAnother:

@@ -1,7 +1,7 @@
 """Passkeys (WebAuthn) for people who cannot use MitID: made in person, then link plus passkey opens the case.
 
 A passkey belongs to a holder (portal/data/holders.py); these pages serve the
-signed-in holders of the kinds in HOMES (parents), each with their own passkeys.
+signed-in holders of the kinds in HOMES (parents and children), each with their own passkeys.
 
 - Only a holder whose coordinator recorded why they cannot use MitID
   (data/changes/passkeys.py) may make or use a passkey.
@@ -32,7 +32,7 @@ from ..data import access, audit
 from ..data.changes import Invalid
 from ..data.changes import passkeys as changes
 from ..data.changes.passkeys import CHALLENGE_LIFETIME
-from ..data.holders import PARENT, Holder, as_holder
+from ..data.holders import CHILD, PARENT, Holder, as_holder
 from ..data.reads import passkeys as reads
 from ..tokens import hash_id
 from ..web.forms import PortalForm
@@ -82,7 +82,7 @@ def _bytes(text):
 
 
 # The kinds of holder these pages serve, and the page each goes to once confirmed.
-HOMES = {PARENT: "parent.home"}
+HOMES = {PARENT: "parent.home", CHILD: "child.home"}
 
 
 def user_handle(holder):
@@ -101,6 +101,9 @@ def signed_in():
     if g.user_kind == PARENT:
         parent = who.current_parent()
         return Holder(PARENT, parent["id"]), parent["name"], parent["family_id"]
+    if g.user_kind == CHILD:
+        child = who.current_child()
+        return Holder(CHILD, child["id"]), child["first_name"], child["family_id"]
     raise LookupError(g.user_kind)
 
 

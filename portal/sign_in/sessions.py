@@ -155,6 +155,7 @@ def load_user():
                CASE s.user_kind
                    WHEN 'parent' THEN {access.parent_may_sign_in_sql("s.user_id")}
                    WHEN 'staff' THEN {access.staff_may_sign_in_sql("s.user_id")}
+                   WHEN 'child' THEN {access.child_may_sign_in_sql("s.user_id")}
                END AS allowed,
                s.level, s.method, s.assured_at,
                p.*, NULL AS staff_columns_follow, st.*
@@ -200,7 +201,7 @@ def load_user():
     g.level = access.effective_level(row["level"], row["assured_at"] and from_db_time(row["assured_at"]), now,
                                      timedelta(hours=config["STEP_UP_HOURS"]))
     g.sign_in_method = row["method"]
-    if row["user_kind"] == "parent" and not config["MITID_GATE"]:
+    if row["user_kind"] in ("parent", "child") and not config["MITID_GATE"]:
         g.level = max(g.level, access.SUBSTANTIAL)  # the gate is off: a link opens the case, as before
     if person is not None:
         setattr(g, row["user_kind"], person)  # g.parent or g.staff

@@ -22,6 +22,7 @@ REASONS = {
     "no_cpr": N_("Ingen CPR-nummer endnu"),
     "guardianship": N_("Under værgemål"),
     "other": N_("Andet"),
+    "child": N_("Barn uden MitID"),  # set by a child's sign-in (changes/child_voice.py), for a child only
 }
 NOTE_MAX = 200
 # How long a challenge may be answered: the time to tap "Opret" or "Brug" and confirm on the phone.
@@ -45,7 +46,7 @@ def record_exemption(actor, family_id, holder, reason, note=None):
     """Record why a parent or child cannot use MitID; it replaces the record in force, if there is one."""
     holder = _holder_of_family(family_id, as_holder(holder))
     rules = Rules()
-    rules.check(reason in REASONS, "reason", N_("Vælg en grund."))
+    rules.check(reason in REASONS and (reason == "child") == (holder.kind == CHILD), "reason", N_("Vælg en grund."))
     note = rules.text("note", note, required=reason == "other", max_length=NOTE_MAX,
                       blank=N_("Skriv kort, hvorfor forælderen ikke kan bruge MitID.")) if reason == "other" else None
     if rules.errors:
