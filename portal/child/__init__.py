@@ -96,4 +96,4 @@ def voices_here():
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.jinja_env.globals["child_voices"] = voices_here
+    app.add_template_global(voices_here, "child_voices")

@@ -330,4 +330,4 @@ def _use_page(holder, form, next_path, error):
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.jinja_env.globals["passkey_offer"] = offer
+    app.add_template_global(offer, "passkey_offer")
