@@ -337,3 +337,45 @@ def test_tap_targets_on_a_childs_page_are_at_least_48_px():
     for selector in ("body.child .button, body.child button", "body.child .choice"):
         assert re.search(r"min-height:\s*48px", css_rule(selector)), selector
     assert re.search(r"min-height:\s*48px", css_rule("body.child .choice label"))
+
+
+def test_a_child_whose_sign_in_was_ended_is_signed_out_at_once(app, client):
+    """The rule itself (access.child_may_sign_in_sql), not only the sessions end_sign_in ends."""
+    sign_in_child(app, client)
+    with app.app_context():
+        get_db().execute("UPDATE child_sign_ins SET ended_at = '2026-01-01T00:00:00Z' WHERE child_id = ?", [EMIL])
+        get_db().conn.commit()
+    assert client.get("/barn").status_code == 302
+
+
+def test_a_child_from_13_binds_mitid_and_signs_in_with_it_later(app, client):
+    from mitid_helpers import TestMitID
+    from portal.data.clock import today
+
+    with app.test_request_context():
+        get_db().execute("UPDATE children SET birth_year = ? WHERE id = ?", [today().year - 14, EMIL])
+        child_voice.set_up_sign_in(METTE_ACTS, HOLM, EMIL, method="mitid", told_parent_ids=[SARA])
+    mitid = TestMitID(app, client)
+    sign_in_child(app, client, confirm=False)
+    assert "Log ind med MitID" in client.get("/barn").text
+    back = mitid.sign_in("ny-person", next_path="/barn")
+    assert back.status_code == 302 and back.headers["Location"] == "/barn"
+    assert "Emil skal have det godt" in main_part(client.get("/barn").text)
+    with app.app_context():
+        assert get_db().execute("SELECT holder_kind, holder_id, family_id FROM identity_bindings"
+                                " WHERE removed_at IS NULL").fetchall() == [("child", EMIL, HOLM)]
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/barn").text)})
+    again = mitid.sign_in("ny-person")  # no link: the bound MitID alone opens the child's page
+    assert again.status_code == 302 and again.headers["Location"] == "/barn"
+    assert "Emil skal have det godt" in main_part(client.get("/barn").text)
+    assert client.get("/plan").status_code == 404  # and never a parent's page
+
+
+def test_a_child_who_signs_in_with_a_passkey_binds_no_mitid(app, client):
+    from mitid_helpers import TestMitID
+
+    sign_in_child(app, client, confirm=False)  # Emil (9): a passkey, in the demo
+    refused = TestMitID(app, client).sign_in("ny-person", next_path="/barn")
+    assert refused.status_code == 403
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM identity_bindings").fetchone()[0] == 0
