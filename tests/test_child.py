@@ -379,3 +379,17 @@ def test_a_child_who_signs_in_with_a_passkey_binds_no_mitid(app, client):
     assert refused.status_code == 403
     with app.app_context():
         assert get_db().execute("SELECT count(*) FROM identity_bindings").fetchone()[0] == 0
+
+
+def test_the_coordinator_says_which_child_a_meeting_is_about(app, client, db):
+    Auth(app, client).staff()
+    path = f"/staff/families/{HOLM}/meetings/new"
+    form = {"kind": "conversation", "day": "2030-03-05", "starts": "10:00", "ends": "11:00", "place": "Skolen",
+            "participants": ["staff:2"], "publish": "1"}
+    page = client.get(path).text
+    assert "Mødet handler om" in page
+    token = csrf_from(page)
+    other = client.post(path, data={"csrf_token": token, **form, "about_child_id": str(LIVA)})
+    assert other.status_code == 400 and "Vælg et barn fra listen." in other.text
+    assert client.post(path, data={"csrf_token": token, **form, "about_child_id": str(ALMA)}).status_code == 302
+    assert db.execute("SELECT about_child_id FROM meetings WHERE place = 'Skolen'").fetchone() == (ALMA,)
