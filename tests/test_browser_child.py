@@ -75,6 +75,10 @@ def test_a_child_reads_their_page_and_adds_their_own_words_on_a_phone(live_serve
     assert page.locator("h1").inner_text() == "Hej Emil"
     assert "Dine mål" not in phone.main_text()  # a link alone shows only how to go on
     check_child_page(phone)
+    page.get_by_role("link", name="Lav din nøgle").click()  # the phone's part needs a real authenticator
+    assert page.locator("h1").inner_text() == "Lav din nøgle"
+    check_child_page(phone)
+    page.go_back()
 
     confirm_passkey(live_server)
     page.reload()
