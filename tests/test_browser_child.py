@@ -70,6 +70,7 @@ def test_a_child_reads_their_page_and_adds_their_own_words_on_a_phone(live_serve
     phone = Tab(browser, live_server.config["BASE_URL"], viewport=PHONE, javascript=javascript)
     page = phone.page
     page.goto(child_link(live_server))
+    check_child_page(phone)
     page.get_by_role("button", name="Fortsæt").click()
     page.wait_for_url(live_server.config["BASE_URL"] + "/barn")
     assert page.locator("h1").inner_text() == "Hej Emil"

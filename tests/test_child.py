@@ -302,6 +302,8 @@ def page_sentences(html):
 def test_every_child_page_text_is_easy_to_read(app, client):
     sign_in_child(app, client, confirm=False)
     pages = [client.get("/barn").text, client.get("/passkey/new").text]  # making his passkey, from the shown link
+    pages.append(client.get(child_link(app)).text)  # "Log ind som E***"
+    pages.append(client.get(child_link(app, channel="email")).text)  # a link that does not work
     assert 'class="child"' in pages[-1]
     sign_in_child(app, client)
     pages.append(client.get("/barn").text)

@@ -61,7 +61,7 @@ def use_link(token):
         )
         return redirect(_landing(kind, checked.link))
     return render_template(
-        "sign_in/confirm.html", form=form, masked_name=mask_name(links.subject_name(checked.link))
+        "sign_in/confirm.html", form=form, masked_name=mask_name(links.subject_name(checked.link)), kind=kind
     )
 
 
