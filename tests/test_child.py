@@ -397,3 +397,15 @@ def test_the_coordinator_says_which_child_a_meeting_is_about(app, client, db):
     assert other.status_code == 400 and "Vælg et barn fra listen." in other.text
     assert client.post(path, data={"csrf_token": token, **form, "about_child_id": str(ALMA)}).status_code == 302
     assert db.execute("SELECT about_child_id FROM meetings WHERE place = 'Skolen'").fetchone() == (ALMA,)
+
+
+def test_a_childs_name_takes_the_danish_genitive():
+    from portal.child import genitive
+
+    assert [genitive(name) for name in ("Emil", "Jonas", "Max", "Liz")] == ["Emils", "Jonas'", "Max'", "Liz'"]
+
+
+def test_the_childs_words_read_in_english_on_the_parents_plan(app, client):
+    Auth(app, client).sign_in()
+    client.post("/language", data={"csrf_token": csrf_from(client.get("/").text), "lang": "en", "next": "/"})
+    assert "Emil&#39;s own words" in client.get("/plan").text or "Emil's own words" in client.get("/plan").text

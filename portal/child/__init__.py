@@ -94,6 +94,12 @@ def voices_here():
     return []
 
 
+def genitive(name):
+    """A first name's Danish genitive: "Emils", "Jonas'" (a name ending in s, x or z takes an apostrophe)."""
+    return f"{name}'" if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+
+
 def init_app(app):
     app.register_blueprint(bp)
+    app.add_template_global(genitive, "genitive")
     app.add_template_global(voices_here, "child_voices")
