@@ -241,6 +241,9 @@ def refuse_unless_sure_enough():
         return None
     if needed > access.SUBSTANTIAL:
         abort(404)
+    if g.user_kind == "child":
+        # A child's own page says, in their words, how to go on (MitID or their passkey).
+        return redirect(url_for("child.home"), 303)
     # A parent with a link alone, or whose MitID is older than STEP_UP_HOURS: confirm with MitID.
     return render_template("sign_in/step_up.html", next_path=request.full_path.rstrip("?")
                            if request.method == "GET" else url_for("parent.home")), 401
