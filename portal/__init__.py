@@ -51,7 +51,7 @@ def create_app(test_config=None):
     security.install_log_filters()
     ops.init_app(app)
 
-    from . import info_site, parent, professional, staff
+    from . import child, info_site, parent, professional, staff
     from .sign_in import mitid, passkeys, staff_sso
     from .sign_in import views as sign_in
     from .web import language
@@ -66,6 +66,7 @@ def create_app(test_config=None):
     app.register_blueprint(parent.feed.public_bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(professional.bp)
+    child.init_app(app)
 
     @app.after_request
     def headers(response):

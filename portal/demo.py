@@ -8,7 +8,7 @@ and the handover notice can be seen).
 from datetime import datetime, time, timedelta
 
 from .data.changes import SYSTEM, Actor
-from .data.changes import consents, families, goals, meetings, notices, people, plan, staff, summaries
+from .data.changes import child_voice, consents, families, goals, meetings, notices, people, plan, staff, summaries
 from .data.clock import LOCAL_ZONE, days_from_today, today
 from .data.db import get_db, writing
 from .data.reads import consents as consent_reads
@@ -164,7 +164,7 @@ def _holm(ids):
                        [f"parent:{sara}", f"parent:{thomas}", f"staff:{ids['mette']}", f"person:{person['case']}",
                         f"person:{person['teacher']}", f"person:{person['ppr']}", f"person:{person['nurse']}",
                         f"person:{person['job']}"],
-                       follow_up=f"person:{person['case']}")
+                       follow_up=f"person:{person['case']}", about_child_id=emil)
     _meeting(mette, holm, "follow_up", _at(4, 14), 1, "Demoby Skole, mødelokale 2",
              "Hvordan går det for Emil i klassen efter jul?",
              [f"parent:{sara}", f"person:{person['teacher']}", f"person:{person['ppr']}"])
@@ -183,6 +183,17 @@ def _holm(ids):
         "- Karen fra Familiehuset kommer hver tirsdag morgen.\n"
         "- Rasmus fra PPR ser på, hvordan Emil har det i skolen.\n\n"
         "Vi ses til næste netværksmøde. Ring gerne, hvis noget er svært."))
+    _emils_voice(mette, holm, emil, [sara, thomas])
+
+
+def _emils_voice(mette, holm, emil, parents):
+    """Emil (9) signs in with a passkey made with Mette; his own words, one written with Karen from Familiehuset."""
+    child_voice.set_up_sign_in(mette, holm, emil, method="passkey", told_parent_ids=parents)
+    child_voice.add_words(Actor("child", emil), holm, emil, kind="wish",
+                          text="Jeg vil gerne have en ven at lege med i frikvarteret.")
+    child_voice.add_words(mette, holm, emil, kind="hard", text="Når alle råber om morgenen. Så får jeg ondt i maven.",
+                          written_with="Karen")
+    child_voice.say_bisidder(Actor("child", emil), holm, emil, wanted=True, who="Mormor")
 
 
 def _yilmaz_andersen(ids):

@@ -19,7 +19,7 @@ LAYERS = [
     {"portal.web"},  # web plumbing
     {"portal.dev_idp"},  # development and tests only: the test identity providers
     {"portal.sign_in"},  # who is signed in, and how they sign in
-    {"portal.parent", "portal.staff", "portal.professional", "portal.info_site", "portal.ops"},  # the pages and endpoints
+    {"portal.parent", "portal.child", "portal.staff", "portal.professional", "portal.info_site", "portal.ops"},  # the pages and endpoints
     {"portal.demo"},  # the fictional municipality, loaded through the changes
     {"portal.cli", "portal.gunicorn_conf"},  # the commands; gunicorn's settings and hooks
     {"portal"},  # the app factory

@@ -358,7 +358,8 @@ def test_a_coordinator_records_why_a_parent_cannot_use_mitid(app, client, auth, 
     page = client.get(saved.headers["Location"])
     assert "Grunden er gemt" in page.text and "Flygtning, venter på CPR" in page.text
     assert "Sara Holm kan ikke bruge MitID" not in page.text  # one record in force
-    assert db.execute("SELECT parent_id, reason, created_by_staff_id FROM mitid_exemptions").fetchall() == [
+    assert db.execute("SELECT parent_id, reason, created_by_staff_id FROM mitid_exemptions"
+                      " WHERE holder_kind = 'parent'").fetchall() == [
         (SARA, "other", METTE)]
     assert actions(db)[-1] == "mitid_exemption.recorded"
     # Another family's parent inside this family's URL: 404.
@@ -373,7 +374,7 @@ def test_withdrawing_the_record_ends_the_passkey_and_its_sessions(app, client, a
     Auth = type(auth)
     Auth(app, coordinator).staff()
     page = coordinator.get("/staff/families/1/members")
-    exemption_id = db.execute("SELECT id FROM mitid_exemptions").fetchone()[0]
+    exemption_id = db.execute("SELECT id FROM mitid_exemptions WHERE holder_kind = 'parent'").fetchone()[0]
     done = coordinator.post(f"/staff/families/1/mitid-exemptions/{exemption_id}/withdraw",
                             data={"csrf_token": csrf_from(page.text)})
     assert done.status_code == 303 and actions(db)[-1] == "mitid_exemption.withdrawn"

@@ -27,6 +27,10 @@
   called to or responsible for themselves is theirs to see. People involved
   hidden from a parent are still colleagues: professionals see them, never a
   parent's contact details.
+- A child who signs in sees only what is theirs: the goals for them, the next
+  meeting about them (published, hidden from no parent, and never the place of
+  a protected home), and their own words. Nothing else of the family: no
+  parent's goal, no plan item, no person, no contact detail.
 
 The pages answer 404 for anything a viewer may not see, whether it exists or
 not; this module only answers the questions (no request is needed to ask them).
@@ -54,8 +58,30 @@ def parent_may_sign_in_sql(parent_id_expr):
     )
 
 
+def child_may_sign_in_sql(child_id_expr):
+    """True for a child who may sign in: their coordinator set it up (with the parents' knowledge) and has not
+    ended it, the child is active, and so is their family, whose case is not closed."""
+    return (
+        "EXISTS (SELECT 1 FROM children c JOIN families f ON f.id = c.family_id"
+        f" JOIN child_sign_ins cs ON cs.child_id = c.id AND cs.ended_at IS NULL"
+        f" WHERE c.id = {child_id_expr} AND c.active = 1 AND c.birth_year IS NOT NULL AND f.active = 1"
+        " AND f.closed_at IS NULL)"
+    )
+
+
 def staff_may_sign_in_sql(staff_id_expr):
     return f"EXISTS (SELECT 1 FROM staff s WHERE s.id = {staff_id_expr} AND s.active = 1)"
+
+
+# Who may sign in, per kind of person (and of holder of a MitID or passkey, portal/data/holders.py):
+# a kind not here never does.
+_MAY_SIGN_IN = {"parent": parent_may_sign_in_sql, "child": child_may_sign_in_sql, "staff": staff_may_sign_in_sql}
+
+
+def may_sign_in_sql(kind, id_expr):
+    """The SQL condition that holder `id_expr` of `kind` may sign in now; None for a kind that never signs in."""
+    rule = _MAY_SIGN_IN.get(kind)
+    return None if rule is None else rule(id_expr)
 
 
 def staff_families_sql(alias="f"):
@@ -195,6 +221,13 @@ def parent_sees_event_sql(alias, parent=":parent"):
     )
 
 
+def child_sees_meeting_sql(alias, child=":child"):
+    """Row `alias` of meetings is one child `child` may see: about them, published, planned, hidden from no parent."""
+    return (f"{alias}.about_child_id = {child} AND {alias}.published_at IS NOT NULL AND {alias}.status = 'planned'"
+            f" AND NOT EXISTS (SELECT 1 FROM hidden_from_parents h WHERE h.item_kind = 'meeting'"
+            f" AND h.item_id = {alias}.id)")
+
+
 # A parent.
 
 
@@ -304,6 +337,15 @@ PROFESSIONAL_PAGES = {
     "professional.home": SUBSTANTIAL,
 }
 
+# What each of a child's pages needs: like a parent's, their goals and meetings need Substantial
+# (MitID from 13, else a link plus a passkey made with their coordinator); the home page alone
+# opens with a link, and then only says how to go on.
+CHILD_PAGES = {
+    "child.home": LINK,
+    "child.add_words": SUBSTANTIAL,
+    "child.bisidder": SUBSTANTIAL,
+}
+
 # Every staff page: the municipality's single sign-on (or, where a setting
 # allows them, a staff link: see staff_session_enough).
 STAFF_PAGES_NEED = SUBSTANTIAL
@@ -315,6 +357,8 @@ def level_needed(endpoint):
         return PARENT_PAGES[endpoint]
     if endpoint in PROFESSIONAL_PAGES:
         return PROFESSIONAL_PAGES[endpoint]
+    if endpoint in CHILD_PAGES:
+        return CHILD_PAGES[endpoint]
     if endpoint and endpoint.startswith("staff."):
         return STAFF_PAGES_NEED
     return HIGH + 1

@@ -10,8 +10,10 @@ from .db import get_db, read_one, writing
 from ..paths import url_for_message
 from ..tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, verify
 
-PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in"}
-ENDPOINT = {"parent": "sign_in.parent_link", "staff": "sign_in.staff_link"}
+PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in", "child": "child-sign-in"}
+ENDPOINT = {"parent": "sign_in.parent_link", "staff": "sign_in.staff_link", "child": "sign_in.child_link"}
+# A child's link is only ever shown by their coordinator in person (a QR code), never sent.
+SHOWN_ONLY = ("child",)
 MAX_LIFETIME = timedelta(hours=72)
 # A link asked for lives at most as long as a rate limit counts (the per-address limit counts its lifetime).
 MAX_REQUESTED_LIFETIME = timedelta(hours=1)
@@ -146,6 +148,8 @@ def check(subject_kind, token):
         return Check("used", link)
     if link["revoked_at"]:
         return Check("revoked", link)
+    if link["subject_kind"] in SHOWN_ONLY and not (link["channel"] == "shown" and link["issued_by_staff_id"]):
+        return Check("invalid", link)
     if from_db_time(link["expires_at"]) <= utcnow():
         return Check("expired", link)
     if not _may_sign_in(link["subject_kind"], link["subject_id"]):
@@ -154,7 +158,9 @@ def check(subject_kind, token):
 
 
 def _may_sign_in(subject_kind, subject_id):
-    allowed = access.parent_may_sign_in_sql("?") if subject_kind == "parent" else access.staff_may_sign_in_sql("?")
+    allowed = access.may_sign_in_sql(subject_kind, "?")
+    if allowed is None:
+        return False
     return get_db().execute(f"SELECT {allowed}", [subject_id]).fetchone()[0] == 1
 
 
@@ -178,14 +184,17 @@ def revoke_unused(subject_kind, subject_id):
 
 
 def subject_name(link):
+    if link["subject_kind"] == "child":
+        return get_db()["children"].get(link["subject_id"])["first_name"]
     table = "parents" if link["subject_kind"] == "parent" else "staff"
     return get_db()[table].get(link["subject_id"])["name"]
 
 
 def _family_of(subject_kind, subject_id):
-    if subject_kind != "parent":
+    if subject_kind not in ("parent", "child"):
         return None
-    row = get_db().execute("SELECT family_id FROM parents WHERE id = ?", [subject_id]).fetchone()
+    table = "parents" if subject_kind == "parent" else "children"
+    row = get_db().execute(f"SELECT family_id FROM {table} WHERE id = ?", [subject_id]).fetchone()
     return row[0] if row else None
 
 

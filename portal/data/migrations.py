@@ -1044,6 +1044,54 @@ def m022_meeting_verdicts(db):
     db.execute("CREATE INDEX idx_meeting_verdicts_given_parent ON meeting_verdicts_given (parent_id)")
 
 
+# The tables whose rows belong to one holder of a sign-in identity (portal/data/holders.py).
+_HOLDER_TABLES = ("passkeys", "identity_bindings", "mitid_exemptions")
+
+
+@migrations()
+def m023_holders(db):
+    """Passkeys, MitID bindings and the records of why someone cannot use MitID belong to a holder, not only a parent.
+
+    Each of `passkeys`, `identity_bindings` and `mitid_exemptions` gets
+    `holder_kind` ('parent' | 'child' | 'professional') and `holder_id` (the id
+    in parents, children, or the professionals' table), both required; the rows
+    there are all parents'. `parent_id` stays, set for a parent's rows only;
+    `family_id` is required for a parent's and a child's rows, and may be empty
+    for a professional's (a professional is not in one family).
+
+    The rules that were per parent are per holder now: one MitID per holder and
+    provider, one record in force per holder. A trigger per table refuses a row
+    whose holder does not fit it: an unknown kind, a parent's row whose
+    parent_id is not its holder or not in its family, a child's row whose child
+    is not in its family, or another's row with a parent_id.
+    """
+    db.execute("DROP INDEX idx_identity_bindings_one_per_parent")
+    db.execute("DROP INDEX idx_mitid_exemptions_in_force")
+    for table in _HOLDER_TABLES:
+        db[table].add_column("holder_kind", str)
+        db[table].add_column("holder_id", int)
+        db.execute(f"UPDATE {table} SET holder_kind = 'parent', holder_id = parent_id")
+        db[table].transform(not_null={"holder_kind": True, "holder_id": True, "parent_id": False,
+                                      "family_id": False})
+        fits = (
+            "NEW.holder_kind IN ('parent', 'child', 'professional')"
+            " AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS"
+            " (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id)))"
+            " AND (NEW.holder_kind != 'child' OR EXISTS"
+            " (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id))"
+            " AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)"
+        )
+        for event in ("INSERT", "UPDATE OF holder_kind, holder_id, parent_id, family_id"):
+            name = f"{table}_holder_fits_{event.split()[0].lower()}"
+            db.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {table} WHEN NOT ({fits})"
+                       f" BEGIN SELECT RAISE(ABORT, '{table}: the holder does not fit the row'); END")
+    db["passkeys"].create_index(["holder_kind", "holder_id"])
+    db.execute("CREATE UNIQUE INDEX idx_identity_bindings_one_per_holder"
+               " ON identity_bindings (holder_kind, holder_id, issuer) WHERE removed_at IS NULL")
+    db.execute("CREATE UNIQUE INDEX idx_mitid_exemptions_in_force"
+               " ON mitid_exemptions (holder_kind, holder_id) WHERE withdrawn_at IS NULL")
+
+
 @migrations()
 def m025_professionals(db):
     """Professionals as people: one professional, an involvement in each family they work with.
@@ -1158,6 +1206,82 @@ def m025_professionals(db):
         foreign_keys=[("family_id", "families", "id")],
     )
     db["shown_to_professionals"].create_index(["family_id"])
+
+
+@migrations()
+def m026_child_voice(db):
+    """The child's own voice: their own sign-in, their own words, whether a bisidder should come, and meetings about them.
+
+    `child_sign_ins` is a coordinator's record that a child (with a birth year)
+    may sign in, how (`method`: 'mitid' from 13, else 'passkey' made in person),
+    and which parents were told (`told_parent_ids`, a JSON list: the parents
+    know). One in force per child; an ended one keeps its row, with who ended it.
+
+    `child_words` holds what a child said in their own words: `kind` 'wish'
+    ("Det vil jeg gerne have") or 'hard' ("Det er svært for mig"). Written by
+    the child (`written_by_kind` 'child'), or by an adult with them
+    (`written_by_kind` 'staff', `written_with` the adult's name as the family
+    reads it: "Skrevet sammen med Karen"). Never changed: a trigger refuses
+    every UPDATE.
+
+    `child_bisidder` holds what a child said about a bisidder (a support
+    person at meetings): `wanted` 1/0 and `who`. The newest row is what they
+    think now; rows are never changed.
+
+    `meetings.about_child_id` is the child a meeting is about (the coordinator
+    sets it): the child's page shows the next such meeting.
+    """
+    db["child_sign_ins"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "child_id": int,
+            "method": str,
+            "told_parent_ids": str,
+            "created_at": str,
+            "created_by_staff_id": int,
+            "ended_at": str,
+            "ended_by_staff_id": int,
+        },
+        pk="id",
+        not_null={"family_id", "child_id", "method", "told_parent_ids", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("child_id", "children", "id"),
+                      ("created_by_staff_id", "staff", "id"), ("ended_by_staff_id", "staff", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX idx_child_sign_ins_in_force ON child_sign_ins (child_id) WHERE ended_at IS NULL")
+    db["child_sign_ins"].create_index(["family_id"])
+    db["child_words"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "child_id": int,
+            "kind": str,
+            "text": str,
+            "written_by_kind": str,
+            "written_by_id": int,
+            "written_with": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "child_id", "kind", "text", "written_by_kind", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("child_id", "children", "id")],
+    )
+    db["child_words"].create_index(["family_id"])
+    db["child_words"].create_index(["child_id"])
+    db.execute("CREATE TRIGGER child_words_never_edited BEFORE UPDATE ON child_words"
+               " BEGIN SELECT RAISE(ABORT, 'a child''s own words are never edited'); END")
+    db["child_bisidder"].create(
+        {"id": int, "family_id": int, "child_id": int, "wanted": int, "who": str, "created_at": str},
+        pk="id",
+        not_null={"family_id", "child_id", "wanted", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("child_id", "children", "id")],
+    )
+    db["child_bisidder"].create_index(["child_id"])
+    db.execute("CREATE TRIGGER child_bisidder_never_edited BEFORE UPDATE ON child_bisidder"
+               " BEGIN SELECT RAISE(ABORT, 'what a child said is never edited'); END")
+    db["meetings"].add_column("about_child_id", int, fk="children", fk_col="id")
+
+
 # The quarter a stored date or time falls in, as one number (year × 4 + quarter − 1): "2026-10-03T08:00:00Z"
 # is 2026 × 4 + 3. Dates and times are stored in UTC, so the quarter is read off their first seven characters,
 # as the results page's date bounds ("2026-10-01") compare with them.

@@ -47,6 +47,39 @@ CREATE TABLE "calendar_feeds" (
    "replaced_at" TEXT
 );
 
+CREATE TABLE "child_bisidder" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "child_id" INTEGER NOT NULL REFERENCES "children"("id"),
+   "wanted" INTEGER NOT NULL,
+   "who" TEXT,
+   "created_at" TEXT NOT NULL
+);
+
+CREATE TABLE "child_sign_ins" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "child_id" INTEGER NOT NULL REFERENCES "children"("id"),
+   "method" TEXT NOT NULL,
+   "told_parent_ids" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL,
+   "created_by_staff_id" INTEGER REFERENCES "staff"("id"),
+   "ended_at" TEXT,
+   "ended_by_staff_id" INTEGER REFERENCES "staff"("id")
+);
+
+CREATE TABLE "child_words" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "child_id" INTEGER NOT NULL REFERENCES "children"("id"),
+   "kind" TEXT NOT NULL,
+   "text" TEXT NOT NULL,
+   "written_by_kind" TEXT NOT NULL,
+   "written_by_id" INTEGER,
+   "written_with" TEXT,
+   "created_at" TEXT NOT NULL
+);
+
 CREATE TABLE "children" (
    "id" INTEGER PRIMARY KEY,
    "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
@@ -154,14 +187,16 @@ CREATE TABLE "hidden_from_parents" (
 
 CREATE TABLE "identity_bindings" (
    "id" INTEGER PRIMARY KEY,
-   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
-   "parent_id" INTEGER NOT NULL REFERENCES "parents"("id"),
+   "family_id" INTEGER REFERENCES "families"("id"),
+   "parent_id" INTEGER REFERENCES "parents"("id"),
    "issuer" TEXT NOT NULL,
    "subject" TEXT NOT NULL,
    "cpr" TEXT,
    "created_at" TEXT NOT NULL,
    "removed_at" TEXT,
-   "removed_by_staff_id" INTEGER REFERENCES "staff"("id")
+   "removed_by_staff_id" INTEGER REFERENCES "staff"("id"),
+   "holder_kind" TEXT NOT NULL,
+   "holder_id" INTEGER NOT NULL
 );
 
 CREATE TABLE "meeting_participants" (
@@ -229,19 +264,22 @@ CREATE TABLE "meetings" (
    "published_at" TEXT,
    "previous_starts_at" TEXT,
    "updated_at" TEXT,
-   "protected_home_parent_id" INTEGER REFERENCES "parents"("id")
+   "protected_home_parent_id" INTEGER REFERENCES "parents"("id"),
+   "about_child_id" INTEGER REFERENCES "children"("id")
 );
 
 CREATE TABLE "mitid_exemptions" (
    "id" INTEGER PRIMARY KEY,
-   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
-   "parent_id" INTEGER NOT NULL REFERENCES "parents"("id"),
+   "family_id" INTEGER REFERENCES "families"("id"),
+   "parent_id" INTEGER REFERENCES "parents"("id"),
    "reason" TEXT NOT NULL,
    "note" TEXT,
    "created_at" TEXT NOT NULL,
    "created_by_staff_id" INTEGER REFERENCES "staff"("id"),
    "withdrawn_at" TEXT,
-   "withdrawn_by_staff_id" INTEGER REFERENCES "staff"("id")
+   "withdrawn_by_staff_id" INTEGER REFERENCES "staff"("id"),
+   "holder_kind" TEXT NOT NULL,
+   "holder_id" INTEGER NOT NULL
 );
 
 CREATE TABLE "notice_cursor" (
@@ -311,15 +349,17 @@ CREATE TABLE "passkey_challenges" (
 
 CREATE TABLE "passkeys" (
    "id" INTEGER PRIMARY KEY,
-   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
-   "parent_id" INTEGER NOT NULL REFERENCES "parents"("id"),
+   "family_id" INTEGER REFERENCES "families"("id"),
+   "parent_id" INTEGER REFERENCES "parents"("id"),
    "credential_id" TEXT NOT NULL,
    "public_key" TEXT NOT NULL,
    "sign_count" INTEGER NOT NULL,
    "created_at" TEXT NOT NULL,
    "last_used_at" TEXT,
    "removed_at" TEXT,
-   "removed_by_staff_id" INTEGER REFERENCES "staff"("id")
+   "removed_by_staff_id" INTEGER REFERENCES "staff"("id"),
+   "holder_kind" TEXT NOT NULL,
+   "holder_id" INTEGER NOT NULL
 );
 
 CREATE TABLE "people_involved" (
@@ -485,6 +525,20 @@ CREATE INDEX "idx_calendar_feeds_parent_id_replaced_at"
 CREATE UNIQUE INDEX "idx_calendar_feeds_token_hash"
     ON "calendar_feeds" ("token_hash");
 
+CREATE INDEX "idx_child_bisidder_child_id"
+    ON "child_bisidder" ("child_id");
+
+CREATE INDEX "idx_child_sign_ins_family_id"
+    ON "child_sign_ins" ("family_id");
+
+CREATE UNIQUE INDEX idx_child_sign_ins_in_force ON child_sign_ins (child_id) WHERE ended_at IS NULL;
+
+CREATE INDEX "idx_child_words_child_id"
+    ON "child_words" ("child_id");
+
+CREATE INDEX "idx_child_words_family_id"
+    ON "child_words" ("family_id");
+
 CREATE INDEX "idx_children_family_id"
     ON "children" ("family_id");
 
@@ -528,7 +582,7 @@ CREATE INDEX "idx_identity_bindings_family_id"
 
 CREATE UNIQUE INDEX idx_identity_bindings_in_use ON identity_bindings (issuer, subject) WHERE removed_at IS NULL;
 
-CREATE UNIQUE INDEX idx_identity_bindings_one_per_parent ON identity_bindings (parent_id, issuer) WHERE removed_at IS NULL;
+CREATE UNIQUE INDEX idx_identity_bindings_one_per_holder ON identity_bindings (holder_kind, holder_id, issuer) WHERE removed_at IS NULL;
 
 CREATE INDEX "idx_meeting_participants_meeting_id"
     ON "meeting_participants" ("meeting_id");
@@ -555,7 +609,7 @@ CREATE INDEX "idx_meetings_family_id_status_starts_at"
 CREATE INDEX "idx_mitid_exemptions_family_id"
     ON "mitid_exemptions" ("family_id");
 
-CREATE UNIQUE INDEX idx_mitid_exemptions_in_force ON mitid_exemptions (parent_id) WHERE withdrawn_at IS NULL;
+CREATE UNIQUE INDEX idx_mitid_exemptions_in_force ON mitid_exemptions (holder_kind, holder_id) WHERE withdrawn_at IS NULL;
 
 CREATE INDEX "idx_notices_done_at_due_at"
     ON "notices" ("done_at", "due_at");
@@ -589,6 +643,9 @@ CREATE UNIQUE INDEX idx_passkeys_credential ON passkeys (credential_id);
 
 CREATE INDEX "idx_passkeys_family_id"
     ON "passkeys" ("family_id");
+
+CREATE INDEX "idx_passkeys_holder_kind_holder_id"
+    ON "passkeys" ("holder_kind", "holder_id");
 
 CREATE INDEX "idx_passkeys_parent_id"
     ON "passkeys" ("parent_id");
@@ -635,6 +692,10 @@ CREATE UNIQUE INDEX "idx_timeline_marks_event_id"
 
 CREATE INDEX "idx_timeline_marks_family_id"
     ON "timeline_marks" ("family_id");
+
+CREATE TRIGGER child_bisidder_never_edited BEFORE UPDATE ON child_bisidder BEGIN SELECT RAISE(ABORT, 'what a child said is never edited'); END;
+
+CREATE TRIGGER child_words_never_edited BEFORE UPDATE ON child_words BEGIN SELECT RAISE(ABORT, 'a child''s own words are never edited'); END;
 
 CREATE TRIGGER result_families_delete_after AFTER DELETE ON families BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.id AS family_id) WHERE family_id IS NOT NULL; END;
 
@@ -686,6 +747,10 @@ CREATE TRIGGER result_goals_update_after AFTER UPDATE OF family_id ON goals WHEN
 
 CREATE TRIGGER result_goals_update_before BEFORE UPDATE OF family_id ON goals WHEN (OLD.family_id IS NOT NEW.family_id) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
 
+CREATE TRIGGER identity_bindings_holder_fits_insert BEFORE INSERT ON identity_bindings WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'identity_bindings: the holder does not fit the row'); END;
+
+CREATE TRIGGER identity_bindings_holder_fits_update BEFORE UPDATE OF holder_kind, holder_id, parent_id, family_id ON identity_bindings WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'identity_bindings: the holder does not fit the row'); END;
+
 CREATE TRIGGER result_meetings_delete_after AFTER DELETE ON meetings BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
 
 CREATE TRIGGER result_meetings_delete_before BEFORE DELETE ON meetings BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
@@ -698,6 +763,10 @@ CREATE TRIGGER result_meetings_update_after AFTER UPDATE OF family_id, kind, sta
 
 CREATE TRIGGER result_meetings_update_before BEFORE UPDATE OF family_id, kind, starts_at, status, updated_at ON meetings WHEN (OLD.family_id IS NOT NEW.family_id OR OLD.kind IS NOT NEW.kind OR OLD.starts_at IS NOT NEW.starts_at OR OLD.status IS NOT NEW.status OR OLD.updated_at IS NOT NEW.updated_at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
 
+CREATE TRIGGER mitid_exemptions_holder_fits_insert BEFORE INSERT ON mitid_exemptions WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'mitid_exemptions: the holder does not fit the row'); END;
+
+CREATE TRIGGER mitid_exemptions_holder_fits_update BEFORE UPDATE OF holder_kind, holder_id, parent_id, family_id ON mitid_exemptions WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'mitid_exemptions: the holder does not fit the row'); END;
+
 CREATE TRIGGER ops_outbox_dropped AFTER UPDATE ON outbox WHEN OLD.failed_at IS NULL AND NEW.failed_at IS NOT NULL AND NEW.attempts = 0 BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_dropped'; END;
 
 CREATE TRIGGER ops_outbox_failed AFTER UPDATE ON outbox WHEN OLD.failed_at IS NULL AND NEW.failed_at IS NOT NULL AND NEW.attempts > 0 BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_failed'; END;
@@ -705,6 +774,10 @@ CREATE TRIGGER ops_outbox_failed AFTER UPDATE ON outbox WHEN OLD.failed_at IS NU
 CREATE TRIGGER ops_outbox_retry AFTER UPDATE ON outbox WHEN NEW.attempts > OLD.attempts AND NEW.sent_at IS NULL AND NEW.failed_at IS NULL BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_retry'; END;
 
 CREATE TRIGGER ops_outbox_sent AFTER UPDATE ON outbox WHEN OLD.sent_at IS NULL AND NEW.sent_at IS NOT NULL BEGIN UPDATE ops_state SET count = count + 1 WHERE name = 'outbox_sent'; END;
+
+CREATE TRIGGER passkeys_holder_fits_insert BEFORE INSERT ON passkeys WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'passkeys: the holder does not fit the row'); END;
+
+CREATE TRIGGER passkeys_holder_fits_update BEFORE UPDATE OF holder_kind, holder_id, parent_id, family_id ON passkeys WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'passkeys: the holder does not fit the row'); END;
 
 CREATE TRIGGER result_people_involved_delete_after AFTER DELETE ON people_involved BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
 

@@ -15,6 +15,8 @@ def home():
         return redirect(url_for("staff.caseload"))
     if g.user_kind == "professional":
         return redirect(url_for("professional.home"))
+    if g.user_kind == "child":
+        return redirect(url_for("child.home"))
     if g.user_kind != "parent":
         return render_template("parent/welcome.html")
     g.signed_in_page = True

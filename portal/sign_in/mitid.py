@@ -22,6 +22,9 @@ cookie reaches: the code is exchanged and the ID token checked there.
 
 Single logout (/mitid/logout): signing out of a MitID session also signs out
 of NemLog-in, and NemLog-in's LogoutRequest ends the parent's MitID sessions here.
+
+A binding belongs to a holder (portal/data/holders.py): these pages serve the
+holders of the kinds in HOMES (parents and children), each bound and signed in the same way.
 """
 import json
 import secrets
@@ -32,6 +35,8 @@ from ..data import access, audit, sign_in_requests
 from ..data import sessions as session_rows
 from ..data.changes import identities as bindings
 from ..data.db import get_db, writing
+from ..data.holders import CHILD, PARENT, Holder, family_of
+from ..data.reads import child as child_reads
 from ..data.reads import identities
 from . import sessions as auth
 from .assurance import LEVELS
@@ -43,6 +48,9 @@ bp = Blueprint("mitid", __name__, url_prefix="/mitid")
 class Unavailable(Exception):
     """MitID is not set up (production without FAMILIEPORTAL_MITID_IDP_METADATA) or its metadata cannot be read."""
 
+
+# The kinds of holder who sign in with MitID, and the page each goes to when they sign in without a link.
+HOMES = {PARENT: "parent.home", CHILD: "child.home"}
 
 _KEY = "mitid_key"
 _LOGOUT = "mitid_logout"  # in the cookie session: who to sign out of NemLog-in when the parent signs out here
@@ -98,18 +106,22 @@ def saml_connection(config):
                            require_encrypted_assertion=True, **files)
 
 
+def home_url(kind):
+    return url_for(HOMES.get(kind, HOMES[PARENT]))
+
+
 def safe_next(path):
     """Only a path on this site: never an address elsewhere (an open redirect), never the way back here."""
     if not path or not path.startswith("/") or path.startswith(("//", "/\\", "/mitid/")) or not path.isprintable():
-        return url_for("parent.home")
+        return home_url(g.get("user_kind"))
     return path
 
 
 @bp.get("/login")
 def login():
     """Leave for MitID. A plain link (GET), never a form: the page's CSP allows forms to post only here."""
-    if g.user_kind == "staff":
-        abort(404)
+    if g.user_kind is not None and g.user_kind not in HOMES:
+        abort(404)  # staff, and anyone else who does not sign in with MitID
     key = secrets.token_urlsafe(32)
     try:
         url, request_id = _start(key)
@@ -209,48 +221,52 @@ def finish():
         level = LEVELS.get(identity["loa"], access.LINK)
         if level < access.SUBSTANTIAL:  # read_response lets nothing under Substantial through; this keeps it so
             return _refused("low_assurance")
-        if g.user_kind == "parent":
-            problem = _confirm(identity, level)
+        if g.user_kind in HOMES:
+            problem, where = _confirm(identity, level), row["next_path"]
         elif g.user_kind is None:
-            problem = _sign_in(identity, level)
+            problem, where = _sign_in(identity, level)
         else:
             abort(404)
         if problem:
             return render_template("sign_in/mitid_problem.html", problem=problem), 403
     if identity.get("logout"):
         session[_LOGOUT] = identity["logout"]  # after elevate/start_session: they clear the cookie session
-    return redirect(row["next_path"] if g.user_kind == "parent" else url_for("parent.home"))
+    return redirect(where)
 
 
 def _confirm(identity, level):
-    """The parent of this link session confirmed with MitID: bind it the first time, else it must be theirs."""
-    parent = g.parent
+    """The holder of this link session confirmed with MitID: bind it the first time, else it must be theirs."""
+    holder = Holder(g.user_kind, g.user_id)
+    who = {"actor_kind": holder.kind, "actor_id": holder.id, "family_id": family_of(holder)}
+    if holder.kind == CHILD and child_reads.sign_in_method(holder.id) != "mitid":
+        audit.record("sign_in.mitid_not_for_child", **who)  # a child under 13 signs in with a passkey
+        return "not_theirs"
     try:
-        bound = bindings.bind(parent, identity["issuer"], identity["subject"], identity["cpr"])
+        bound = bindings.bind(holder, identity["issuer"], identity["subject"], identity["cpr"])
     except bindings.BoundToAnother:
-        audit.record("sign_in.mitid_bound_to_another", actor_kind="parent", actor_id=parent["id"],
-                     family_id=parent["family_id"])
+        audit.record("sign_in.mitid_bound_to_another", **who)
         return "bound_to_another"
-    except bindings.ParentHasAnother:
-        audit.record("sign_in.mitid_not_theirs", actor_kind="parent", actor_id=parent["id"],
-                     family_id=parent["family_id"])
+    except bindings.HolderHasAnother:
+        audit.record("sign_in.mitid_not_theirs", **who)
         return "not_theirs"
     auth.elevate(level, "mitid")
-    audit.record("sign_in.mitid", actor_kind="parent", actor_id=parent["id"], family_id=parent["family_id"],
-                 bound=bound)
+    audit.record("sign_in.mitid", **who, bound=bound)
     return None
 
 
 def _sign_in(identity, level):
-    """No session: a MitID bound to a parent who may sign in starts one; any other is told how to begin."""
-    parent = identities.parent_signing_in_with(identity["issuer"], identity["subject"])
-    if parent is None:
+    """No session: a MitID bound to a holder who may sign in starts one; any other is told how to begin.
+
+    (problem, where to go): the problem's name, or None and the holder's home page.
+    """
+    holder = identities.holder_signing_in_with(identity["issuer"], identity["subject"])
+    if holder is None or holder.kind not in HOMES:
         audit.record("sign_in.mitid_unknown", actor_kind="anonymous")
-        return "unknown"
-    auth.start_session("parent", parent["id"], level=level, method="mitid")
-    audit.record("sign_in.mitid", actor_kind="parent", actor_id=parent["id"], family_id=parent["family_id"],
+        return "unknown", None
+    auth.start_session(holder.kind, holder.id, level=level, method="mitid")
+    audit.record("sign_in.mitid", actor_kind=holder.kind, actor_id=holder.id, family_id=family_of(holder),
                  bound=False)
-    return None
+    return None, home_url(holder.kind)
 
 
 def keep_for_logout(end_session):
@@ -297,12 +313,12 @@ def single_logout():
             audit.record("sign_in.mitid_logout_refused", actor_kind="anonymous", reason=refused.reason)
             return render_template("sign_in/mitid_problem.html", problem="refused"), 400
         with writing(get_db()):
-            parent = identities.parent_signing_in_with(issuer, subject)
-            if parent is not None:
-                session_rows.end_all("parent", parent["id"])
-                audit.record("sign_in.mitid_logout", actor_kind="parent", actor_id=parent["id"],
-                             family_id=parent["family_id"], initiated_by="nemlogin")
-        if g.user_kind == "parent" and parent is not None and g.user_id == parent["id"]:
+            holder = identities.holder_signing_in_with(issuer, subject)
+            if holder is not None:
+                session_rows.end_all(holder.kind, holder.id)
+                audit.record("sign_in.mitid_logout", actor_kind=holder.kind, actor_id=holder.id,
+                             family_id=family_of(holder), initiated_by="nemlogin")
+        if holder is not None and (g.user_kind, g.user_id) == holder:
             session.clear()
         return redirect(url)
     if "SAMLResponse" in request.args:

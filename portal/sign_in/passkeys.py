@@ -1,6 +1,9 @@
-"""Passkeys (WebAuthn) for parents who cannot use MitID: made in person, then link plus passkey opens the case.
+"""Passkeys (WebAuthn) for people who cannot use MitID: made in person, then link plus passkey opens the case.
 
-- Only a parent whose coordinator recorded why they cannot use MitID
+A passkey belongs to a holder (portal/data/holders.py); these pages serve the
+signed-in holders of the kinds in HOMES (parents and children), each with their own passkeys.
+
+- Only a holder whose coordinator recorded why they cannot use MitID
   (data/changes/passkeys.py) may make or use a passkey.
 - The first passkey is made only in a session that began from a link the
   coordinator showed in person (the QR code on "Forældre og børn": channel
@@ -29,6 +32,7 @@ from ..data import access, audit
 from ..data.changes import Invalid
 from ..data.changes import passkeys as changes
 from ..data.changes.passkeys import CHALLENGE_LIFETIME
+from ..data.holders import CHILD, PARENT, Holder, as_holder
 from ..data.reads import passkeys as reads
 from ..tokens import hash_id
 from ..web.forms import PortalForm
@@ -77,10 +81,34 @@ def _bytes(text):
     return base64url_to_bytes(text)
 
 
-def user_handle(parent_id):
-    """The opaque id the phone keeps for the parent: the same for each of their passkeys, and says nothing."""
+# The kinds of holder these pages serve, and the page each goes to once confirmed.
+HOMES = {PARENT: "parent.home", CHILD: "child.home"}
+
+
+def user_handle(holder):
+    """The opaque id the phone keeps for the holder: the same for each of their passkeys, and says nothing.
+
+    A parent's is what it was before holders (their id alone), so the passkeys they made still match.
+    """
+    holder = as_holder(holder)
+    subject = holder.id if holder.kind == PARENT else f"{holder.kind}:{holder.id}"
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"passkey-user:{parent_id}".encode(), hashlib.sha256).digest()[:16]
+    return hmac.new(key, f"passkey-user:{subject}".encode(), hashlib.sha256).digest()[:16]
+
+
+def signed_in():
+    """(holder, name, family id) of the signed-in holder these pages serve (after holders_only)."""
+    if g.user_kind == PARENT:
+        parent = who.current_parent()
+        return Holder(PARENT, parent["id"]), parent["name"], parent["family_id"]
+    if g.user_kind == CHILD:
+        child = who.current_child()
+        return Holder(CHILD, child["id"]), child["first_name"], child["family_id"]
+    raise LookupError(g.user_kind)
+
+
+def home_url():
+    return url_for(HOMES.get(g.get("user_kind"), "parent.home"))
 
 
 def from_shown_link(session_hash):
@@ -90,9 +118,9 @@ def from_shown_link(session_hash):
             and link["issued_by_staff_id"] is not None)
 
 
-def why_not_create(parent):
-    """None if this session may make a passkey for the parent; else the problem's name."""
-    exempt, count = reads.offer(parent["id"])
+def why_not_create(holder):
+    """None if this session may make a passkey for the holder (a Holder or a parent's row); else the problem's name."""
+    exempt, count = reads.offer(holder)
     if not exempt:
         return "no_exemption"
     if from_shown_link(_session_hash()):
@@ -102,35 +130,38 @@ def why_not_create(parent):
     return "not_shown"
 
 
-def why_not_use(parent):
-    exempt, count = reads.offer(parent["id"])
+def why_not_use(holder):
+    exempt, count = reads.offer(holder)
     if not exempt:
         return "no_exemption"
     return None if count else "none"
 
 
 def offer():
-    """What the sign-in pages offer the signed-in parent: {"use": bool, "create": bool} (step_up, home_link)."""
-    if g.get("user_kind") != "parent":
+    """What the sign-in pages offer the signed-in holder: {"use": bool, "create": bool} (step_up, home_link)."""
+    if g.get("user_kind") not in HOMES:
         return {"use": False, "create": False}
-    parent = who.current_parent()
-    exempt, count = reads.offer(parent["id"])
-    return {"use": exempt and count > 0, "create": exempt and why_not_create(parent) is None}
+    holder, _name, _family = signed_in()
+    exempt, count = reads.offer(holder)
+    return {"use": exempt and count > 0, "create": exempt and why_not_create(holder) is None}
 
 
 def safe_next(path):
     """Only a path on this site, never an address elsewhere and never these pages."""
     if (not path or not path.startswith("/") or path.startswith(("//", "/\\", "/passkey", "/mitid/"))
             or not path.isprintable()):
-        return url_for("parent.home")
+        return home_url()
     return path
 
 
 @bp.before_request
-def parents_only():
-    """A signed-in parent only, at any level (a link is enough to get here); staff get 404, others sign in."""
-    if g.user_kind != "parent":
-        return auth.refuse_unless("parent")
+def holders_only():
+    """A signed-in holder of a kind in HOMES only, at any level (a link is enough to get here).
+
+    Anyone else signed in (staff) gets 404; no one signed in is sent to sign in.
+    """
+    if g.user_kind not in HOMES:
+        return auth.refuse_unless(PARENT)
     g.signed_in_page = True
 
 
@@ -146,9 +177,10 @@ def _problem(problem, status):
     return render_template("sign_in/passkey_problem.html", problem=problem), status
 
 
-def _refused(parent, reason, page):
-    audit.record("sign_in.passkey_refused", actor_kind="parent", actor_id=parent["id"],
-                 family_id=parent["family_id"], reason=reason)
+def _refused(me, reason, page):
+    holder, _name, family_id = me
+    audit.record("sign_in.passkey_refused", actor_kind=holder.kind, actor_id=holder.id, family_id=family_id,
+                 reason=reason)
     return page(error="refused"), 400
 
 
@@ -183,14 +215,15 @@ def _posted_answer(form, purpose):
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     """Make a passkey: GET gives the phone a challenge, the POST keeps the passkey it made."""
-    parent = who.current_parent()
-    problem = why_not_create(parent)
+    me = signed_in()
+    holder, _name, family_id = me
+    problem = why_not_create(holder)
     if problem:
         return _problem(problem, 403)
     form = PasskeyForm()
 
     def page(error=None):
-        return _create_page(parent, form, error)
+        return _create_page(me, form, error)
 
     if request.method == "GET":
         return page()
@@ -203,15 +236,15 @@ def create():
         made = module.verify_registration_response(
             credential=answer, expected_challenge=_bytes(challenge), expected_rp_id=rp_id, expected_origin=origin,
             require_user_verification=True)
-        passkey_id = changes.add_passkey(parent, _b64(made.credential_id), _b64(made.credential_public_key),
+        passkey_id = changes.add_passkey(holder, _b64(made.credential_id), _b64(made.credential_public_key),
                                          made.sign_count)
     except _refusals() as refused:
-        return _refused(parent, type(refused).__name__, page)
+        return _refused(me, type(refused).__name__, page)
     # Made in person, with the phone's lock: the link plus this passkey are two factors.
     auth.elevate(access.SUBSTANTIAL, "passkey")
-    audit.record("sign_in.passkey", actor_kind="parent", actor_id=parent["id"], family_id=parent["family_id"],
+    audit.record("sign_in.passkey", actor_kind=holder.kind, actor_id=holder.id, family_id=family_id,
                  passkey=passkey_id, created=True)
-    return redirect(url_for("parent.home"))
+    return redirect(home_url())
 
 
 def _refusals():
@@ -221,19 +254,20 @@ def _refusals():
     return (WebAuthnException, Invalid, ValueError, TypeError, KeyError)
 
 
-def _create_page(parent, form, error):
+def _create_page(me, form, error):
+    holder, name, _family_id = me
     module, structs = webauthn()
     rp_id, _origin = relying_party()
     challenge = secrets.token_bytes(32)
     options = module.generate_registration_options(
-        rp_id=rp_id, rp_name="Familieportalen", user_id=user_handle(parent["id"]), user_name=parent["name"],
-        user_display_name=parent["name"], challenge=challenge,
+        rp_id=rp_id, rp_name="Familieportalen", user_id=user_handle(holder), user_name=name,
+        user_display_name=name, challenge=challenge,
         timeout=int(CHALLENGE_LIFETIME.total_seconds() * 1000),
         authenticator_selection=structs.AuthenticatorSelectionCriteria(
             resident_key=structs.ResidentKeyRequirement.PREFERRED,
             user_verification=structs.UserVerificationRequirement.REQUIRED),
         exclude_credentials=[structs.PublicKeyCredentialDescriptor(id=_bytes(row["credential_id"]))
-                             for row in reads.passkeys_of(parent["id"])])
+                             for row in reads.passkeys_of(holder)])
     changes.open_challenge(_session_hash(), "create", _b64(challenge))
     g.passkey_script = True
     return render_template("sign_in/passkey_create.html", form=form, options=module.options_to_json(options),
@@ -243,15 +277,16 @@ def _create_page(parent, form, error):
 @bp.route("", methods=["GET", "POST"])
 def use():
     """Confirm with a passkey: GET gives the phone a challenge, the POST checks its answer and raises the session."""
-    parent = who.current_parent()
-    problem = why_not_use(parent)
+    me = signed_in()
+    holder, _name, family_id = me
+    problem = why_not_use(holder)
     if problem:
         return _problem(problem, 403)
     form = PasskeyForm()
     next_path = safe_next(request.values.get("next"))
 
     def page(error=None):
-        return _use_page(parent, form, next_path, error)
+        return _use_page(holder, form, next_path, error)
 
     if request.method == "GET":
         return page()
@@ -261,31 +296,31 @@ def use():
     module, _structs = webauthn()
     rp_id, origin = relying_party()
     try:
-        passkey = reads.passkey_to_use(parent["id"], _b64(_bytes(str(answer.get("rawId") or answer.get("id") or ""))))
-        if passkey is None:  # another parent's passkey, a removed one, or none we know
-            return _refused(parent, "not_theirs", page)
+        passkey = reads.passkey_to_use(holder, _b64(_bytes(str(answer.get("rawId") or answer.get("id") or ""))))
+        if passkey is None:  # another holder's passkey, a removed one, or none we know
+            return _refused(me, "not_theirs", page)
         checked = module.verify_authentication_response(
             credential=answer, expected_challenge=_bytes(challenge), expected_rp_id=rp_id, expected_origin=origin,
             credential_public_key=_bytes(passkey["public_key"]), credential_current_sign_count=passkey["sign_count"],
             require_user_verification=True)
     except _refusals() as refused:
-        return _refused(parent, type(refused).__name__, page)
+        return _refused(me, type(refused).__name__, page)
     if not changes.passkey_used(passkey["id"], passkey["sign_count"], checked.new_sign_count):
-        return _refused(parent, "counter", page)
+        return _refused(me, "counter", page)
     auth.elevate(access.SUBSTANTIAL, "passkey")
-    audit.record("sign_in.passkey", actor_kind="parent", actor_id=parent["id"], family_id=parent["family_id"],
+    audit.record("sign_in.passkey", actor_kind=holder.kind, actor_id=holder.id, family_id=family_id,
                  passkey=passkey["id"])
     return redirect(next_path)
 
 
-def _use_page(parent, form, next_path, error):
+def _use_page(holder, form, next_path, error):
     module, structs = webauthn()
     rp_id, _origin = relying_party()
     challenge = secrets.token_bytes(32)
     options = module.generate_authentication_options(
         rp_id=rp_id, challenge=challenge, timeout=int(CHALLENGE_LIFETIME.total_seconds() * 1000),
         allow_credentials=[structs.PublicKeyCredentialDescriptor(id=_bytes(row["credential_id"]))
-                           for row in reads.passkeys_of(parent["id"])],
+                           for row in reads.passkeys_of(holder)],
         user_verification=structs.UserVerificationRequirement.REQUIRED)
     changes.open_challenge(_session_hash(), "use", _b64(challenge))
     g.passkey_script = True
@@ -295,4 +330,4 @@ def _use_page(parent, form, next_path, error):
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.jinja_env.globals["passkey_offer"] = offer
+    app.add_template_global(offer, "passkey_offer")

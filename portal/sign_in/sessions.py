@@ -156,6 +156,7 @@ def load_user():
                    WHEN 'parent' THEN {access.parent_may_sign_in_sql("s.user_id")}
                    WHEN 'staff' THEN {access.staff_may_sign_in_sql("s.user_id")}
                    WHEN 'professional' THEN {access.professional_may_sign_in_sql("s.user_id")}
+                   WHEN 'child' THEN {access.child_may_sign_in_sql("s.user_id")}
                END AS allowed,
                s.level, s.method, s.assured_at,
                p.*, NULL AS staff_columns_follow, st.*
@@ -201,7 +202,7 @@ def load_user():
     g.level = access.effective_level(row["level"], row["assured_at"] and from_db_time(row["assured_at"]), now,
                                      timedelta(hours=config["STEP_UP_HOURS"]))
     g.sign_in_method = row["method"]
-    if row["user_kind"] == "parent" and not config["MITID_GATE"]:
+    if row["user_kind"] in ("parent", "child") and not config["MITID_GATE"]:
         g.level = max(g.level, access.SUBSTANTIAL)  # the gate is off: a link opens the case, as before
     if person is not None:
         setattr(g, row["user_kind"], person)  # g.parent or g.staff
@@ -241,6 +242,9 @@ def refuse_unless_sure_enough():
         return None
     if needed > access.SUBSTANTIAL or g.user_kind == "professional":
         abort(404)  # a professional signs in again by single sign-on or passkey (no MitID step-up)
+    if g.user_kind == "child":
+        # A child's own page says, in their words, how to go on (MitID or their passkey).
+        return redirect(url_for("child.home"), 303)
     # A parent with a link alone, or whose MitID is older than STEP_UP_HOURS: confirm with MitID.
     return render_template("sign_in/step_up.html", next_path=request.full_path.rstrip("?")
                            if request.method == "GET" else url_for("parent.home")), 401

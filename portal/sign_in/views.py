@@ -15,7 +15,8 @@ from ..i18n import gettext as _
 
 bp = Blueprint("sign_in", __name__)
 
-HOME = {"parent": "parent.home", "staff": "staff.caseload"}
+HOME = {"parent": "parent.home", "staff": "staff.caseload", "child": "child.home"}
+LINK_KINDS = {"sign_in.parent_link": "parent", "sign_in.staff_link": "staff", "sign_in.child_link": "child"}
 
 
 class ContinueForm(PortalForm):
@@ -32,9 +33,10 @@ class SignOutForm(PortalForm):
 
 @bp.route("/login/<token>", methods=["GET", "POST"], endpoint="parent_link")
 @bp.route("/staff/login/<token>", methods=["GET", "POST"], endpoint="staff_link")
+@bp.route("/barn/login/<token>", methods=["GET", "POST"], endpoint="child_link")
 def use_link(token):
     """GET shows who the link is for; only the POST (with CSRF token) signs in."""
-    kind = "staff" if request.endpoint == "sign_in.staff_link" else "parent"
+    kind = LINK_KINDS[request.endpoint]
     checked = links.check(kind, token)
     form = ContinueForm()
     if checked.problem:
@@ -59,7 +61,7 @@ def use_link(token):
         )
         return redirect(_landing(kind, checked.link))
     return render_template(
-        "sign_in/confirm.html", form=form, masked_name=mask_name(links.subject_name(checked.link))
+        "sign_in/confirm.html", form=form, masked_name=mask_name(links.subject_name(checked.link)), kind=kind
     )
 
 

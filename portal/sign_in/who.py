@@ -1,4 +1,4 @@
-"""Who is signed in: the request's parent or staff member, read once a request (with the session, see sessions.py).
+"""Who is signed in: the request's parent, child or staff member, read once a request (with the session, see sessions.py).
 
 The rules of what they may see are portal.data.access; answering 404 for what
 they may not is the pages' (parent/, staff/), through these helpers.
@@ -27,6 +27,13 @@ def meeting_for_parent(meeting_id):
     if meeting is None:
         abort(404)
     return meeting
+
+
+def current_child():
+    """The signed-in child's row (after refuse_unless("child"))."""
+    if "child" not in g:
+        g.child = read_one(get_db(), "SELECT * FROM children WHERE id = ?", [g.user_id])
+    return g.child
 
 
 def current_staff():

@@ -50,6 +50,8 @@ class MeetingForm(VersionedForm):
     protected_home_parent_id = IdChoiceField(
         N_("Mødet er hjemme hos en forælder med beskyttet adresse"),
         description=N_("Så ser de andre forældre kun: \"Stedet får du at vide af din kontaktperson\"."))
+    about_child_id = IdChoiceField(N_("Mødet handler om"),
+                                   description=N_("Har barnet sit eget login, ser barnet tid og sted på sin side."))
     purpose = TextAreaField(N_("Hvad skal I tale om"), description=N_("Familien kan se det."))
     participants = CheckboxesField(N_("Hvem deltager"))
     follow_up = ChoiceField(N_("Ansvarlig for opfølgning"), description=N_("Skal vælges ved netværksmøder."))
@@ -67,6 +69,11 @@ class MeetingForm(VersionedForm):
             self.protected_home_parent_id.choices = [("", N_("Nej"))] + protected
         else:
             del self.protected_home_parent_id
+        children = [(c["id"], c["first_name"]) for c in family.children(family_id, active_only=True)]
+        if children:
+            self.about_child_id.choices = [("", N_("Ikke et bestemt barn"))] + children
+        else:
+            del self.about_child_id
         offer_hidden_from(self, family_id)
 
     def values(self):
@@ -90,6 +97,7 @@ class MeetingForm(VersionedForm):
             "kind": self.kind.data, "starts_at": starts_at, "ends_at": ends_at, "place": self.place.data,
             "purpose": self.purpose.data, "participants": self.participants.data, "follow_up": self.follow_up.data,
             "protected_home_parent_id": self.protected_home_parent_id.data if "protected_home_parent_id" in self else None,
+            "about_child_id": self.about_child_id.data if "about_child_id" in self else None,
             "hidden_from": hidden_from_data(self),
         }
 

@@ -15,8 +15,11 @@ from ..data.changes import identities as identity_changes
 from ..data.changes import passkeys as passkey_changes
 from ..data.reads import closed, family, identities, notices
 from ..data.reads import passkeys
+from ..data.reads import child as child_reads
+from ..data.changes import child_voice
 from ..data import links, outbox
 from ..web.forms import NumberField, PortalForm, VersionedForm, YesNoUnknownField
+from ..data.clock import today
 from ..i18n import N_
 from ..i18n import gettext as _
 
@@ -39,7 +42,10 @@ def members(family_id, status=200, **shown):
         reopenable=bool(g.family["closed_at"]) and closed.reopenable(g.family["closed_at"]),
         notice_parents=notices.for_family(family_id), bindings=identities.for_family(family_id),
         exemptions=passkeys.exemptions_for_family(family_id), passkeys=passkeys.passkeys_for_family(family_id),
-        exemption_reasons=passkey_changes.REASONS, **shown,
+        exemption_reasons=passkey_changes.REASONS, child_sign_ins=child_reads.sign_ins_for_family(family_id),
+        child_voices={v["id"]: v for v in child_reads.voices_for_family(family_id)},
+        child_methods=child_voice.METHODS, child_word_kinds=child_voice.KINDS, mitid_age=child_voice.MITID_AGE,
+        this_year=today().year, **shown,
     ), status
 
 
@@ -233,3 +239,76 @@ def remove_passkey(family_id, passkey_id):
     except Invalid as refused:  # a closed case
         return members(family_id, status=400, exemption_refused=next(iter(refused.errors.values())))
     return redirect(family_url("members", passkey_removed=1) + "#adgangsnoegle", 303)
+
+
+# A child's own sign-in (set up with the parents' knowledge) and their own words, written with them.
+
+
+class ChildButtonForm(PortalForm):
+    """Only a CSRF token: the forms of a child's sign-in and words (the change checks the rest)."""
+
+
+def _child_or_404(family_id, child_id):
+    child = found(family.child(family_id, child_id))
+    if not child["active"] or not g.family["active"]:
+        abort(404)
+    return child
+
+
+@family_bp.route("/children/<id:child_id>/sign-in", methods=["POST"])
+def set_up_child_sign_in(family_id, child_id):
+    """Let a child sign in (MitID from 13, else a passkey made here), recording which parents know."""
+    _child_or_404(family_id, child_id)
+    if not ChildButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        child_voice.set_up_sign_in(actor(), family_id, child_id, method=request.form.get("method", ""),
+                                   told_parent_ids=request.form.getlist("told"))
+    except NotFound:
+        abort(404)
+    except Invalid as refused:
+        return members(family_id, status=400, child_refused=next(iter(refused.errors.values())))
+    return redirect(family_url("members", child_sign_in=1) + "#boern", 303)
+
+
+@family_bp.route("/children/<id:child_id>/sign-in/end", methods=["POST"])
+def end_child_sign_in(family_id, child_id):
+    """End a child's sign-in: their sessions and unused links end with it."""
+    _child_or_404(family_id, child_id)
+    if not ChildButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        child_voice.end_sign_in(actor(), family_id, child_id)
+    except NotFound:
+        abort(404)
+    except Invalid as refused:
+        return members(family_id, status=400, child_refused=next(iter(refused.errors.values())))
+    return redirect(family_url("members", child_sign_in_ended=1) + "#boern", 303)
+
+
+@family_bp.route("/children/<id:child_id>/link", methods=["POST"])
+def show_child_link(family_id, child_id):
+    """Show a child's sign-in link here, as a QR code: a child's link is never sent by e-mail or SMS."""
+    child = _child_or_404(family_id, child_id)
+    if not ChildButtonForm().validate_on_submit():
+        abort(400)
+    if child_reads.sign_in_method(child_id) is None:
+        abort(404)
+    url = links.issue("child", child_id, origin="sent", channel="shown", issued_by_staff_id=g.user_id)
+    return members(family_id, shown_url=url, shown_qr=qr_svg(url), shown_for=child["first_name"], shown_child=True)
+
+
+@family_bp.route("/children/<id:child_id>/words", methods=["POST"])
+def add_child_words(family_id, child_id):
+    """Write a child's own words with them (a younger child): marked "Skrevet sammen med …"."""
+    _child_or_404(family_id, child_id)
+    if not ChildButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        child_voice.add_words(actor(), family_id, child_id, kind=request.form.get("kind", ""),
+                              text=request.form.get("text", ""), written_with=request.form.get("written_with"))
+    except NotFound:
+        abort(404)
+    except Invalid as refused:
+        return members(family_id, status=400, child_refused=next(iter(refused.errors.values())))
+    return redirect(family_url("members", child_words=1) + "#boern", 303)

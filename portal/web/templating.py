@@ -27,7 +27,15 @@ class PlainPortal(Flask):
 
     def __init__(self, *args, **kwargs):
         self._jinja_environments = {}  # a language's, made on first use
+        self._template_globals = {}  # add_template_global's: every language's environment gets them
         super().__init__(*args, **kwargs)
+
+    def add_template_global(self, f, name=None):
+        """A global for every language's templates (Flask's own would reach only the environment made first)."""
+        name = name or f.__name__
+        self._template_globals[name] = f
+        for environment in self._jinja_environments.values():
+            environment.globals[name] = f
 
     @property
     def jinja_env(self):
@@ -37,6 +45,7 @@ class PlainPortal(Flask):
         if environment is None:
             environment = environments[language] = self.create_jinja_environment()
             configure(environment, language, plain=self.plain_framework)
+            environment.globals.update(self._template_globals)
         return environment
 
 

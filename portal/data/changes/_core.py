@@ -18,9 +18,9 @@ from ...i18n import gettext as _
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a change: a staff member, a parent, or the system (demo loader, CLI)."""
+    """Who makes a change: a staff member, a parent, a child, a professional, or the system (demo loader, CLI)."""
 
-    kind: str  # staff | parent | system
+    kind: str  # staff | parent | child | professional | system
     id: int | None = None
 
 

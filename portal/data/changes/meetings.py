@@ -51,6 +51,9 @@ def _check(family_id, values, meeting_id=None):
     home_of = values.get("protected_home_parent_id") or None
     rules.check(home_of is None or (home_of in parents and parents[home_of]["protected"]),
                 "protected_home_parent_id", N_("Vælg en forælder med beskyttet adresse."))
+    children = {row[0] for row in db.execute("SELECT id FROM children WHERE family_id = ? AND active = 1", [family_id])}
+    about = values.get("about_child_id") or None
+    rules.check(about is None or about in children, "about_child_id", N_("Vælg et barn fra listen."))
     hidden = rules.hidden_from(family_id, values.get("hidden_from"))
     rules.check(not any(f"parent:{p}" in participants for p in hidden), "hidden_from",
                 N_("En forælder, der deltager i mødet, kan ikke have det skjult."))
@@ -61,6 +64,7 @@ def _check(family_id, values, meeting_id=None):
         "place": rules.text("place", values.get("place"), required=False, max_length=200),
         "purpose": rules.text("purpose", values.get("purpose"), required=False, max_length=1000, multiline=True),
         "protected_home_parent_id": home_of,
+        "about_child_id": about,  # the child's own page shows the next meeting about them
     }
     rules.done()
     return checked, participants, follow_up, hidden

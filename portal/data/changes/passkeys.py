@@ -1,15 +1,19 @@
-"""Parents who cannot use MitID: why (a coordinator's record), and the passkeys they enrol in person.
+"""People who cannot use MitID: why (a coordinator's record), and the passkeys they enrol in person.
 
-Only a parent with a record in force may make or use a passkey. A coordinator
-records the reason and may withdraw it; a coordinator may remove a passkey.
-Withdrawing or removing ends the parent's sessions confirmed with a passkey.
-Every change is audited and shown on the parent's insight page.
+Records and passkeys belong to a holder (portal/data/holders.py): a parent, a
+child or a professional; the functions take a Holder, or a parent's row or id
+(what the parents' code has always passed). Only a holder with a record in
+force may make or use a passkey. A coordinator records the reason and may
+withdraw it; a coordinator may remove a passkey. Withdrawing or removing ends
+the holder's sessions confirmed with a passkey. Every change is audited and
+shown on the parent's insight page.
 """
 from datetime import timedelta
 
 from .. import sessions
 from ..clock import now_text, to_db_time, utcnow
 from ..db import get_db
+from ..holders import CHILD, PARENT, Holder, as_holder, columns, family_of
 from ...i18n import N_
 from ._core import Actor, Invalid, NotFound, Rules, change, record
 
@@ -18,24 +22,31 @@ REASONS = {
     "no_cpr": N_("Ingen CPR-nummer endnu"),
     "guardianship": N_("Under værgemål"),
     "other": N_("Andet"),
+    "child": N_("Barn uden MitID"),  # set by a child's sign-in (changes/child_voice.py), for a child only
 }
 NOTE_MAX = 200
 # How long a challenge may be answered: the time to tap "Opret" or "Brug" and confirm on the phone.
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 
 
-def _parent_of_family(family_id, parent_id):
-    row = get_db().execute("SELECT id FROM parents WHERE id = ? AND family_id = ?", [parent_id, family_id]).fetchone()
-    if row is None:
-        raise NotFound("parents")
+def _holder_of_family(family_id, holder):
+    """The holder if they are a parent or child of this family; NotFound for anyone else."""
+    if holder.kind not in (PARENT, CHILD) or family_of(holder) != family_id:
+        raise NotFound("holders")
+    return holder
+
+
+def _detail(holder):
+    """What an audit line says of whose it is: parent_id for a parent (as before holders), else kind and id."""
+    return {"parent_id": holder.id} if holder.kind == PARENT else {"holder_kind": holder.kind, "holder_id": holder.id}
 
 
 @change
-def record_exemption(actor, family_id, parent_id, reason, note=None):
-    """Record why a parent cannot use MitID; it replaces the record in force, if there is one."""
-    _parent_of_family(family_id, parent_id)
+def record_exemption(actor, family_id, holder, reason, note=None):
+    """Record why a parent or child cannot use MitID; it replaces the record in force, if there is one."""
+    holder = _holder_of_family(family_id, as_holder(holder))
     rules = Rules()
-    rules.check(reason in REASONS, "reason", N_("Vælg en grund."))
+    rules.check(reason in REASONS and (reason == "child") == (holder.kind == CHILD), "reason", N_("Vælg en grund."))
     note = rules.text("note", note, required=reason == "other", max_length=NOTE_MAX,
                       blank=N_("Skriv kort, hvorfor forælderen ikke kan bruge MitID.")) if reason == "other" else None
     if rules.errors:
@@ -43,43 +54,47 @@ def record_exemption(actor, family_id, parent_id, reason, note=None):
     db = get_db()
     now = now_text()
     db.execute("UPDATE mitid_exemptions SET withdrawn_at = ?, withdrawn_by_staff_id = ?"
-               " WHERE parent_id = ? AND withdrawn_at IS NULL", [now, actor.id, parent_id])
+               " WHERE holder_kind = ? AND holder_id = ? AND withdrawn_at IS NULL",
+               [now, actor.id, holder.kind, holder.id])
     exemption_id = db["mitid_exemptions"].insert({
-        "family_id": family_id, "parent_id": parent_id, "reason": reason, "note": note, "created_at": now,
+        **columns(holder, family_id), "reason": reason, "note": note, "created_at": now,
         "created_by_staff_id": actor.id,
     }).last_pk
     record(actor, "mitid_exemption.recorded", family_id, item_kind="mitid_exemption", item_id=exemption_id,
-           event=False, parent_id=parent_id, reason=reason)
+           event=False, **_detail(holder), reason=reason)
     return exemption_id
 
 
 @change
 def withdraw_exemption(actor, family_id, exemption_id):
-    """Withdraw the record: the parent can no longer make or use a passkey, and their passkey sessions end."""
+    """Withdraw the record: the holder can no longer make or use a passkey, and their passkey sessions end."""
     db = get_db()
-    row = db.execute("SELECT parent_id FROM mitid_exemptions WHERE id = ? AND family_id = ? AND withdrawn_at IS NULL",
-                     [exemption_id, family_id]).fetchone()
+    row = db.execute("SELECT holder_kind, holder_id FROM mitid_exemptions WHERE id = ? AND family_id = ?"
+                     " AND withdrawn_at IS NULL", [exemption_id, family_id]).fetchone()
     if row is None:
         raise NotFound("mitid_exemptions")
+    holder = Holder(*row)
     db.execute("UPDATE mitid_exemptions SET withdrawn_at = ?, withdrawn_by_staff_id = ? WHERE id = ?",
                [now_text(), actor.id, exemption_id])
-    sessions.end_confirmed_with("parent", row[0], "passkey")
+    sessions.end_confirmed_with(holder.kind, holder.id, "passkey")
     record(actor, "mitid_exemption.withdrawn", family_id, item_kind="mitid_exemption", item_id=exemption_id,
-           event=False, parent_id=row[0])
+           event=False, **_detail(holder))
 
 
 @change
-def add_passkey(parent, credential_id, public_key, sign_count):
-    """Keep a passkey the parent just made (credential id and public key as base64url)."""
+def add_passkey(holder, credential_id, public_key, sign_count):
+    """Keep a passkey the holder just made (credential id and public key as base64url)."""
+    holder = as_holder(holder)
+    family_id = family_of(holder)
     db = get_db()
     if db.execute("SELECT 1 FROM passkeys WHERE credential_id = ?", [credential_id]).fetchone():
         raise Invalid({"credential": N_("Den adgangsnøgle findes allerede.")})
     passkey_id = db["passkeys"].insert({
-        "family_id": parent["family_id"], "parent_id": parent["id"], "credential_id": credential_id,
+        **columns(holder, family_id), "credential_id": credential_id,
         "public_key": public_key, "sign_count": sign_count, "created_at": now_text(),
     }).last_pk
-    record(Actor("parent", parent["id"]), "passkey.created", parent["family_id"], item_kind="passkey",
-           item_id=passkey_id, event=False, parent_id=parent["id"])
+    record(Actor(holder.kind, holder.id), "passkey.created", family_id, item_kind="passkey",
+           item_id=passkey_id, event=False, **_detail(holder))
     return passkey_id
 
 
@@ -93,17 +108,18 @@ def passkey_used(passkey_id, old_sign_count, new_sign_count):
 
 @change
 def remove_passkey(actor, family_id, passkey_id):
-    """A coordinator removes a parent's passkey (e.g. a lost phone): their passkey sessions end."""
+    """A coordinator removes a parent's or child's passkey (e.g. a lost phone): their passkey sessions end."""
     db = get_db()
-    row = db.execute("SELECT parent_id FROM passkeys WHERE id = ? AND family_id = ? AND removed_at IS NULL",
+    row = db.execute("SELECT holder_kind, holder_id FROM passkeys WHERE id = ? AND family_id = ? AND removed_at IS NULL",
                      [passkey_id, family_id]).fetchone()
     if row is None:
         raise NotFound("passkeys")
+    holder = Holder(*row)
     db.execute("UPDATE passkeys SET removed_at = ?, removed_by_staff_id = ? WHERE id = ?",
                [now_text(), actor.id, passkey_id])
-    sessions.end_confirmed_with("parent", row[0], "passkey")
+    sessions.end_confirmed_with(holder.kind, holder.id, "passkey")
     record(actor, "passkey.removed", family_id, item_kind="passkey", item_id=passkey_id, event=False,
-           parent_id=row[0])
+           **_detail(holder))
 
 
 # Challenges: one a session may answer, used once, for a few minutes.

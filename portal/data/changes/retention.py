@@ -7,8 +7,8 @@ that a deletion happened.
 FAMILY_ROWS names every table that can hold something of a family, with the
 condition that finds it; tests/test_retention.py fails when a table in the
 schema is in neither FAMILY_ROWS nor NOT_FAMILY_DATA, so a new table cannot be
-forgotten. Conditions take :family (the family's id), :parents (a JSON array
-of its parents' ids) and :contacts (a JSON array of their e-mails, in lower
+forgotten. Conditions take :family (the family's id), :parents and :children (JSON arrays
+of its parents' and children's ids) and :contacts (a JSON array of their e-mails, in lower
 case, and phone numbers), so they still find leftovers after the rows they
 came from are gone.
 """
@@ -20,6 +20,7 @@ from ..db import get_db, writing
 _FAMILY = "family_id = :family"
 _PARENTS = "(SELECT value FROM json_each(:parents))"
 _CONTACTS = "(SELECT value FROM json_each(:contacts))"
+_CHILDREN = "(SELECT value FROM json_each(:children))"
 _MEETINGS = "meeting_id IN (SELECT id FROM meetings WHERE family_id = :family)"
 _GOALS = "goal_id IN (SELECT id FROM goals WHERE family_id = :family)"
 
@@ -48,15 +49,20 @@ FAMILY_ROWS = {
     "goals": _FAMILY,
     "meetings": _FAMILY,
     "people_involved": _FAMILY,
+    "child_words": _FAMILY,
+    "child_bisidder": _FAMILY,
+    "child_sign_ins": _FAMILY,
     "children": _FAMILY,
-    "sign_in_links": f"subject_kind = 'parent' AND subject_id IN {_PARENTS}",
-    "sessions": f"user_kind = 'parent' AND user_id IN {_PARENTS}",
+    "sign_in_links": f"(subject_kind = 'parent' AND subject_id IN {_PARENTS})"
+                     f" OR (subject_kind = 'child' AND subject_id IN {_CHILDREN})",
+    "sessions": f"(user_kind = 'parent' AND user_id IN {_PARENTS}) OR (user_kind = 'child' AND user_id IN {_CHILDREN})",
     "identity_bindings": _FAMILY,
     "mitid_exemptions": _FAMILY,
     "passkeys": _FAMILY,
     "calendar_feeds": f"parent_id IN {_PARENTS}",
     "outbox": f"family_id = :family OR parent_id IN {_PARENTS} OR lower(recipient) IN {_CONTACTS}",
-    "audit_log": f"family_id = :family OR (actor_kind = 'parent' AND actor_id IN {_PARENTS})",
+    "audit_log": f"family_id = :family OR (actor_kind = 'parent' AND actor_id IN {_PARENTS})"
+                 f" OR (actor_kind = 'child' AND actor_id IN {_CHILDREN})",
     # Buckets name a parent's id (goals and agenda points an hour) or their e-mail/phone (link requests).
     "rate_limit_hits": f"bucket IN (SELECT 'writes:parent:' || value FROM json_each(:parents))"
                        f" OR bucket IN (SELECT 'id:' || value FROM json_each(:contacts))",
@@ -93,8 +99,9 @@ def family_keys(family_id):
     db = get_db()
     parents = db.execute("SELECT id, email, phone FROM parents WHERE family_id = ?", [family_id]).fetchall()
     contacts = sorted({value.lower() for _, email, phone in parents for value in (email, phone) if value})
+    children = [row[0] for row in db.execute("SELECT id FROM children WHERE family_id = ?", [family_id])]
     return {"family": family_id, "parents": json.dumps([row[0] for row in parents]),
-            "contacts": json.dumps(contacts)}
+            "contacts": json.dumps(contacts), "children": json.dumps(children)}
 
 
 def delete_family(family_id):
