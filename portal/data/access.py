@@ -302,6 +302,8 @@ PARENT_PAGES = {
 # is one factor). A professional has no MitID step-up: below it, the page is 404.
 PROFESSIONAL_PAGES = {
     "professional.home": SUBSTANTIAL,
+    "professional.family": SUBSTANTIAL,
+    "professional.meeting": SUBSTANTIAL,
 }
 
 # Every staff page: the municipality's single sign-on (or, where a setting
