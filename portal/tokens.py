@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 PURPOSES = {
     "parent-sign-in": "familieportal.sign-in.parent",
     "staff-sign-in": "familieportal.sign-in.staff",
+    "professional-sign-in": "familieportal.sign-in.professional",
     "calendar-feed": "familieportal.calendar-feed",
 }
 # Purposes whose tokens carry no time and never expire by age.

@@ -147,3 +147,89 @@ def test_a_removed_colleague_is_no_longer_listed(app, client, db, hanne):
                [involvement(db, "Karen Dahl", HOLM)])
     db.conn.commit()
     assert "Karen Dahl" not in people_section()
+
+
+# Inviting and ending access, from "Hvem er med".
+
+def _post_on_people_page(client, path):
+    token = csrf_from(client.get(f"/staff/families/{HOLM}/people").text)
+    return client.post(path, data={"csrf_token": token})
+
+
+def test_the_coordinator_invites_a_professional_by_email_and_the_link_opens_only_mine_familier(app, auth, client, db,
+                                                                                             hanne):
+    import json
+    import re
+    from pathlib import Path
+
+    from conftest import deliver
+
+    auth.staff()
+    page = client.get(f"/staff/families/{HOLM}/people").text
+    assert "Inviter til Familieportalen" in page
+    person = involvement(db, "Hanne Bech", HOLM)
+    response = _post_on_people_page(client, f"/staff/families/{HOLM}/people/{person}/invite")
+    assert response.status_code == 302
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'person.invited'").fetchone()[0] == 1
+    deliver(app)
+    [message] = [json.loads(f.read_text()) for f in Path(app.config["OUTBOX_DIR"]).glob("*.json")]
+    assert demo_data.TEACHER_EMAIL in json.dumps(message)
+    text = message["text"]
+    # No case details: no family, child, parent or organisation.
+    for word in ("Holm", "Emil", "Sara", "Demoby Skole", "Hanne"):
+        assert word not in text, word
+    [path] = re.findall(r"http://localhost(/fagperson/login/\S+)", text)
+    teacher = app.test_client()
+    confirm = teacher.get(path)
+    assert confirm.status_code == 200
+    assert teacher.post(path, data={"csrf_token": csrf_from(confirm.text)}).headers["Location"] == "/fagperson/"
+    home = teacher.get("/fagperson/")
+    assert home.status_code == 200 and "Familien Holm" not in home.text  # a link alone is one factor
+    assert teacher.get(f"/fagperson/familier/{HOLM}").status_code == 404
+    assert app.test_client().get(path).status_code == 410  # single use
+
+
+def test_an_invitation_needs_the_professionals_own_email(app, auth, client, db):
+    auth.staff()
+    person = involvement(db, "Lars Østergaard", HOLM)
+    response = _post_on_people_page(client, f"/staff/families/{HOLM}/people/{person}/invite")
+    assert response.status_code == 400 and "Skriv personens egen e-mail først" in response.text
+    assert db.execute("SELECT count(*) FROM outbox WHERE purpose = 'sign_in_link'").fetchone()[0] == 0
+
+
+def test_ending_access_keeps_them_on_the_list_and_ends_their_sessions_when_no_family_is_left(app, auth, client, db,
+                                                                                           hanne):
+    from conftest import Auth
+
+    pia = professional_id(db, "Pia Holt")
+    holm_meeting = db.execute("SELECT m.id FROM meetings m JOIN meeting_participants mp ON mp.meeting_id = m.id"
+                              " WHERE mp.person_involved_id = ? ORDER BY m.id", [involvement(db, "Hanne Bech", HOLM)]
+                              ).fetchone()[0]
+    pia_client, hanne_client = app.test_client(), app.test_client()
+    sign_in_professional(app, pia_client, pia)
+    sign_in_professional(app, hanne_client, hanne)
+    assert hanne_client.get(f"/fagperson/moeder/{holm_meeting}").status_code == 200
+    staff = app.test_client()
+    Auth(app, staff).staff()
+    for family_id, name in ((SPLIT, "Pia Holt"), (HOLM, "Hanne Bech")):
+        token = csrf_from(staff.get(f"/staff/families/{family_id}/people").text)
+        response = staff.post(f"/staff/families/{family_id}/people/{involvement(db, name, family_id)}/end-access",
+                              data={"csrf_token": token})
+        assert response.status_code == 302, response.text
+    # Pia had only the split family: signed out. Hanne still sees the split family, not Holm.
+    assert pia_client.get("/fagperson/").status_code == 302
+    assert hanne_client.get(f"/fagperson/familier/{HOLM}").status_code == 404
+    assert hanne_client.get(f"/fagperson/familier/{SPLIT}").status_code == 200
+    assert hanne_client.get(f"/fagperson/moeder/{holm_meeting}").status_code == 404  # nor its meetings
+    people = staff.get(f"/staff/families/{HOLM}/people").text
+    assert "Hanne Bech" in people and "Har ikke adgang til familien." in people
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'person.access_ended'").fetchone()[0] == 2
+
+
+def test_run_sh_prints_a_professionals_sign_in_link(app):
+    from portal import cli
+
+    with app.test_request_context():
+        printed = dict(cli._demo_links())
+    [url] = [url for who, url in printed.items() if who.startswith("professional Hanne Bech")]
+    assert "/fagperson/login/" in url

@@ -204,7 +204,10 @@ def test_mine_familier_lists_only_the_families_they_may_see(app, client, db, pia
 
 def test_a_professional_with_a_link_alone_gets_no_family_page(app, client, pia):
     sign_in_professional(app, client, pia, level=access.LINK, method="link")
-    assert client.get("/fagperson/").status_code == 404
+    page = client.get("/fagperson/")
+    assert page.status_code == 200 and "Et link alene er ikke nok" in page.text
+    assert "Familien" not in page.text.split("<main")[1]
+    assert client.get(f"/fagperson/familier/{SPLIT}").status_code == 404
 
 
 def test_professional_pages_are_404_for_parents_and_staff_and_ask_others_to_sign_in(app, auth, client):

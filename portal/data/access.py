@@ -17,7 +17,8 @@
   access at once) covers the organisation of that involvement
   (`consent_organisations`, matched without regard to case or spaces around).
 - A professional sees a meeting they are called to (meeting_participants, by an
-  involvement not removed) while they are active, the family is open, the
+  involvement not removed and not 'none': the coordinator's "Fjern adgang")
+  while they are active, the family is open, the
   meeting is published, and a consent in force covers their organisation:
   its time, place, who comes and the agenda. A professional with scope
   'meeting' sees nothing else of the family.
@@ -113,6 +114,7 @@ def professional_meetings_sql(alias="m", professional=":professional", today=":t
         f" AND EXISTS (SELECT 1 FROM meeting_participants mpp JOIN people_involved inv ON inv.id = mpp.person_involved_id"
         f" JOIN professionals pro ON pro.id = inv.professional_id"
         f" WHERE mpp.meeting_id = {alias}.id AND inv.professional_id = {professional} AND inv.removed_at IS NULL"
+        f" AND inv.scope != 'none'"
         f" AND pro.active = 1 AND inv.family_id = {alias}.family_id"
         f" AND {_consent_covers_sql('inv.family_id', 'inv.organisation', today)})"
     )
@@ -298,10 +300,12 @@ PARENT_PAGES = {
     "parent.new_feed": SUBSTANTIAL,
 }
 
-# Every professional's page: single sign-on, or a link plus a passkey (a link alone
-# is one factor). A professional has no MitID step-up: below it, the page is 404.
+# Every professional's page of a family: single sign-on, or a link plus a passkey
+# (a link alone is one factor: it opens only Mine familier, which then names no
+# family and says how to sign in). A professional has no MitID step-up: below
+# the level a page needs, it is 404.
 PROFESSIONAL_PAGES = {
-    "professional.home": SUBSTANTIAL,
+    "professional.home": LINK,
     "professional.family": SUBSTANTIAL,
     "professional.meeting": SUBSTANTIAL,
 }

@@ -10,8 +10,11 @@ from .db import get_db, read_one, writing
 from ..paths import url_for_message
 from ..tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, verify
 
-PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in"}
-ENDPOINT = {"parent": "sign_in.parent_link", "staff": "sign_in.staff_link"}
+PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in", "professional": "professional-sign-in"}
+ENDPOINT = {"parent": "sign_in.parent_link", "staff": "sign_in.staff_link", "professional": "sign_in.professional_link"}
+MAY_SIGN_IN = {"parent": access.parent_may_sign_in_sql, "staff": access.staff_may_sign_in_sql,
+               "professional": access.professional_may_sign_in_sql}
+TABLE = {"parent": "parents", "staff": "staff", "professional": "professionals"}
 MAX_LIFETIME = timedelta(hours=72)
 # A link asked for lives at most as long as a rate limit counts (the per-address limit counts its lifetime).
 MAX_REQUESTED_LIFETIME = timedelta(hours=1)
@@ -28,7 +31,7 @@ def lifetime(origin):
 
 
 def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by_staff_id=None, landing=None):
-    """Create a link for a parent or staff member and return its full URL (to show it, or to send it now)."""
+    """Create a link for a parent, staff member or professional and return its full URL (to show it, or to send it now)."""
     link_id = reserve(subject_kind, subject_id, origin=origin, channel=channel,
                       issued_by_staff_id=issued_by_staff_id, landing=landing)
     return _new_token(link_id, subject_kind)
@@ -154,7 +157,7 @@ def check(subject_kind, token):
 
 
 def _may_sign_in(subject_kind, subject_id):
-    allowed = access.parent_may_sign_in_sql("?") if subject_kind == "parent" else access.staff_may_sign_in_sql("?")
+    allowed = MAY_SIGN_IN[subject_kind]("?")
     return get_db().execute(f"SELECT {allowed}", [subject_id]).fetchone()[0] == 1
 
 
@@ -178,8 +181,7 @@ def revoke_unused(subject_kind, subject_id):
 
 
 def subject_name(link):
-    table = "parents" if link["subject_kind"] == "parent" else "staff"
-    return get_db()[table].get(link["subject_id"])["name"]
+    return get_db()[TABLE[link["subject_kind"]]].get(link["subject_id"])["name"]
 
 
 def _family_of(subject_kind, subject_id):

@@ -1059,7 +1059,8 @@ def m025_professionals(db):
     meeting participants and hidden_from_parents point at them): which
     professional, in which family, their role and organisation there, from
     `started_on` to `removed_at`, and `scope`: 'family' (sees the family while
-    access.py allows it) or 'meeting' (only called to meetings). Name, phone and
+    access.py allows it), 'meeting' (only called to meetings) or 'none' (on the
+    list, no access: "Fjern adgang"). Name, phone and
     e-mail move to the professional.
 
     Backfill: one professional per distinct (trimmed lower-case e-mail, name)

@@ -3,10 +3,10 @@
 Every page that shows something of a family leaves an audit line per family
 (the parents' insight page lists them: who looked, and when).
 """
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
 
 from . import bp
-from ..data import audit
+from ..data import access, audit
 from ..data.reads import professionals
 from ..sign_in import who
 
@@ -20,6 +20,10 @@ def _viewed(family_ids):
 @bp.route("/")
 def home():
     professional = who.current_professional()
+    if g.level < access.SUBSTANTIAL:
+        # A link alone (an invitation): no family is named; the way in is the municipality's login (or a passkey).
+        return render_template("professional/home_link.html", professional=professional,
+                               sso=bool(current_app.config.get("STAFF_SSO")))
     families = professionals.my_families(professional["id"])
     _viewed(f["id"] for f in families)
     return render_template("professional/home.html", professional=professional, families=families,
