@@ -1159,3 +1159,10 @@ def m025_professionals(db):
         foreign_keys=[("family_id", "families", "id")],
     )
     db["shown_to_professionals"].create_index(["family_id"])
+
+
+@migrations()
+def m025b_meetings_of_a_professional(db):
+    """An index on meeting_participants.person_involved_id: a professional's meetings are found from their
+    involvements (access.professional_meetings_sql), not by scanning every meeting."""
+    db["meeting_participants"].create_index(["person_involved_id"], if_not_exists=True)
