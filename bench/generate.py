@@ -42,7 +42,7 @@ from portal.data.db import connect, migrate  # noqa: E402
 from portal.data.migrations import rebuild_result_summaries  # noqa: E402
 
 # Bump when the generated data changes shape, so stale databases are rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 4  # 4: professionals and their involvements (m025)
 META_TABLE = "bench_generated"
 LOCAL = ZoneInfo("Europe/Copenhagen")
 
@@ -328,6 +328,25 @@ def _staff_rows(count, coordinators, anchor, seed, out):
         })
 
 
+# One professional (a PPR psychologist) involved in this many families spread evenly over the database, each
+# consent "Alle ..." covering their organisation: "Mine familier" for them is the same page at any scale.
+PROFESSIONAL_FAMILIES = 40
+PROFESSIONAL_EMAIL = "bench.fagperson@example.dk"
+PROFESSIONAL_ORGANISATION = "PPR Bench"
+
+
+def _bench_professional(ids, families, anchor, out):
+    """(id, family numbers) of the benchmark's professional in many families."""
+    professional_id = ids("people_involved")
+    out["professionals"].append({
+        "id": professional_id, "name": "Bench Fagperson", "phone": "+45 70 00 00 40", "email": PROFESSIONAL_EMAIL,
+        "organisation": PROFESSIONAL_ORGANISATION, "active": 1,
+        "created_at": _utc_text(datetime.combine(anchor - timedelta(days=900), clock(9), tzinfo=LOCAL)), "version": 0,
+    })
+    count = min(PROFESSIONAL_FAMILIES, families)
+    return professional_id, {int(i * families / count) + 1 for i in range(count)}
+
+
 class _Family:
     """One family's rows, and the events its writes would have left, from its own random stream.
 
@@ -338,6 +357,7 @@ class _Family:
     def __init__(self, number, p, ids, anchor, staff, out):
         self.rng = random.Random(f"{p['seed']}:{number}")
         self.p, self.ids, self.anchor, self.out = p, ids, anchor, out
+        self.number = number
         self.coordinator = coordinator_of(number, p["families_per_coordinator"])
         self.staff = staff  # {"coordinators": n, "admin": id}
         self.events = []
@@ -461,6 +481,16 @@ class _Family:
                   for role, organisation in rng.sample(PROFESSIONALS, self.int(4, 7))]
         self.crisis_person = None
         self.organisations = {organisation for _role, organisation in chosen}
+        professional_id, numbers = self.staff["professional"]
+        if self.number in numbers:
+            person_id = self.ids("people_involved")
+            self.out["people_involved"].append({
+                "id": person_id, "family_id": self.family_id, "professional_id": professional_id,
+                "role": "Psykolog", "organisation": PROFESSIONAL_ORGANISATION, "started_on": self.day(self.start),
+                "scope": "family", "show_contact": 1, "removed_at": None,
+            })
+            self.organisations.add(PROFESSIONAL_ORGANISATION)
+            self.person_ids.append(person_id)
         if self.split:
             chosen.append(CRISIS_CENTRE)
             self.organisations.add(CRISIS_CENTRE[1])
@@ -861,6 +891,7 @@ def generate(path, families, **options):
         ids = _Ids()
         out = {name: [] for name in TABLE_ORDER}
         _staff_rows(coordinators + admins, coordinators, anchor, p["seed"], out)
+        staff["professional"] = _bench_professional(ids, families, anchor, out)
         for number in range(1, families + 1):
             _Family(number, p, ids, anchor, staff, out).build()
             if number % FLUSH_EVERY == 0 or number == families:

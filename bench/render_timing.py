@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 from bench.gunicorn_control import HOST
 from bench.servers import confirm_as_mitid
-from bench.workload import CSRF, PAGES, bench_app, leader, sample_coordinators, sample_families, sample_parents
+from bench.workload import (CSRF, PAGES, bench_app, bench_professional, leader, sample_coordinators, sample_families,
+                            sample_parents)
 
 
 class Subjects:
@@ -26,6 +27,8 @@ class Subjects:
         from portal.data import links
 
         key = (kind, user_id)
+        if key not in self.clients and kind == "professional":
+            self.clients[key] = self._professional(user_id)
         if key not in self.clients:
             with self.app.app_context():
                 path = urlsplit(links.issue(kind, user_id)).path
@@ -38,6 +41,27 @@ class Subjects:
                 confirm_as_mitid(self.path, user_id)
             self.clients[key] = client
         return self.clients[key]
+
+
+    def _professional(self, professional_id):
+        """A professional's session as single sign-on leaves it (Substantial, 'sso'), its id in the client's cookie."""
+        import secrets
+
+        from portal.data.clock import now_text
+        from portal.tokens import hash_id
+
+        sid = secrets.token_urlsafe(32)
+        conn = sqlite3.connect(str(self.path), timeout=30)
+        with conn:
+            now = now_text()
+            conn.execute("INSERT INTO sessions (id_hash, user_kind, user_id, created_at, last_seen_at, level, method,"
+                         " assured_at) VALUES (?, 'professional', ?, ?, ?, 2, 'sso', ?)",
+                         [hash_id(sid), professional_id, now, now, now])
+        conn.close()
+        client = self.app.test_client()
+        with client.session_transaction() as session:
+            session["sid"] = sid
+        return client
 
 
 class SeenReset:
@@ -103,6 +127,8 @@ def render_times(args, paths, secret_key):
             jobs["caseload"].append((subjects.client("staff", staff_id), "/staff/", None))
         # The leaders' results: the same page for the whole municipality (all units, the last ended quarter).
         jobs["results"].append((subjects.client("staff", leader(path)), "/staff/resultater", None))
+        # One professional in 40 families, at every scale: "Mine familier" must not grow with the database.
+        jobs["mine familier"].append((subjects.client("professional", bench_professional(path)), "/fagperson/", None))
         for family_id, staff_id in sample_families(path, args.families):
             client = subjects.client("staff", staff_id)
             for name, kind, template, _marker in PAGES:
@@ -139,7 +165,7 @@ def render_times(args, paths, secret_key):
         for name, *_ in PAGES:
             # The caseload has few subjects (3 coordinators have a full caseload in
             # 100 families): render each three times as often.
-            for _ in range(3 if name in ("caseload", "results") else 1):
+            for _ in range(3 if name in ("caseload", "results", "mine familier") else 1):
                 for index in range(max(len(jobs[name]) for jobs in plans.values())):
                     databases = list(plans)
                     order.shuffle(databases)
@@ -166,7 +192,7 @@ def render_times(args, paths, secret_key):
             "ms": ms,
             "ratio": ms[large] / ms[small],
             "subjects": {families: len(times[families][name]) for families in paths},
-            "renders_per_subject": args.renders * (3 if name in ("caseload", "results") else 1),
+            "renders_per_subject": args.renders * (3 if name in ("caseload", "results", "mine familier") else 1),
             "statements": statements[name],
             "html_bytes": sizes[name],
         }

@@ -31,6 +31,7 @@ PAGES = [
     ("family meetings", "staff", "/staff/families/{family}/meetings", 'id="kommende"'),
     ("family plan", "staff", "/staff/families/{family}/plan", 'class="page-title"'),
     ("results", "leader", "/staff/resultater", 'id="resultater"'),
+    ("mine familier", "professional", "/fagperson/", 'id="familie-'),
 ]
 LEADER_EMAIL = "bench.leader@example.dk"
 
@@ -128,6 +129,15 @@ def leader(path):
                             " VALUES ('Bench Leader', ?, 'leader', 'Ledelsen', '2025-01-01T08:00:00Z')", [LEADER_EMAIL])
         db.conn.commit()
         return cursor.lastrowid
+    finally:
+        db.conn.close()
+
+
+def bench_professional(path):
+    """The id of the generated professional in PROFESSIONAL_FAMILIES families (bench/generate.py)."""
+    db = generate.connect(path)
+    try:
+        return db.execute("SELECT id FROM professionals WHERE email = ?", [generate.PROFESSIONAL_EMAIL]).fetchone()[0]
     finally:
         db.conn.close()
 

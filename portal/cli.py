@@ -101,8 +101,16 @@ def _demo_links():
         ("admin Anne Krogh (staff accounts, handover, audit log)", demo.ADMIN_EMAIL, True),
         ("leader Lone Dam (the results page only)", demo.LEADER_EMAIL, True),
     ]
-    return [(who, links.issue("staff" if staff else "parent", find_person(email, staff=staff)["id"]))
-            for who, email, staff in people]
+    found = [(who, links.issue("staff" if staff else "parent", find_person(email, staff=staff)["id"]))
+             for who, email, staff in people]
+    # A professional in two families: the link opens only Mine familier's first page (one factor); the test login
+    # for staff (--test-idps) signs Hanne Bech in to see her families.
+    teacher = get_db().execute("SELECT id FROM professionals WHERE lower(email) = lower(?)",
+                               [demo.TEACHER_EMAIL]).fetchone()
+    if teacher:
+        found.append(("professional Hanne Bech, teacher in two families (link alone; use the staff test login to see"
+                      " the families)", links.issue("professional", teacher[0])))
+    return found
 
 
 @click.command("backup")

@@ -18,6 +18,7 @@ ADMIN_EMAIL = "anne.krogh@demo-kommune.dk"
 LEADER_EMAIL = "lone.dam@demo-kommune.dk"
 PARENT_EMAIL = "sara.holm@example.dk"
 SPLIT_FAMILY_PARENT_EMAIL = "martin.andersen@example.dk"
+TEACHER_EMAIL = "hanne.bech@demo-kommune.dk"  # a professional in two families, in the municipality's directory
 
 
 def _at(days_from_now, hour, minute=0):
@@ -76,16 +77,16 @@ def _holm(ids):
     families.add_child(mette, holm, first_name="Alma", birth_year=year - 3)
 
     person = {}
-    for key, name, role, org, phone, show in [
-        ("case", "Lars Østergaard", "Sagsbehandler", "Børn og Familie", "+45 70 10 10 20", True),
-        ("teacher", "Hanne Bech", "Klasselærer, 3.b", "Demoby Skole", "+45 70 10 20 30", True),
-        ("ppr", "Rasmus Kjær", "Psykolog", "PPR – Pædagogisk Psykologisk Rådgivning", "+45 70 10 10 40", False),
-        ("nurse", "Birgit Skov", "Sundhedsplejerske", "Sundhedsplejen", "+45 70 10 10 50", True),
-        ("job", "Ali Hassan", "Jobkonsulent", "Jobcenter Demo Kommune", "+45 70 10 10 60", False),
-        ("therapist", "Karen Dahl", "Familiebehandler", "Familiehuset", "+45 70 10 10 70", True),
+    for key, name, role, org, phone, show, email in [
+        ("case", "Lars Østergaard", "Sagsbehandler", "Børn og Familie", "+45 70 10 10 20", True, None),
+        ("teacher", "Hanne Bech", "Klasselærer, 3.b", "Demoby Skole", "+45 70 10 20 30", True, TEACHER_EMAIL),
+        ("ppr", "Rasmus Kjær", "Psykolog", "PPR – Pædagogisk Psykologisk Rådgivning", "+45 70 10 10 40", False, None),
+        ("nurse", "Birgit Skov", "Sundhedsplejerske", "Sundhedsplejen", "+45 70 10 10 50", True, None),
+        ("job", "Ali Hassan", "Jobkonsulent", "Jobcenter Demo Kommune", "+45 70 10 10 60", False, None),
+        ("therapist", "Karen Dahl", "Familiebehandler", "Familiehuset", "+45 70 10 10 70", True, None),
     ]:
         person[key] = people.add_person(mette, holm, name=name, role=role, organisation=org, phone=phone,
-                                        show_contact=show)
+                                        show_contact=show, email=email)
 
     today_ = today()
     consents.record_consent(mette, holm, given_by=[sara], information="Oplysninger om Emils trivsel og skolegang",
@@ -209,8 +210,10 @@ def _yilmaz_andersen(ids):
     families.add_child(mette, family, first_name="Liva", birth_year=today().year - 7)
     pia = people.add_person(mette, family, name="Pia Holt", role="Familiebehandler", organisation="Familiehuset",
                             phone="+45 70 10 10 71", show_contact=True)
-    teacher = people.add_person(mette, family, name="Marianne Krogh", role="Klasselærer, 1.a",
-                                organisation="Demoby Skole", phone="+45 70 10 20 31", show_contact=True)
+    # The same teacher as the Holm family's: one professional, involved in both families.
+    teacher = people.add_person(mette, family, name="Hanne Bech", role="Dansklærer, 1.a",
+                                organisation="Demoby Skole", phone="+45 70 10 20 30", show_contact=True,
+                                email=TEACHER_EMAIL)
     counsellor = people.add_person(mette, family, name="Omar Said", role="Rådgiver", organisation="Krisecentret Demoby",
                                    phone="+45 70 10 10 80", show_contact=True, hidden_from=[martin])
     consents.record_consent(mette, family, given_by=[nadia, martin], network_meetings=True, written=True,

@@ -16,6 +16,7 @@ PURPOSES = {
     "parent-sign-in": "familieportal.sign-in.parent",
     "staff-sign-in": "familieportal.sign-in.staff",
     "child-sign-in": "familieportal.sign-in.child",
+    "professional-sign-in": "familieportal.sign-in.professional",
     "calendar-feed": "familieportal.calendar-feed",
 }
 # Purposes whose tokens carry no time and never expire by age.

@@ -29,8 +29,18 @@ def test_every_parent_page_declares_the_level_it_needs(app):
     assert [page for page, level in access.PARENT_PAGES.items() if level < access.SUBSTANTIAL] == ["parent.home"]
 
 
+def test_every_professional_page_declares_the_level_it_needs(app):
+    pages = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("professional.")}
+    assert pages - set(access.PROFESSIONAL_PAGES) == set(), "declare it in access.PROFESSIONAL_PAGES"
+    assert set(access.PROFESSIONAL_PAGES) - pages == set(), "a page that is gone"
+    # Only Mine familier opens with a link alone; it names no family then (tests/test_professionals.py).
+    assert [page for page, level in access.PROFESSIONAL_PAGES.items() if level < access.SUBSTANTIAL] == [
+        "professional.home"]
+
+
 def test_a_page_that_declares_nothing_is_closed_to_everyone():
     assert access.level_needed("parent.some_new_page") > access.HIGH
+    assert access.level_needed("professional.some_new_page") > access.HIGH
 
 
 def test_a_link_only_session_gets_the_step_up_page_or_404_on_every_route_but_the_public_ones(app, auth, client, db):

@@ -174,7 +174,8 @@ def test_every_benchmarked_page_renders_for_a_generated_parent_and_coordinator(g
     leader_id = workload.leader(path)
     for name, kind, template, marker in workload.PAGES:
         client = subjects.client("staff" if kind == "leader" else kind,
-                                 {"parent": parent_id, "leader": leader_id}.get(kind, staff_id))
+                                 {"parent": parent_id, "leader": leader_id,
+                                  "professional": workload.bench_professional(path)}.get(kind, staff_id))
         response = client.get(template.format(family=family_id))
         assert response.status_code == 200, name
         assert marker in response.text, name
@@ -182,6 +183,9 @@ def test_every_benchmarked_page_renders_for_a_generated_parent_and_coordinator(g
     caseload_page = subjects.client("staff", staff_id).get("/staff/").text
     assert caseload_page.count('href="/staff/families/') >= FAMILIES
     assert render_timing.count_statements(subjects.client("staff", staff_id), "/staff/") > 0
+    # The generated professional sees every family they are in (all of them at this scale: fewer than 40).
+    mine = subjects.client("professional", workload.bench_professional(path)).get("/fagperson/").text
+    assert mine.count('id="familie-') == min(FAMILIES, generate.PROFESSIONAL_FAMILIES)
 
 
 def test_render_times_runs_end_to_end_on_two_small_databases(generated, tmp_path):
@@ -196,7 +200,7 @@ def test_render_times_runs_end_to_end_on_two_small_databases(generated, tmp_path
     text, targets = report.render_report(result, [10, FAMILIES])
     assert text.splitlines()[0].split() == ["page", "(render,", "ms)", "10", "20", "20", "÷", "10", "target", "SQL",
                                             "statements", "HTML", "bytes"]
-    assert set(targets) == {f"{name} render, 20 ÷ 10" for name in ("parent home", "caseload", "family overview", "results")}
+    assert set(targets) == {f"{name} render, 20 ÷ 10" for name in ("parent home", "caseload", "family overview", "results", "mine familier")}
 
 
 def test_each_database_puts_back_its_own_coordinators_seen_state_before_an_overview(generated, tmp_path, monkeypatch):

@@ -17,7 +17,8 @@
   access at once) covers the organisation of that involvement
   (`consent_organisations`, matched without regard to case or spaces around).
 - A professional sees a meeting they are called to (meeting_participants, by an
-  involvement not removed) while they are active, the family is open, the
+  involvement not removed and not 'none': the coordinator's "Fjern adgang")
+  while they are active, the family is open, the
   meeting is published, and a consent in force covers their organisation:
   its time, place, who comes and the agenda. A professional with scope
   'meeting' sees nothing else of the family.
@@ -73,11 +74,6 @@ def staff_may_sign_in_sql(staff_id_expr):
     return f"EXISTS (SELECT 1 FROM staff s WHERE s.id = {staff_id_expr} AND s.active = 1)"
 
 
-# Who may sign in, per kind of person (and of holder of a MitID or passkey, portal/data/holders.py):
-# a kind not here never does.
-_MAY_SIGN_IN = {"parent": parent_may_sign_in_sql, "child": child_may_sign_in_sql, "staff": staff_may_sign_in_sql}
-
-
 def may_sign_in_sql(kind, id_expr):
     """The SQL condition that holder `id_expr` of `kind` may sign in now; None for a kind that never signs in."""
     rule = _MAY_SIGN_IN.get(kind)
@@ -102,6 +98,12 @@ def staff_families_sql(alias="f"):
 def professional_may_sign_in_sql(professional_id_expr):
     """True for a professional who may sign in (and keep a session): active."""
     return f"EXISTS (SELECT 1 FROM professionals pr WHERE pr.id = {professional_id_expr} AND pr.active = 1)"
+
+
+# Who may sign in, per kind of person (and of holder of a MitID or passkey, portal/data/holders.py):
+# a kind not here never does.
+_MAY_SIGN_IN = {"parent": parent_may_sign_in_sql, "child": child_may_sign_in_sql, "staff": staff_may_sign_in_sql,
+                "professional": professional_may_sign_in_sql}
 
 
 def _consent_covers_sql(family_expr, organisation_expr, today):
@@ -133,13 +135,19 @@ def professional_families_sql(alias="f", professional=":professional", today=":t
 
 
 def professional_meetings_sql(alias="m", professional=":professional", today=":today"):
-    """Meetings (row `alias`) that professional :professional is called to and may see on :today."""
+    """Meetings (row `alias`) that professional :professional is called to and may see on :today.
+
+    An IN over the meetings of their involvements, so SQLite starts from the
+    index on people_involved.professional_id (and meeting_participants by person).
+    """
     return (
         f"{alias}.published_at IS NOT NULL AND {_open_family_sql(f'{alias}.family_id')}"
-        f" AND EXISTS (SELECT 1 FROM meeting_participants mpp JOIN people_involved inv ON inv.id = mpp.person_involved_id"
+        f" AND {alias}.id IN (SELECT mpp.meeting_id FROM people_involved inv"
+        f" JOIN meeting_participants mpp ON mpp.person_involved_id = inv.id"
+        f" JOIN meetings mm ON mm.id = mpp.meeting_id AND mm.family_id = inv.family_id"
         f" JOIN professionals pro ON pro.id = inv.professional_id"
-        f" WHERE mpp.meeting_id = {alias}.id AND inv.professional_id = {professional} AND inv.removed_at IS NULL"
-        f" AND pro.active = 1 AND inv.family_id = {alias}.family_id"
+        f" WHERE inv.professional_id = {professional} AND inv.removed_at IS NULL"
+        f" AND inv.scope != 'none' AND pro.active = 1"
         f" AND {_consent_covers_sql('inv.family_id', 'inv.organisation', today)})"
     )
 
@@ -331,10 +339,14 @@ PARENT_PAGES = {
     "parent.new_feed": SUBSTANTIAL,
 }
 
-# Every professional's page: single sign-on, or a link plus a passkey (a link alone
-# is one factor). A professional has no MitID step-up: below it, the page is 404.
+# Every professional's page of a family: single sign-on, or a link plus a passkey
+# (a link alone is one factor: it opens only Mine familier, which then names no
+# family and says how to sign in). A professional has no MitID step-up: below
+# the level a page needs, it is 404.
 PROFESSIONAL_PAGES = {
-    "professional.home": SUBSTANTIAL,
+    "professional.home": LINK,
+    "professional.family": SUBSTANTIAL,
+    "professional.meeting": SUBSTANTIAL,
 }
 
 # What each of a child's pages needs: like a parent's, their goals and meetings need Substantial

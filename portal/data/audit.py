@@ -28,10 +28,12 @@ def for_family(family_id, *, limit=200, offset=0):
     """The family's audit lines, newest first, with who acted (admins read these)."""
     return list(get_db().query(
         """
-        SELECT a.*, CASE a.actor_kind WHEN 'staff' THEN s.name WHEN 'parent' THEN p.name END AS actor_name
+        SELECT a.*, CASE a.actor_kind WHEN 'staff' THEN s.name WHEN 'parent' THEN p.name
+                    WHEN 'professional' THEN pro.name END AS actor_name
         FROM audit_log a
         LEFT JOIN staff s ON a.actor_kind = 'staff' AND s.id = a.actor_id
         LEFT JOIN parents p ON a.actor_kind = 'parent' AND p.id = a.actor_id
+        LEFT JOIN professionals pro ON a.actor_kind = 'professional' AND pro.id = a.actor_id
         WHERE a.family_id = ? ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?
         """,
         [family_id, limit, offset],

@@ -10,8 +10,13 @@ from .db import get_db, read_one, writing
 from ..paths import url_for_message
 from ..tokens import TokenExpired, TokenInvalid, hash_id, new_random_id, sign, verify
 
-PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in", "child": "child-sign-in"}
-ENDPOINT = {"parent": "sign_in.parent_link", "staff": "sign_in.staff_link", "child": "sign_in.child_link"}
+PURPOSE = {"parent": "parent-sign-in", "staff": "staff-sign-in", "child": "child-sign-in",
+           "professional": "professional-sign-in"}
+ENDPOINT = {"parent": "sign_in.parent_link", "staff": "sign_in.staff_link", "child": "sign_in.child_link",
+            "professional": "sign_in.professional_link"}
+# Where a link's person is, and the column that names them.
+TABLE = {"parent": ("parents", "name"), "staff": ("staff", "name"), "child": ("children", "first_name"),
+         "professional": ("professionals", "name")}
 # A child's link is only ever shown by their coordinator in person (a QR code), never sent.
 SHOWN_ONLY = ("child",)
 MAX_LIFETIME = timedelta(hours=72)
@@ -30,7 +35,7 @@ def lifetime(origin):
 
 
 def issue(subject_kind, subject_id, *, origin="sent", channel="shown", issued_by_staff_id=None, landing=None):
-    """Create a link for a parent or staff member and return its full URL (to show it, or to send it now)."""
+    """Create a link for a parent, staff member or professional and return its full URL (to show it, or to send it now)."""
     link_id = reserve(subject_kind, subject_id, origin=origin, channel=channel,
                       issued_by_staff_id=issued_by_staff_id, landing=landing)
     return _new_token(link_id, subject_kind)
@@ -184,10 +189,8 @@ def revoke_unused(subject_kind, subject_id):
 
 
 def subject_name(link):
-    if link["subject_kind"] == "child":
-        return get_db()["children"].get(link["subject_id"])["first_name"]
-    table = "parents" if link["subject_kind"] == "parent" else "staff"
-    return get_db()[table].get(link["subject_id"])["name"]
+    table, column = TABLE[link["subject_kind"]]
+    return get_db()[table].get(link["subject_id"])[column]
 
 
 def _family_of(subject_kind, subject_id):

@@ -1107,7 +1107,8 @@ def m025_professionals(db):
     meeting participants and hidden_from_parents point at them): which
     professional, in which family, their role and organisation there, from
     `started_on` to `removed_at`, and `scope`: 'family' (sees the family while
-    access.py allows it) or 'meeting' (only called to meetings). Name, phone and
+    access.py allows it), 'meeting' (only called to meetings) or 'none' (on the
+    list, no access: "Fjern adgang"). Name, phone and
     e-mail move to the professional.
 
     Backfill: one professional per distinct (trimmed lower-case e-mail, name)
@@ -1206,6 +1207,13 @@ def m025_professionals(db):
         foreign_keys=[("family_id", "families", "id")],
     )
     db["shown_to_professionals"].create_index(["family_id"])
+
+
+@migrations()
+def m025b_meetings_of_a_professional(db):
+    """An index on meeting_participants.person_involved_id: a professional's meetings are found from their
+    involvements (access.professional_meetings_sql), not by scanning every meeting."""
+    db["meeting_participants"].create_index(["person_involved_id"], if_not_exists=True)
 
 
 @migrations()

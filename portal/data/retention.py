@@ -100,7 +100,7 @@ def prune(now=None):
         "rate_limit_hits": "DELETE FROM rate_limit_hits WHERE at < :hits",
         "outbox": f"DELETE FROM outbox WHERE {_OLD_MESSAGES}",
         # Only staff looking (no change is pruned): the index on (action, at) finds them.
-        "audit_log": f"DELETE FROM audit_log WHERE action IN {STAFF_LOOKED} AND actor_kind = 'staff' AND at < :views",
+        "audit_log": f"DELETE FROM audit_log WHERE action IN {STAFF_LOOKED} AND actor_kind IN ('staff', 'professional') AND at < :views",
         # A MitID round trip the browser never came back from holds the identity it answered: gone after ROUND_TRIP.
         "sign_in_requests": "DELETE FROM sign_in_requests WHERE created_at < :round_trip",
         "saml_assertions_seen": "DELETE FROM saml_assertions_seen WHERE until < :now",

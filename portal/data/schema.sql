@@ -587,6 +587,9 @@ CREATE UNIQUE INDEX idx_identity_bindings_one_per_holder ON identity_bindings (h
 CREATE INDEX "idx_meeting_participants_meeting_id"
     ON "meeting_participants" ("meeting_id");
 
+CREATE INDEX "idx_meeting_participants_person_involved_id"
+    ON "meeting_participants" ("person_involved_id");
+
 CREATE INDEX "idx_meeting_replies_family_id_answer"
     ON "meeting_replies" ("family_id", "answer");
 

@@ -53,6 +53,7 @@ STAFF = (
     _staff("Jonas Berg", "jonas.berg@demo-kommune.dk", "koordinator"),
     _staff("Peter Friis", "peter.friis@demo-kommune.dk", "koordinator"),
     _staff("Anne Krogh", "anne.krogh@demo-kommune.dk", "administrator"),
+    _staff("Hanne Bech", "hanne.bech@demo-kommune.dk", "lærer, fagperson i to familier"),
     _staff("Kim Ukendt", "kim.ukendt@demo-kommune.dk", "ikke oprettet i portalen"),
 )
 PARENTS = (

@@ -231,6 +231,9 @@ def refuse_unless(kind):
 def refuse_unless_sure_enough():
     """None if the session's level of assurance is what this page needs (access.py); else the way up, or 404."""
     needed = access.level_needed(request.endpoint)
+    if g.user_kind == "professional" and g.level < needed and g.sign_in_method == "sso" \
+            and current_app.config.get("STAFF_SSO") and request.method == "GET":
+        return redirect(url_for("staff_sso.login"))  # confirmed longer ago than STEP_UP_HOURS: the login again
     if g.user_kind == "staff":
         if access.staff_session_enough(g.level, g.sign_in_method, staff_links_allowed(g.staff)):
             return None

@@ -25,6 +25,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 
 from ..data import access, audit, sign_in_requests
 from ..data.db import get_db, writing
+from ..data.reads import professionals as professional_reads
 from ..data.reads import staff as staff_reads
 from . import sessions as auth
 
@@ -83,6 +84,8 @@ def sign_in_page():
     """Where staff sign in: the municipality's login when it is set up, else the link from the admin."""
     if g.user_kind == "staff":
         return redirect(url_for("staff.caseload"))
+    if g.user_kind == "professional":
+        return redirect(url_for("professional.home"))
     return render_template("sign_in/staff_sign_in.html", sso=bool(protocol()))
 
 
@@ -230,10 +233,17 @@ def single_logout():
 # --- who it is ------------------------------------------------------------------------------------------------
 
 def _sign_in(match_value, via):
-    """The staff member the identity provider named: a session, or a page that says why not."""
+    """The staff member the identity provider named, else the professional with that e-mail: a session, or a page that says why not.
+
+    Staff are matched first: a person who is both works in the portal as staff.
+    """
     if not match_value:
         return _refused("no_identity", f"{via}: no match value")
     found = staff_reads.by_sign_in_name(match_value)
+    if not found:
+        professional = professional_reads.by_sign_in_name(match_value)
+        if professional is not None:
+            return _sign_in_professional(professional, via)
     if len(found) != 1:  # nobody, or two accounts that differ only in case: never guess
         audit.record("sign_in.sso_unknown", actor_kind="anonymous", protocol=via, matches=len(found))
         return _problem("unknown", 403)
@@ -244,6 +254,17 @@ def _sign_in(match_value, via):
     auth.start_session("staff", staff["id"], level=access.SUBSTANTIAL, method="sso")
     audit.record("sign_in.sso", actor_kind="staff", actor_id=staff["id"], protocol=via)
     return redirect(url_for("staff.caseload"))
+
+
+def _sign_in_professional(professional, via):
+    """A professional in the municipality's directory: a 'professional' session at Substantial, to Mine familier."""
+    if not professional["active"]:
+        audit.record("sign_in.sso_deactivated", actor_kind="anonymous", protocol=via,
+                     professional_id=professional["id"])
+        return _problem("deactivated", 403)
+    auth.start_session("professional", professional["id"], level=access.SUBSTANTIAL, method="sso")
+    audit.record("sign_in.sso", actor_kind="professional", actor_id=professional["id"], protocol=via)
+    return redirect(url_for("professional.home"))
 
 
 def _refused(reason, detail=""):

@@ -15,8 +15,9 @@ from ..i18n import gettext as _
 
 bp = Blueprint("sign_in", __name__)
 
-HOME = {"parent": "parent.home", "staff": "staff.caseload", "child": "child.home"}
-LINK_KINDS = {"sign_in.parent_link": "parent", "sign_in.staff_link": "staff", "sign_in.child_link": "child"}
+HOME = {"parent": "parent.home", "staff": "staff.caseload", "child": "child.home", "professional": "professional.home"}
+LINK_KINDS = {"sign_in.parent_link": "parent", "sign_in.staff_link": "staff", "sign_in.child_link": "child",
+              "sign_in.professional_link": "professional"}
 
 
 class ContinueForm(PortalForm):
@@ -34,8 +35,13 @@ class SignOutForm(PortalForm):
 @bp.route("/login/<token>", methods=["GET", "POST"], endpoint="parent_link")
 @bp.route("/staff/login/<token>", methods=["GET", "POST"], endpoint="staff_link")
 @bp.route("/barn/login/<token>", methods=["GET", "POST"], endpoint="child_link")
+@bp.route("/fagperson/login/<token>", methods=["GET", "POST"], endpoint="professional_link")
 def use_link(token):
-    """GET shows who the link is for; only the POST (with CSRF token) signs in."""
+    """GET shows who the link is for; only the POST (with CSRF token) signs in.
+
+    A professional's link is one factor, as a parent's: it opens only their
+    first page (access.PROFESSIONAL_PAGES); the families need single sign-on.
+    """
     kind = LINK_KINDS[request.endpoint]
     checked = links.check(kind, token)
     form = ContinueForm()

@@ -1,5 +1,5 @@
 """Consents: record what the parents agreed may be shared, and a withdrawal (kept, marked withdrawn)."""
-from flask import render_template, request
+from flask import flash, render_template, request
 from wtforms import BooleanField, TextAreaField
 
 from . import family_bp
@@ -54,13 +54,21 @@ class WithdrawForm(VersionedForm):
     reason = TextAreaField(N_("Bemærkning"), description=N_("Familien kan se den."))
 
 
+def _told_whose_access_ended(ended):
+    """A line for each professional who can no longer see the family now that the consent is withdrawn."""
+    for who in ended:
+        flash(_("%(name)s (%(organisation)s) kan ikke længere se familien.", name=who["name"],
+                organisation=who["organisation"]))
+    return ended
+
+
 @family_bp.route("/consents/<id:consent_id>/withdraw", methods=["GET", "POST"])
 def withdraw_consent(family_id, consent_id):
     row = found(consent_reads.consent(family_id, consent_id))
     form = WithdrawForm(data={"version": row["version"], "withdrawn_on": today()} if request.method == "GET" else None)
     return form_page(
-        form, lambda f: consent_changes.withdraw_consent(actor(), family_id, consent_id, f.version_number(),
-                                                         withdrawn_on=f.withdrawn_on.data, reason=f.reason.data),
+        form, lambda f: _told_whose_access_ended(consent_changes.withdraw_consent(
+            actor(), family_id, consent_id, f.version_number(), withdrawn_on=f.withdrawn_on.data, reason=f.reason.data)),
         title=_("Træk samtykket tilbage"), intro=row["information"], done=lambda _: family_url("consents"),
         back=family_url("consents"), notice=N_("Samtykket er markeret som trukket tilbage. Det står stadig på listen."),
         buttons=[("withdraw", "1", N_("Træk tilbage"), "")])

@@ -6,8 +6,9 @@ from . import family_bp
 from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from, saved_form_of
 from .members import ActiveForm
 from ..data.changes import people as people_changes
+from ..data.changes import professionals as professional_changes
 from ..data.reads import family
-from ..web.forms import CheckboxesField, VersionedForm
+from ..web.forms import CheckboxesField, PortalForm, VersionedForm
 from ..i18n import N_
 from ..i18n import gettext as _
 
@@ -73,3 +74,24 @@ def remove_person(family_id, person_id):
         ActiveForm(), lambda f: people_changes.remove_person(actor(), family_id, person_id, f.version_number()),
         title=_("Fjern %(name)s", name=row["name"]), done=lambda _: family_url("people"), back=family_url("people"),
         notice=N_("Personen er fjernet fra listen."), buttons=[("remove", "1", N_("Fjern"), "")])
+
+
+@family_bp.route("/people/<id:person_id>/invite", methods=["POST"])
+def invite_person(family_id, person_id):
+    """Inviter til Familieportalen: a single-use link by e-mail to the professional's own address."""
+    row = _person(family_id, person_id)
+    return form_page(
+        PortalForm(), lambda f: professional_changes.invite(actor(), family_id, person_id),
+        title=_("Inviter %(name)s", name=row["name"]), done=lambda _: family_url("people"), back=family_url("people"),
+        notice=N_("Invitationen er sendt. Den er et link, der virker én gang."), buttons=[("invite", "1", N_("Inviter"), "")])
+
+
+@family_bp.route("/people/<id:person_id>/end-access", methods=["POST"])
+def end_access(family_id, person_id):
+    """Fjern adgang: the professional stays on the list, and no longer sees the family."""
+    row = _person(family_id, person_id)
+    return form_page(
+        PortalForm(), lambda f: professional_changes.end_access(actor(), family_id, person_id),
+        title=_("Fjern adgang for %(name)s", name=row["name"]), done=lambda _: family_url("people"),
+        back=family_url("people"), notice=N_("Personen kan ikke længere se familien i Familieportalen."),
+        buttons=[("end", "1", N_("Fjern adgang"), "")])

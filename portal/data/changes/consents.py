@@ -5,6 +5,7 @@ from ._core import Invalid, Rules, change, iso, not_in_future, record, row_in_fa
 from ..clock import now_text, today
 from ..db import get_db, read_rows
 from ..reads.consents import family_organisations
+from ..reads.professionals import professionals_seeing
 from ...i18n import N_
 from ...i18n import gettext as _
 
@@ -51,7 +52,12 @@ def record_consent(actor, family_id, *, given_by, information, shared_between, o
 
 @change
 def withdraw_consent(actor, family_id, consent_id, version, *, withdrawn_on=None, reason=None):
-    """Mark a consent withdrawn from a date; the record stays."""
+    """Mark a consent withdrawn from a date; the record stays.
+
+    Returns the professionals who could see the family before and no longer
+    can (access.py ends their access at once): [{"name", "organisation"}], so
+    the coordinator is told whose access ended.
+    """
     consent = row_in_family("consents", consent_id, family_id)
     if consent["withdrawn_on"]:
         raise Invalid({"withdrawn_on": _("Samtykket er allerede trukket tilbage.")})
@@ -60,6 +66,10 @@ def withdraw_consent(actor, family_id, consent_id, version, *, withdrawn_on=None
                               not_before=(date.fromisoformat(consent["given_on"]), N_("Datoen ligger før, samtykket blev givet.")))
     reason = rules.text("reason", reason, required=False, max_length=500, multiline=True)
     rules.done()
+    could_see = professionals_seeing(family_id)
     update_row("consents", consent_id, version, {"withdrawn_on": iso(withdrawn_on), "withdrawn_reason": reason})
-    record(actor, "consent.withdrawn", family_id, item_kind="consent", item_id=consent_id, for_family=True)
+    ended = [who for key, who in could_see.items() if key not in professionals_seeing(family_id)]
+    record(actor, "consent.withdrawn", family_id, item_kind="consent", item_id=consent_id, for_family=True,
+           **({"access_ended_for": [who["professional_id"] for who in ended]} if ended else {}))
+    return ended
 

@@ -17,7 +17,8 @@ children, shaped by the same rules as their pages (access.py):
   calendar feeds (when made, used, ended), and the rate-limit marks in their name;
 - the audit lines that show which staff looked at the family (or made an
   export), when and on which page, with the staff member's name, title and
-  department, and the audit lines of their own actions. Audit lines of staff
+  department; which professional looked, when, with their organisation; and
+  the audit lines of their own actions. Audit lines of staff
   changes and of the other parent's actions are left out: they could tell
   of an item hidden from them. The changes themselves are in the data.
 
@@ -47,12 +48,18 @@ STAFF_LOOKED = ("family.viewed", "insight.downloaded")
 
 _AUDIT = """
     SELECT a.at, a.action, a.actor_kind,
-           CASE a.actor_kind WHEN 'staff' THEN s.name WHEN 'parent' THEN p.name END AS actor_name,
-           s.title AS actor_title, s.department AS actor_department,
+           CASE a.actor_kind WHEN 'staff' THEN s.name WHEN 'parent' THEN p.name WHEN 'professional' THEN pro.name
+           END AS actor_name,
+           s.title AS actor_title,
+           coalesce(s.department, (SELECT trim(inv.organisation) FROM people_involved inv
+                                   WHERE a.actor_kind = 'professional' AND inv.professional_id = a.actor_id
+                                     AND inv.family_id = a.family_id ORDER BY inv.removed_at IS NOT NULL, inv.id
+                                   LIMIT 1)) AS actor_department,
            json_extract(a.detail, '$.page') AS page, json_extract(a.detail, '$.format') AS format
     FROM audit_log a
     LEFT JOIN staff s ON a.actor_kind = 'staff' AND s.id = a.actor_id
     LEFT JOIN parents p ON a.actor_kind = 'parent' AND p.id = a.actor_id
+    LEFT JOIN professionals pro ON a.actor_kind = 'professional' AND pro.id = a.actor_id
     WHERE {condition}
     ORDER BY a.at DESC, a.id DESC
 """
@@ -143,7 +150,7 @@ def for_parent(parent):
             " OR bucket IN ('id:' || lower(:email), 'id:' || :phone) ORDER BY at",
             {**key, "email": parent["email"] or "", "phone": parent["phone"] or ""}),
         "audit": _rows(_AUDIT.format(condition=(
-            f"(a.family_id = :family AND a.actor_kind = 'staff' AND a.action IN {STAFF_LOOKED})"
+            f"(a.family_id = :family AND a.actor_kind IN ('staff', 'professional') AND a.action IN {STAFF_LOOKED})"
             " OR (a.actor_kind = 'parent' AND a.actor_id = :parent)")), key),
     }
 
