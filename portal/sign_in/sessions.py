@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 
-from ..data import access
+from ..data import access, clock
 from ..web.security import same_origin_request
 from ..web.signing import csrf_token
-from ..data.clock import from_db_time, now_text, to_db_time, utcnow
+from ..data.clock import from_db_time, now_text, to_db_time
 from ..data.behind import Behind
 from ..data.db import get_db, write_unsynced
 from ..tokens import hash_id
@@ -177,7 +177,7 @@ def load_user():
         for first, last in ((_SESSION_COLUMNS, split), (split + 1, len(names))):
             if found[first] is not None:
                 person = dict(zip(names[first:last], found[first:last]))
-    now = utcnow()
+    now = clock.utcnow()  # through the module, so a test that moves the clock moves sessions too
     config = current_app.config
     if row is not None:
         row["last_seen_at"] = max(row["last_seen_at"], touches.seen(id_hash) or "")
