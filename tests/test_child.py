@@ -86,7 +86,8 @@ def family_text(app, family_id, child_id, visible_meeting=None):
         texts += [r[0] for r in db.execute("SELECT text FROM goals WHERE family_id = ? AND"
                                            " (for_child_id IS NULL OR for_child_id != ?)", [family_id, child_id])]
         texts += [r[0] for r in db.execute("SELECT what FROM plan_items WHERE family_id = ?", [family_id])]
-        for row in db.execute("SELECT name, phone, email FROM people_involved WHERE family_id = ?", [family_id]):
+        for row in db.execute("SELECT pr.name, pr.phone, pr.email FROM people_involved pi"
+                              " JOIN professionals pr ON pr.id = pi.professional_id WHERE pi.family_id = ?", [family_id]):
             texts += [value for value in row if value]
         for row in db.execute("SELECT name, phone, email, address FROM parents WHERE family_id = ?", [family_id]):
             texts += [value for value in row if value]
@@ -401,10 +402,16 @@ def test_the_coordinator_says_which_child_a_meeting_is_about(app, client, db):
     assert db.execute("SELECT about_child_id FROM meetings WHERE place = 'Skolen'").fetchone() == (ALMA,)
 
 
-def test_a_childs_name_takes_the_danish_genitive():
+def test_a_childs_name_takes_the_genitive_of_the_pages_language():
     from portal.child import genitive
+    from portal.i18n import reset_language, use_language
 
     assert [genitive(name) for name in ("Emil", "Jonas", "Max", "Liz")] == ["Emils", "Jonas'", "Max'", "Liz'"]
+    token = use_language("en")
+    try:
+        assert [genitive(name) for name in ("Emil", "Jonas")] == ["Emil's", "Jonas'"]
+    finally:
+        reset_language(token)
 
 
 def test_the_childs_words_read_in_english_on_the_parents_plan(app, client):

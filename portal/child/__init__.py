@@ -15,7 +15,7 @@ from ..data.reads import child as child_reads
 from ..sign_in import who
 from ..sign_in.sessions import refuse_unless
 from ..web.forms import PortalForm
-from ..i18n import gettext as _
+from ..i18n import current_language, gettext as _
 
 bp = Blueprint("child", __name__, url_prefix="/barn")
 
@@ -95,8 +95,14 @@ def voices_here():
 
 
 def genitive(name):
-    """A first name's Danish genitive: "Emils", "Jonas'" (a name ending in s, x or z takes an apostrophe)."""
-    return f"{name}'" if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+    """A first name as the owner of something, in the page's language: Danish "Emils", "Jonas'" (a name ending in
+    s, x or z takes an apostrophe), English "Emil's", "Jonas'"; Arabic puts the name after the thing, unchanged."""
+    language = current_language()
+    if language == "ar":
+        return name
+    if name[-1:].lower() in ("s", "x", "z"):
+        return f"{name}'"
+    return f"{name}'s" if language == "en" else f"{name}s"
 
 
 def init_app(app):
