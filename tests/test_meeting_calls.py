@@ -139,3 +139,55 @@ def test_a_moved_meeting_clears_the_answers(app, client, db, hanne):
     assert stored(db, meeting) == [("coming", None, None)]
     _move(app, meeting)
     assert stored(db, meeting) == []
+
+
+def test_the_coordinator_sees_every_called_professionals_answer_or_that_they_have_not_answered(app, auth, client,
+                                                                                               db, hanne):
+    sign_in_professional(app, client, hanne)
+    meeting = called_meeting(db)
+    answer(client, meeting, answer="not_coming", reason="Skolebestyrelsesmøde")
+    staff = app.test_client()
+    from conftest import Auth
+
+    Auth(app, staff).staff()
+    page = main_part(staff.get(f"/staff/families/{HOLM}/meetings/{meeting}").text)
+    section = page.split('id="fagfolk-svar"')[1].split("</section>")[0]
+    assert "Hanne Bech" in section and "Kan ikke komme" in section and "Skolebestyrelsesmøde" in section
+    others = db.execute("SELECT count(*) FROM meeting_participants mp JOIN people_involved inv"
+                        " ON inv.id = mp.person_involved_id WHERE mp.meeting_id = ? AND inv.id != ?",
+                        [meeting, involvement(db, "Hanne Bech", HOLM)]).fetchone()[0]
+    assert section.count("Har ikke svaret") == others
+
+
+def _parent_section(app, meeting):
+    from conftest import Auth
+
+    parent = app.test_client()
+    Auth(app, parent).sign_in()
+    page = main_part(parent.get(f"/meetings/{meeting}").text)
+    assert page.count("<h1") == 1
+    return page.split('id="fagfolk"')[1].split("</section>")[0] if 'id="fagfolk"' in page else ""
+
+
+def test_the_parent_sees_which_professionals_said_they_come(app, client, db, hanne):
+    sign_in_professional(app, client, hanne)
+    meeting = called_meeting(db)
+    assert "Hanne Bech" not in _parent_section(app, meeting)
+    answer(client, meeting, answer="coming")
+    assert "Hanne Bech" in _parent_section(app, meeting)
+    answer(client, meeting, answer="sends_written")
+    assert "Hanne Bech" not in _parent_section(app, meeting)
+
+
+def test_a_professional_hidden_from_the_parent_is_never_shown_as_coming(app, client, db, hanne):
+    from portal import demo as demo_data
+
+    sign_in_professional(app, client, hanne)
+    meeting = called_meeting(db)
+    answer(client, meeting, answer="coming")
+    assert "Hanne Bech" in _parent_section(app, meeting)
+    sara = db.execute("SELECT id FROM parents WHERE email = ?", [demo_data.PARENT_EMAIL]).fetchone()[0]
+    db["hidden_from_parents"].insert({"family_id": HOLM, "item_kind": "person",
+                                      "item_id": involvement(db, "Hanne Bech", HOLM), "parent_id": sara})
+    db.conn.commit()
+    assert "Hanne Bech" not in _parent_section(app, meeting)
