@@ -191,3 +191,43 @@ def test_a_professional_hidden_from_the_parent_is_never_shown_as_coming(app, cli
                                       "item_id": involvement(db, "Hanne Bech", HOLM), "parent_id": sara})
     db.conn.commit()
     assert "Hanne Bech" not in _parent_section(app, meeting)
+
+
+def test_an_answer_goes_when_the_professional_is_no_longer_called_and_stays_on_other_changes(app, client, db, hanne):
+    from portal.data.changes import meetings
+    from portal.data.clock import from_db_time
+    from portal.data.reads import meetings as meeting_reads
+    from portal.staff.meetings import MeetingForm
+
+    sign_in_professional(app, client, hanne)
+    meeting = called_meeting(db)
+    answer(client, meeting, answer="coming")
+    hanne_key = f"person:{involvement(db, 'Hanne Bech', HOLM)}"
+
+    def save(**changes):
+        with app.test_request_context():
+            row = meeting_reads.meeting(HOLM, meeting)
+            values = MeetingForm.data_from(row)
+            keys = ("kind", "place", "purpose", "participants", "follow_up", "hidden_from", "starts_at", "ends_at")
+            values = {key: values[key] for key in keys}
+            values["starts_at"] = from_db_time(row["starts_at"])
+            values["ends_at"] = from_db_time(row["ends_at"]) if row["ends_at"] else None
+            meetings.update_meeting(Actor("staff", METTE), HOLM, meeting, row["version"], **{**values, **changes})
+            return values
+
+    values = save(place="Et andet lokale")
+    assert stored(db, meeting) == [("coming", None, None)]
+    assert hanne_key in values["participants"]
+    save(participants=[p for p in values["participants"] if p != hanne_key])
+    assert stored(db, meeting) == []
+    assert client.get(f"/fagperson/moeder/{meeting}").status_code == 404
+
+
+def test_a_cancelled_meeting_cannot_be_answered(app, client, db, hanne):
+    sign_in_professional(app, client, hanne)
+    meeting = called_meeting(db)
+    token = csrf_from(client.get(f"/fagperson/moeder/{meeting}").text)
+    db.execute("UPDATE meetings SET status = 'cancelled' WHERE id = ?", [meeting])
+    db.conn.commit()
+    response = client.post(f"/fagperson/moeder/{meeting}/svar", data={"csrf_token": token, "answer": "coming"})
+    assert response.status_code in (400, 404) and stored(db, meeting) == []

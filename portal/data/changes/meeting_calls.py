@@ -98,6 +98,10 @@ class NotCalled(Exception):
     """The professional is not called to this meeting, or may not see it."""
 
 
-def forget_calls(meeting_id):
-    """The meeting moved: every professional's answer was to the old time and must be given again."""
-    return get_db().execute("DELETE FROM meeting_calls WHERE meeting_id = ?", [meeting_id]).rowcount
+def forget_calls(meeting_id, *, moved=False):
+    """Drop answers that no longer hold: those of people no longer called, or all (the meeting moved)."""
+    sql = "DELETE FROM meeting_calls WHERE meeting_id = ?"
+    if not moved:
+        sql += (" AND person_involved_id NOT IN (SELECT person_involved_id FROM meeting_participants"
+                " WHERE meeting_id = ? AND person_involved_id IS NOT NULL)")
+    return get_db().execute(sql, [meeting_id] if moved else [meeting_id, meeting_id]).rowcount

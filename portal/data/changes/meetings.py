@@ -136,8 +136,7 @@ def update_meeting(actor, family_id, meeting_id, version, *, publish=False, **va
     _save_participants(meeting_id, participants, follow_up)
     # An answer was given to the meeting as it was: at another time, it must be given again.
     forget_replies(meeting_id, all_parents=before["starts_at"] != checked["starts_at"])
-    if before["starts_at"] != checked["starts_at"]:
-        forget_calls(meeting_id)  # the professionals' answers too
+    forget_calls(meeting_id, moved=before["starts_at"] != checked["starts_at"])  # the professionals' answers too
     hidden_changed = set_hidden_from(family_id, "meeting", meeting_id, hidden)
     fields = changed_fields(before, checked)
     if old_participants != sorted(participants):
