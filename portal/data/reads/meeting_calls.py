@@ -27,6 +27,6 @@ def coming_for_parent(meeting_id, parent_id):
         " FROM meeting_calls c JOIN people_involved inv ON inv.id = c.person_involved_id"
         " JOIN professionals pro ON pro.id = inv.professional_id"
         " JOIN meeting_participants mp ON mp.meeting_id = c.meeting_id AND mp.person_involved_id = inv.id"
-        f" WHERE c.meeting_id = :meeting AND c.answer = 'coming' AND inv.removed_at IS NULL"
+        " WHERE c.meeting_id = :meeting AND c.answer = 'coming' AND inv.removed_at IS NULL"
         f" AND NOT {access.person_hidden_sql('inv.id')} ORDER BY pro.name, inv.id",
         {"meeting": meeting_id, "parent": parent_id}))
