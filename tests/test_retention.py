@@ -24,7 +24,8 @@ METTE_ACTS = Actor("staff", METTE)
 HOLM_TEXTS = ["Familien Holm", "Sara Holm", "Thomas Holm", "sara.holm@example.dk", "thomas.holm@example.dk",
               "+4520304050", "Lars Østergaard", "Emil skal have det godt i skolen",
               "Hvordan kan Emil få en god start", "Karen fra Familiehuset kommer hver tirsdag",
-              "Sara vil selv tale med jobcentret", "Vi er hos farmor i Aabenraa", "1203854128"]
+              "Sara vil selv tale med jobcentret", "Vi er hos farmor i Aabenraa", "1203854128",
+              "Forældremøde i 3.b samme dag"]
 
 
 @pytest.fixture
@@ -80,6 +81,15 @@ def give_holm_a_row_in_every_table(app, auth, client):
         replies.answer_meeting(Actor("parent", SARA), get_db()["meetings"].get(NEXT_NETWORK), "not_coming",
                                reason="Vi er hos farmor i Aabenraa")
         calendar_feeds.new_calendar_feed(Actor("parent", SARA), sara)
+        from portal.data.changes import meeting_calls
+
+        teacher, called = get_db().execute(
+            "SELECT inv.professional_id, m.id FROM meetings m JOIN meeting_participants mp ON mp.meeting_id = m.id"
+            " JOIN people_involved inv ON inv.id = mp.person_involved_id JOIN professionals pro"
+            " ON pro.id = inv.professional_id WHERE pro.name = 'Hanne Bech' AND m.family_id = ?"
+            " AND m.status = 'planned' AND m.published_at IS NOT NULL ORDER BY m.starts_at DESC", [HOLM]).fetchone()
+        meeting_calls.answer_call(Actor("professional", teacher), called, "not_coming",
+                                  reason="Forældremøde i 3.b samme dag")
         verdicts.answer(Actor("parent", SARA), get_db()["meetings"].get(HELD_NETWORK), {"heard": "4"})
         timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
         hidden = get_db().execute("SELECT item_id FROM hidden_from_parents WHERE family_id = ? AND item_kind = 'plan_item'",

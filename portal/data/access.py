@@ -347,6 +347,7 @@ PROFESSIONAL_PAGES = {
     "professional.home": LINK,
     "professional.family": SUBSTANTIAL,
     "professional.meeting": SUBSTANTIAL,
+    "professional.answer_call": SUBSTANTIAL,
 }
 
 # What each of a child's pages needs: like a parent's, their goals and meetings need Substantial

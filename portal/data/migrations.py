@@ -1500,3 +1500,31 @@ def m024_results_indexes(db):
     # The units a leader chooses between (reads/results.units).
     db.execute("CREATE INDEX idx_staff_department ON staff (department)")
     rebuild_result_summaries(db)
+
+
+@migrations()
+def m027_meeting_calls(db):
+    """A professional's answer to a meeting they are called to, one per involvement and meeting.
+
+    "coming", "not_coming" with a reason, "sends_colleague" naming who comes instead (free text), or
+    "sends_written" (a written contribution instead). A moved meeting clears the answers, as for parents.
+    """
+    db["meeting_calls"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "meeting_id": int,
+            "person_involved_id": int,
+            "answer": str,  # coming | not_coming | sends_colleague | sends_written
+            "reason": str,  # why they cannot come (not_coming only)
+            "colleague": str,  # who comes instead (sends_colleague only)
+            "answered_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "meeting_id", "person_involved_id", "answer", "answered_at"},
+        foreign_keys=[("family_id", "families", "id"), ("meeting_id", "meetings", "id"),
+                      ("person_involved_id", "people_involved", "id")],
+    )
+    db["meeting_calls"].create_index(["meeting_id", "person_involved_id"], unique=True)
+    db["meeting_calls"].create_index(["family_id"])
+    db["meeting_calls"].create_index(["person_involved_id"])

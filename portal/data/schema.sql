@@ -199,6 +199,17 @@ CREATE TABLE "identity_bindings" (
    "holder_id" INTEGER NOT NULL
 );
 
+CREATE TABLE "meeting_calls" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "meeting_id" INTEGER NOT NULL REFERENCES "meetings"("id"),
+   "person_involved_id" INTEGER NOT NULL REFERENCES "people_involved"("id"),
+   "answer" TEXT NOT NULL,
+   "reason" TEXT,
+   "colleague" TEXT,
+   "answered_at" TEXT NOT NULL
+);
+
 CREATE TABLE "meeting_participants" (
    "id" INTEGER PRIMARY KEY,
    "meeting_id" INTEGER NOT NULL REFERENCES "meetings"("id"),
@@ -583,6 +594,15 @@ CREATE INDEX "idx_identity_bindings_family_id"
 CREATE UNIQUE INDEX idx_identity_bindings_in_use ON identity_bindings (issuer, subject) WHERE removed_at IS NULL;
 
 CREATE UNIQUE INDEX idx_identity_bindings_one_per_holder ON identity_bindings (holder_kind, holder_id, issuer) WHERE removed_at IS NULL;
+
+CREATE INDEX "idx_meeting_calls_family_id"
+    ON "meeting_calls" ("family_id");
+
+CREATE UNIQUE INDEX "idx_meeting_calls_meeting_id_person_involved_id"
+    ON "meeting_calls" ("meeting_id", "person_involved_id");
+
+CREATE INDEX "idx_meeting_calls_person_involved_id"
+    ON "meeting_calls" ("person_involved_id");
 
 CREATE INDEX "idx_meeting_participants_meeting_id"
     ON "meeting_participants" ("meeting_id");

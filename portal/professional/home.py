@@ -3,12 +3,18 @@
 Every page that shows something of a family leaves an audit line per family
 (the parents' insight page lists them: who looked, and when).
 """
-from flask import current_app, g, render_template, request
+from flask import abort, current_app, g, redirect, render_template, request, url_for
+from wtforms import StringField, TextAreaField
 
 from . import bp
 from ..data import access, audit
+from ..data.changes import Actor, Invalid
+from ..data.changes import meeting_calls as call_changes
+from ..data.reads import meeting_calls as calls
 from ..data.reads import professionals
+from ..i18n import gettext as _
 from ..sign_in import who
+from ..web.forms import PortalForm
 
 
 def _viewed(family_ids):
@@ -39,8 +45,42 @@ def family(family_id):
                            **professionals.family_summary(g.user_id, family_id))
 
 
+class CallForm(PortalForm):
+    """The answer to a meeting call: the radio buttons `answer` are read from request.form."""
+
+    reason = TextAreaField()
+    colleague = StringField()
+
+
 @bp.route("/moeder/<id:meeting_id>")
 def meeting(meeting_id):
     row = who.meeting_for_professional(meeting_id)
     _viewed([row["family_id"]])
-    return render_template("professional/meeting.html", meeting=professionals.meeting(row))
+    return _render_meeting(row, CallForm())
+
+
+def _render_meeting(row, form, errors=None, chosen=None, status=200):
+    person = call_changes.called_involvement(g.user_id, row["id"])
+    answer = calls.answer(row["id"], person) if person else None
+    return render_template("professional/meeting.html", meeting=professionals.meeting(row), called=bool(person),
+                           answer=answer, answerable=call_changes.why_not_answerable(row) is None,
+                           form=form, errors=errors or {}, chosen=chosen or (answer["answer"] if answer else None),
+                           ), status
+
+
+@bp.route("/moeder/<id:meeting_id>/svar", methods=["POST"])
+def answer_call(meeting_id):
+    """The professional answers the call: I come, I cannot (why), I send a colleague (who), I send written input."""
+    row = who.meeting_for_professional(meeting_id)
+    form = CallForm()
+    chosen = request.form.get("answer")
+    if not form.validate_on_submit():
+        return _render_meeting(row, form, {"answer": _("Noget gik galt. Prøv igen.")}, chosen, 400)
+    try:
+        call_changes.answer_call(Actor("professional", g.user_id), meeting_id, chosen,
+                                 reason=form.reason.data, colleague=form.colleague.data)
+    except call_changes.NotCalled:
+        abort(404)
+    except Invalid as invalid:
+        return _render_meeting(row, form, invalid.errors, chosen, 400)
+    return redirect(url_for("professional.meeting", meeting_id=meeting_id, answered=1, _anchor="svar"))

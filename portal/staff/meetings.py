@@ -10,6 +10,7 @@ from ..data.changes import meetings as meeting_changes
 from ..data.changes import summaries as summary_changes
 from ..data.clock import NoSuchLocalTime, from_local, local, today
 from ..data.reads import family
+from ..data.reads import meeting_calls as call_reads
 from ..data.reads import meetings as meeting_reads
 from ..data.reads import replies as reply_reads
 from ..data.vocabulary import MEETING_KINDS
@@ -38,7 +39,7 @@ def meeting(family_id, meeting_id):
         if missing:
             problem = ", ".join(p["name"] for p in missing)
     return render_template("staff/meeting.html", m=row, consent_missing=problem,
-                           replies=reply_reads.replies_by_parent(meeting_id))
+                           replies=reply_reads.replies_by_parent(meeting_id), calls=call_reads.called(meeting_id))
 
 
 class MeetingForm(VersionedForm):

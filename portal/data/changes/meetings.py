@@ -6,6 +6,7 @@ from ._core import (
 )
 from ..reads.consents import network_consent_missing
 from ..reads.meetings import participant_keys, participant_options
+from .meeting_calls import forget_calls
 from .replies import forget_replies
 from ..clock import local, now_text, to_db_time
 from ..db import get_db
@@ -135,6 +136,7 @@ def update_meeting(actor, family_id, meeting_id, version, *, publish=False, **va
     _save_participants(meeting_id, participants, follow_up)
     # An answer was given to the meeting as it was: at another time, it must be given again.
     forget_replies(meeting_id, all_parents=before["starts_at"] != checked["starts_at"])
+    forget_calls(meeting_id, moved=before["starts_at"] != checked["starts_at"])  # the professionals' answers too
     hidden_changed = set_hidden_from(family_id, "meeting", meeting_id, hidden)
     fields = changed_fields(before, checked)
     if old_participants != sorted(participants):

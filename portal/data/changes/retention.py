@@ -33,6 +33,7 @@ FAMILY_ROWS = {
     "meeting_participants": _MEETINGS,
     "meeting_summaries": _MEETINGS,
     "meeting_replies": _MEETINGS,
+    "meeting_calls": _FAMILY,
     "meeting_verdicts_given": _MEETINGS,
     "action_points": _MEETINGS,
     "consent_givers": "consent_id IN (SELECT id FROM consents WHERE family_id = :family)",
