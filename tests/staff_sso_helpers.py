@@ -4,11 +4,18 @@ It answers the portal's signed AuthnRequest with one signed assertion, as
 AD FS does: a NameID, the `upn` claim (or any attributes), no NSIS level and,
 unless asked, no encryption.
 """
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal import demo as demo_data
 from portal.config import ADFS_UPN
-from portal.dev_idp import nemlogin
+from portal.data.db import get_db, migrate
+from portal.dev_idp import nemlogin, oidc_mock
 from portal.dev_idp.keys import ensure_keypair
 
 ENTITY_ID = "http://adfs.demo-kommune.test/adfs/services/trust"
@@ -101,3 +108,26 @@ class StaffIdP:
         if encrypt:
             xml = nemlogin._encrypt(server, sp_entity_id, xml)
         return nemlogin._form(acs_url, xml, relay_state)
+
+
+@contextmanager
+def portal_with_oidc_staff_login(folder):
+    """The demo portal served at http://localhost:PORT with staff single sign-on through the test OpenID provider
+    (as ./run.sh serves them), staff links off; yields (app, base URL)."""
+    portal_server = make_server("localhost", 0, None, threaded=True)
+    base = f"http://localhost:{portal_server.server_port}"
+    mock = oidc_mock.start(0)
+    app = create_app({"DATABASE": str(folder / "portal.db"), "OUTBOX_DIR": str(folder / "outbox"), "BASE_URL": base,
+                      "STAFF_SSO": "oidc", "STAFF_OIDC_ISSUER": mock.issuer,
+                      "STAFF_OIDC_CLIENT_ID": oidc_mock.STAFF_CLIENT_ID,
+                      "STAFF_OIDC_CLIENT_SECRET": oidc_mock.CLIENT_SECRET, "STAFF_LINKS": False})
+    with app.app_context():
+        migrate(get_db())
+        demo_data.load()
+    portal_server.app = app
+    threading.Thread(target=portal_server.serve_forever, daemon=True).start()
+    try:
+        yield app, base
+    finally:
+        portal_server.shutdown()
+        mock.stop()

@@ -1,38 +1,19 @@
 """A teacher in two families signs in through the municipality's login (the test OpenID provider) and sees
 Mine familier, a family and a meeting, at 1280 and 360 px, with axe finding nothing (our pages; the mock's is a
 library's)."""
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from browser import DESKTOP, PHONE, Tab
-from portal import create_app
-from portal import demo as demo_data
-from portal.data.db import get_db, migrate
-from portal.dev_idp import oidc_mock
+from staff_sso_helpers import portal_with_oidc_staff_login
 
 pytestmark = [pytest.mark.timeout(240), pytest.mark.filterwarnings("ignore:get_jwt_config:DeprecationWarning")]
 
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("professional")
-    portal_server = make_server("localhost", 0, None, threaded=True)
-    base = f"http://localhost:{portal_server.server_port}"
-    mock = oidc_mock.start(0)
-    app = create_app({"DATABASE": str(folder / "portal.db"), "OUTBOX_DIR": str(folder / "outbox"), "BASE_URL": base,
-                      "STAFF_SSO": "oidc", "STAFF_OIDC_ISSUER": mock.issuer,
-                      "STAFF_OIDC_CLIENT_ID": oidc_mock.STAFF_CLIENT_ID,
-                      "STAFF_OIDC_CLIENT_SECRET": oidc_mock.CLIENT_SECRET, "STAFF_LINKS": False})
-    with app.app_context():
-        migrate(get_db())
-        demo_data.load()
-    portal_server.app = app
-    threading.Thread(target=portal_server.serve_forever, daemon=True).start()
-    yield app, base
-    portal_server.shutdown()
-    mock.stop()
+    with portal_with_oidc_staff_login(tmp_path_factory.mktemp("professional")) as served:
+        yield served
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

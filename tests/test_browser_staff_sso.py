@@ -4,38 +4,19 @@ The portal is served at http://localhost:PORT and the OpenID mock at
 http://127.0.0.1:PORT, as ./run.sh serves them. axe checks every page of ours
 on the way (the mock's page is a library's, not ours).
 """
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from browser import DESKTOP, PHONE, Tab
-from portal import create_app
-from portal import demo as demo_data
-from portal.data.db import get_db, migrate
-from portal.dev_idp import oidc_mock
+from staff_sso_helpers import portal_with_oidc_staff_login
 
 pytestmark = [pytest.mark.timeout(240), pytest.mark.filterwarnings("ignore:get_jwt_config:DeprecationWarning")]
 
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("staff_sso")
-    portal_server = make_server("localhost", 0, None, threaded=True)
-    base = f"http://localhost:{portal_server.server_port}"
-    mock = oidc_mock.start(0)
-    app = create_app({"DATABASE": str(folder / "portal.db"), "OUTBOX_DIR": str(folder / "outbox"), "BASE_URL": base,
-                      "STAFF_SSO": "oidc", "STAFF_OIDC_ISSUER": mock.issuer,
-                      "STAFF_OIDC_CLIENT_ID": oidc_mock.STAFF_CLIENT_ID,
-                      "STAFF_OIDC_CLIENT_SECRET": oidc_mock.CLIENT_SECRET, "STAFF_LINKS": False})
-    with app.app_context():
-        migrate(get_db())
-        demo_data.load()
-    portal_server.app = app
-    threading.Thread(target=portal_server.serve_forever, daemon=True).start()
-    yield app, base
-    portal_server.shutdown()
-    mock.stop()
+    with portal_with_oidc_staff_login(tmp_path_factory.mktemp("staff_sso")) as served:
+        yield served
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

@@ -71,9 +71,13 @@ def add_person(actor, family_id, **values):
 
 
 def involvement_in_family(person_id, family_id):
-    """An involvement with its professional's name, phone and e-mail, else NotFound."""
+    """An involvement with its professional's name, phone and e-mail (their own, else a shared one), else NotFound.
+
+    `own_email` is the professional's own address only (the one an invitation may go to), and
+    `professional_active` whether they may sign in at all."""
     row = read_one(get_db(), "SELECT p.*, pro.name, pro.phone, coalesce(pro.email, pro.shared_email) AS email,"
-                   " pro.shared_email FROM people_involved p JOIN professionals pro ON pro.id = p.professional_id"
+                   " pro.shared_email, pro.email AS own_email, pro.active AS professional_active"
+                   " FROM people_involved p JOIN professionals pro ON pro.id = p.professional_id"
                    " WHERE p.id = ? AND p.family_id = ?", [person_id, family_id])
     if row is None:
         raise NotFound("people_involved")

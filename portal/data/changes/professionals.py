@@ -1,8 +1,9 @@
 """What the coordinator decides about professionals: invitations, ending access, hidden items they may still see."""
-from ._core import Invalid, NotFound, change, record, row_in_family, update_row
+from ._core import Invalid, change, record, row_in_family, update_row
+from .people import involvement_in_family
 from .. import links, outbox, sessions
 from ..clock import now_text
-from ..db import get_db, read_one
+from ..db import get_db
 from ..vocabulary import HIDEABLE
 from ...i18n import N_
 
@@ -31,15 +32,6 @@ def show_to_professionals(actor, family_id, item_kind, item_id, shown):
     return True
 
 
-def _involvement(family_id, person_id):
-    row = read_one(get_db(), "SELECT inv.*, pro.email, pro.active AS professional_active, pro.name"
-                   " FROM people_involved inv JOIN professionals pro ON pro.id = inv.professional_id"
-                   " WHERE inv.id = ? AND inv.family_id = ?", [person_id, family_id])
-    if row is None:
-        raise NotFound("people_involved")
-    return row
-
-
 @change
 def invite(actor, family_id, person_id):
     """Invite a professional to Familieportalen from "Hvem er med": a single-use link by e-mail, no case details.
@@ -47,10 +39,10 @@ def invite(actor, family_id, person_id):
     The involvement gets access (scope 'family') again if it was ended. Their
     own e-mail is needed (not a team mailbox); returns the outbox id.
     """
-    row = _involvement(family_id, person_id)
+    row = involvement_in_family(person_id, family_id)
     if row["removed_at"]:
         raise Invalid({"person": N_("Personen er fjernet fra listen.")})
-    if not row["email"]:
+    if not row["own_email"]:
         raise Invalid({"person": N_("Skriv personens egen e-mail først. Invitationen sendes dertil.")})
     if not row["professional_active"]:
         update_row("professionals", row["professional_id"], None, {"active": 1})
@@ -58,7 +50,7 @@ def invite(actor, family_id, person_id):
         update_row("people_involved", person_id, None, {"scope": "family"})
     link_id = links.reserve("professional", row["professional_id"], origin="sent", channel="email",
                             issued_by_staff_id=actor.id if actor.kind == "staff" else None)
-    outbox_id = outbox.queue_link("email", row["email"], link_id)
+    outbox_id = outbox.queue_link("email", row["own_email"], link_id)
     record(actor, "person.invited", family_id, item_kind="person", item_id=person_id, event=False)
     return outbox_id
 
@@ -70,7 +62,7 @@ def end_access(actor, family_id, person_id):
     If no other family or meeting is left for them, their sessions end and their unused links are revoked.
     Returns True when that happened.
     """
-    row = _involvement(family_id, person_id)
+    row = involvement_in_family(person_id, family_id)
     if row["scope"] == "none":
         raise Invalid({"person": N_("Personen har ikke adgang til familien.")})
     update_row("people_involved", person_id, None, {"scope": "none"})
