@@ -38,7 +38,8 @@ def test_a_professional_answers_each_way_and_can_change_it_and_it_is_audited(app
     response = answer(client, meeting, answer="coming")
     assert response.status_code == 302, response.text
     assert stored(db, meeting) == [("coming", None, None)]
-    assert answer(client, meeting, answer="sends_colleague", colleague="  Bo   Berg ").status_code == 302
+    assert answer(client, meeting, answer="sends_colleague", colleague="  Bo   Berg ",
+                  colleague_email="bo.berg@demoby-skole.dk").status_code == 302
     assert stored(db, meeting) == [("sends_colleague", None, "Bo Berg")]
     assert answer(client, meeting, answer="sends_written").status_code == 302
     assert stored(db, meeting) == [("sends_written", None, None)]
@@ -57,7 +58,7 @@ def test_a_reason_is_required_and_a_colleague_must_be_named(app, client, db, han
     refused = answer(client, meeting, answer="not_coming", reason="   ")
     assert refused.status_code == 400 and "Skriv, hvorfor du ikke kan komme." in refused.text
     refused = answer(client, meeting, answer="sends_colleague", colleague="")
-    assert refused.status_code == 400 and "Skriv navnet på den kollega" in refused.text
+    assert refused.status_code == 400 and "Vælg den kollega, der kommer i stedet for dig" in refused.text
     refused = answer(client, meeting)
     assert refused.status_code == 400 and "Vælg et af svarene." in refused.text
     refused = answer(client, meeting, answer="maybe")

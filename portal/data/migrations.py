@@ -1528,3 +1528,51 @@ def m027_meeting_calls(db):
     db["meeting_calls"].create_index(["meeting_id", "person_involved_id"], unique=True)
     db["meeting_calls"].create_index(["family_id"])
     db["meeting_calls"].create_index(["person_involved_id"])
+
+
+@migrations()
+def m028_meeting_input(db):
+    """Written input before a network meeting, the deadline for it, reminders, and the colleague sent instead.
+
+    `meeting_inputs`: a called professional's written input (Signs of Safety: going_well, worries, next_steps),
+    one per involvement and meeting, in their own words; only they change it, until the meeting's deadline.
+    `shared_at`/`shared_by_staff_id`: the coordinator shares it with the parents ("Del med forældrene"); a
+    change by its author un-shares it (the parents only ever see what the coordinator shared). A trigger refuses
+    to move an input to another person or meeting, and to change shared words (un-share first).
+    `meetings.input_due_on`: the last day for written input (NULL: 2 working days before the meeting).
+    `meetings.call_reminder_at`: when the coordinator last reminded those who had not answered (once per 24 h).
+    `meeting_calls.colleague_involvement_id`: the colleague named by "Jeg sender en anden" (an involvement of
+    the same organisation, called to the meeting). Plain ADD COLUMN: m024's triggers on meetings stay.
+    """
+    db["meeting_inputs"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "meeting_id": int,
+            "person_involved_id": int,
+            "going_well": str,
+            "worries": str,
+            "next_steps": str,
+            "written_at": str,
+            "shared_at": str,
+            "shared_by_staff_id": int,
+        },
+        pk="id",
+        not_null={"family_id", "meeting_id", "person_involved_id", "going_well", "worries", "next_steps",
+                  "written_at"},
+        foreign_keys=[("family_id", "families", "id"), ("meeting_id", "meetings", "id"),
+                      ("person_involved_id", "people_involved", "id"), ("shared_by_staff_id", "staff", "id")],
+    )
+    db["meeting_inputs"].create_index(["meeting_id", "person_involved_id"], unique=True)
+    db["meeting_inputs"].create_index(["family_id"])
+    db["meeting_inputs"].create_index(["person_involved_id"])
+    db.execute("CREATE TRIGGER meeting_inputs_stay_with_their_author BEFORE UPDATE OF family_id, meeting_id,"
+               " person_involved_id ON meeting_inputs"
+               " BEGIN SELECT RAISE(ABORT, 'written input stays with its author and meeting'); END")
+    db.execute("CREATE TRIGGER meeting_inputs_shared_words_unchanged BEFORE UPDATE OF going_well, worries, next_steps"
+               " ON meeting_inputs WHEN NEW.shared_at IS NOT NULL AND (NEW.going_well IS NOT OLD.going_well"
+               " OR NEW.worries IS NOT OLD.worries OR NEW.next_steps IS NOT OLD.next_steps)"
+               " BEGIN SELECT RAISE(ABORT, 'shared written input is never changed'); END")
+    db.execute("ALTER TABLE meetings ADD COLUMN input_due_on TEXT")
+    db.execute("ALTER TABLE meetings ADD COLUMN call_reminder_at TEXT")
+    db.execute("ALTER TABLE meeting_calls ADD COLUMN colleague_involvement_id INTEGER")

@@ -10,7 +10,7 @@ Purposes: sign_in_link (a link staff send, or one a parent asked for once it
 is found), link_request (a parent asks; the same single row whether or not
 the address is known), notice and reminder (portal.data.changes.notices),
 case_closed (the last message to a parent of a closed case), meeting_reply
-(a coordinator hears a parent cannot come).
+(a coordinator hears a parent cannot come), call_reminder (a called professional has not answered a meeting call).
 """
 from datetime import timedelta
 
@@ -18,7 +18,7 @@ from .clock import to_db_time, utcnow
 from .db import get_db
 
 CHANNELS = ("email", "sms")
-PURPOSES = ("sign_in_link", "link_request", "notice", "reminder", "case_closed", "meeting_reply")
+PURPOSES = ("sign_in_link", "link_request", "notice", "reminder", "case_closed", "meeting_reply", "call_reminder")
 
 
 def queue(purpose, channel, recipient, *, expires_at=None, now=None, **about):
@@ -66,3 +66,11 @@ def queue_notice(notice, parent_id, channel, recipient, *, expires_at=None, now=
     return queue("reminder" if notice["kind"] == "reminder" else "notice", channel, recipient,
                  family_id=notice["family_id"], parent_id=parent_id, notice_id=notice["id"],
                  meeting_id=notice["meeting_id"], expires_at=expires_at, now=now)
+
+
+def queue_call_reminder(email, meeting_id):
+    """The e-mail that reminds a called professional to answer a meeting call: no case details, a link to sign in.
+
+    The row has no family: it is not one of the messages to the family's parents.
+    """
+    return queue("call_reminder", "email", email, meeting_id=meeting_id)

@@ -208,6 +208,19 @@ CREATE TABLE "meeting_calls" (
    "reason" TEXT,
    "colleague" TEXT,
    "answered_at" TEXT NOT NULL
+, colleague_involvement_id INTEGER);
+
+CREATE TABLE "meeting_inputs" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "meeting_id" INTEGER NOT NULL REFERENCES "meetings"("id"),
+   "person_involved_id" INTEGER NOT NULL REFERENCES "people_involved"("id"),
+   "going_well" TEXT NOT NULL,
+   "worries" TEXT NOT NULL,
+   "next_steps" TEXT NOT NULL,
+   "written_at" TEXT NOT NULL,
+   "shared_at" TEXT,
+   "shared_by_staff_id" INTEGER REFERENCES "staff"("id")
 );
 
 CREATE TABLE "meeting_participants" (
@@ -277,7 +290,7 @@ CREATE TABLE "meetings" (
    "updated_at" TEXT,
    "protected_home_parent_id" INTEGER REFERENCES "parents"("id"),
    "about_child_id" INTEGER REFERENCES "children"("id")
-);
+, input_due_on TEXT, call_reminder_at TEXT);
 
 CREATE TABLE "mitid_exemptions" (
    "id" INTEGER PRIMARY KEY,
@@ -604,6 +617,15 @@ CREATE UNIQUE INDEX "idx_meeting_calls_meeting_id_person_involved_id"
 CREATE INDEX "idx_meeting_calls_person_involved_id"
     ON "meeting_calls" ("person_involved_id");
 
+CREATE INDEX "idx_meeting_inputs_family_id"
+    ON "meeting_inputs" ("family_id");
+
+CREATE UNIQUE INDEX "idx_meeting_inputs_meeting_id_person_involved_id"
+    ON "meeting_inputs" ("meeting_id", "person_involved_id");
+
+CREATE INDEX "idx_meeting_inputs_person_involved_id"
+    ON "meeting_inputs" ("person_involved_id");
+
 CREATE INDEX "idx_meeting_participants_meeting_id"
     ON "meeting_participants" ("meeting_id");
 
@@ -773,6 +795,10 @@ CREATE TRIGGER result_goals_update_before BEFORE UPDATE OF family_id ON goals WH
 CREATE TRIGGER identity_bindings_holder_fits_insert BEFORE INSERT ON identity_bindings WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'identity_bindings: the holder does not fit the row'); END;
 
 CREATE TRIGGER identity_bindings_holder_fits_update BEFORE UPDATE OF holder_kind, holder_id, parent_id, family_id ON identity_bindings WHEN NOT (NEW.holder_kind IN ('parent', 'child', 'professional') AND (NEW.holder_kind != 'parent' OR (NEW.parent_id = NEW.holder_id AND EXISTS (SELECT 1 FROM parents p WHERE p.id = NEW.holder_id AND p.family_id = NEW.family_id))) AND (NEW.holder_kind != 'child' OR EXISTS (SELECT 1 FROM children c WHERE c.id = NEW.holder_id AND c.family_id = NEW.family_id)) AND (NEW.holder_kind = 'parent' OR NEW.parent_id IS NULL)) BEGIN SELECT RAISE(ABORT, 'identity_bindings: the holder does not fit the row'); END;
+
+CREATE TRIGGER meeting_inputs_shared_words_unchanged BEFORE UPDATE OF going_well, worries, next_steps ON meeting_inputs WHEN NEW.shared_at IS NOT NULL AND (NEW.going_well IS NOT OLD.going_well OR NEW.worries IS NOT OLD.worries OR NEW.next_steps IS NOT OLD.next_steps) BEGIN SELECT RAISE(ABORT, 'shared written input is never changed'); END;
+
+CREATE TRIGGER meeting_inputs_stay_with_their_author BEFORE UPDATE OF family_id, meeting_id, person_involved_id ON meeting_inputs BEGIN SELECT RAISE(ABORT, 'written input stays with its author and meeting'); END;
 
 CREATE TRIGGER result_meetings_delete_after AFTER DELETE ON meetings BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
 

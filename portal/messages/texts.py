@@ -58,6 +58,17 @@ def cannot_come(url):
     return "Svar på et møde i Familieportalen", body
 
 
+def call_reminder(url):
+    """(subject, body): a called professional has not answered a meeting call: no names, times, places."""
+    body = (
+        f"Hej\n\n"
+        f"Du har et mødekald i Familieportalen, som du ikke har svaret på.\n"
+        f"Log ind og svar her:\n{url}\n\n"
+        f"Venlig hilsen\nFamilieportalen, {_name()}"
+    )
+    return "Du har et mødekald i Familieportalen", body
+
+
 # What changed, by the notice topics of data.vocabulary.EVENT_KINDS; several topics at once give the general line.
 TOPIC_LINES = {
     "meeting": "Der er nyt om et møde i Familieportalen.",

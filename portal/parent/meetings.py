@@ -8,7 +8,7 @@ from ..data.changes import Actor, Invalid
 from ..data.changes import meetings as meeting_changes
 from ..data.changes import replies as reply_changes
 from ..data.changes import verdicts as verdict_changes
-from ..data.reads import meeting_calls, meetings, replies, verdicts
+from ..data.reads import meeting_calls, meeting_inputs, meetings, replies, verdicts
 from ..web.forms import PortalForm
 from ..i18n import gettext as _
 from ..sign_in import who
@@ -52,6 +52,7 @@ def _render_meeting(meeting_id, form, error=None, status=200, reply_form=None, r
     return render_template(
         "parent/meeting.html", m=row, form=form, error=error, taking_part=taking_part,
         coming_professionals=meeting_calls.coming_for_parent(meeting_id, parent["id"]),
+        shared_inputs=meeting_inputs.shared_for_parent(meeting_id, parent["id"]),
         reply=replies.reply(meeting_id, parent["id"]) if taking_part else None,
         reply_form=reply_form or ReplyForm(), reply_error=reply_error,
         verdict=verdicts.state(row, parent["id"]) if taking_part else None,

@@ -6,7 +6,7 @@ Every page that shows something of a family leaves an audit line per family
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from wtforms import StringField, TextAreaField
 
-from . import bp
+from . import bp, written_input
 from ..data import access, audit
 from ..data.changes import Actor, Invalid
 from ..data.changes import meeting_calls as call_changes
@@ -49,7 +49,9 @@ class CallForm(PortalForm):
     """The answer to a meeting call: the radio buttons `answer` are read from request.form."""
 
     reason = TextAreaField()
+    colleague_id = StringField()  # one of reads.meeting_calls.colleagues, or empty: a new colleague by name and e-mail
     colleague = StringField()
+    colleague_email = StringField()
 
 
 @bp.route("/moeder/<id:meeting_id>")
@@ -59,12 +61,14 @@ def meeting(meeting_id):
     return _render_meeting(row, CallForm())
 
 
-def _render_meeting(row, form, errors=None, chosen=None, status=200):
+def _render_meeting(row, form, errors=None, chosen=None, status=200, input_form=None, input_errors=None):
     person = call_changes.called_involvement(g.user_id, row["id"])
     answer = calls.answer(row["id"], person) if person else None
     return render_template("professional/meeting.html", meeting=professionals.meeting(row), called=bool(person),
                            answer=answer, answerable=call_changes.why_not_answerable(row) is None,
                            form=form, errors=errors or {}, chosen=chosen or (answer["answer"] if answer else None),
+                           colleagues=calls.colleagues(g.user_id, row["id"]) if person else [],
+                           **written_input.page_context(row, person, input_form, input_errors),
                            ), status
 
 
@@ -78,9 +82,17 @@ def answer_call(meeting_id):
         return _render_meeting(row, form, {"answer": _("Noget gik galt. Prøv igen.")}, chosen, 400)
     try:
         call_changes.answer_call(Actor("professional", g.user_id), meeting_id, chosen,
-                                 reason=form.reason.data, colleague=form.colleague.data)
+                                 reason=form.reason.data, colleague=form.colleague.data,
+                                 colleague_id=_number(form.colleague_id.data), colleague_email=form.colleague_email.data)
     except call_changes.NotCalled:
         abort(404)
     except Invalid as invalid:
         return _render_meeting(row, form, invalid.errors, chosen, 400)
-    return redirect(url_for("professional.meeting", meeting_id=meeting_id, answered=1, _anchor="svar"))
+    # "Jeg sender et skriftligt bidrag" leads to the form for it.
+    return redirect(url_for("professional.meeting", meeting_id=meeting_id, answered=1,
+                            _anchor="bidrag" if chosen == "sends_written" else "svar"))
+
+
+def _number(text):
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else None

@@ -11,6 +11,8 @@ from ..data.changes import summaries as summary_changes
 from ..data.clock import NoSuchLocalTime, from_local, local, today
 from ..data.reads import family
 from ..data.reads import meeting_calls as call_reads
+from ..data.reads import meeting_inputs as input_reads
+from ..data.changes import meeting_inputs as input_changes
 from ..data.reads import meetings as meeting_reads
 from ..data.reads import replies as reply_reads
 from ..data.vocabulary import MEETING_KINDS
@@ -39,7 +41,9 @@ def meeting(family_id, meeting_id):
         if missing:
             problem = ", ".join(p["name"] for p in missing)
     return render_template("staff/meeting.html", m=row, consent_missing=problem,
-                           replies=reply_reads.replies_by_parent(meeting_id), calls=call_reads.called(meeting_id))
+                           replies=reply_reads.replies_by_parent(meeting_id), calls=call_reads.called(meeting_id),
+                           inputs=input_reads.by_person(meeting_id), input_due_on=input_changes.due_on(row).isoformat(),
+                           next_reminder=input_changes.next_reminder_at(row))
 
 
 class MeetingForm(VersionedForm):
@@ -233,3 +237,27 @@ def remove_action_point(family_id, meeting_id, point_id):
         title=N_("Fjern punktet"), notice=N_("Punktet er fjernet."),
         done=lambda _: family_url("meeting_summary", meeting_id=meeting_id, _anchor="handlinger"),
         back=family_url("meeting_summary", meeting_id=meeting_id))
+
+
+@family_bp.route("/meetings/<id:meeting_id>/inputs/<id:input_id>/share", methods=["POST"])
+def share_input(family_id, meeting_id, input_id):
+    """"Del med forældrene" (shared=1) or "Del ikke længere" (shared=0): a professional's written input, unedited."""
+    found(meeting_reads.meeting(family_id, meeting_id))
+    shared = request.form.get("shared") == "1"
+    return form_page(
+        VersionedForm(), lambda f: input_changes.share_input(actor(), family_id, meeting_id, input_id, shared),
+        title=N_("Del bidraget med forældrene"),
+        notice=N_("Bidraget er delt med forældrene.") if shared else N_("Bidraget er ikke delt længere."),
+        done=lambda _: family_url("meeting", meeting_id=meeting_id, _anchor="bidrag-" + str(input_id)),
+        back=family_url("meeting", meeting_id=meeting_id))
+
+
+@family_bp.route("/meetings/<id:meeting_id>/remind", methods=["POST"])
+def remind_calls(family_id, meeting_id):
+    """"Påmind dem, der ikke har svaret": an e-mail to each called professional who has not answered."""
+    found(meeting_reads.meeting(family_id, meeting_id))
+    return form_page(
+        VersionedForm(), lambda f: input_changes.remind_not_answered(actor(), family_id, meeting_id),
+        title=N_("Påmind dem, der ikke har svaret"), notice=N_("Påmindelsen er sendt."),
+        done=lambda _: family_url("meeting", meeting_id=meeting_id, _anchor="fagfolk-svar"),
+        back=family_url("meeting", meeting_id=meeting_id))

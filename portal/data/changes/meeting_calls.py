@@ -5,7 +5,8 @@ answers (forget_calls, from changes/meetings.update_meeting, in the same transac
 """
 from ._core import Invalid, change, record
 from .. import access
-from ..clock import now_text
+from ..clock import now_text, today_text
+from ..contact import is_email
 from ..db import get_db, read_one
 from ..own_words import problem as own_words_problem
 from ...i18n import N_
@@ -21,10 +22,13 @@ REASON_TEXT = dict(
 )
 COLLEAGUE_TEXT = dict(
     max_length=200,
-    blank_message=N_("Skriv navnet på den kollega, der kommer i stedet for dig."),
+    blank_message=N_("Vælg den kollega, der kommer i stedet for dig, eller skriv navn og e-mail."),
     too_long_message=N_("Navnet er for langt. Der er plads til %(max)s tegn, og du har skrevet %(count)s."),
     multiline=False,
 )
+NOT_A_COLLEAGUE = N_("Vælg en kollega fra din egen organisation.")
+EMAIL_NEEDED = N_("Skriv kollegaens e-mail, fx navn@skole.dk.")
+ACCESS_ENDED = N_("Koordinatoren har fjernet kollegaens adgang til familien. Kontakt koordinatoren.")
 CHOOSE = N_("Vælg et af svarene.")
 CANCELLED = N_("Mødet er aflyst, så du kan ikke svare på det.")
 STARTED = N_("Mødet er begyndt eller holdt, så du kan ikke længere svare på det.")
@@ -51,9 +55,12 @@ def why_not_answerable(meeting):
 
 
 @change
-def answer_call(actor, meeting_id, answer, reason=None, colleague=None):
+def answer_call(actor, meeting_id, answer, reason=None, colleague=None, colleague_id=None, colleague_email=None):
     """Save a professional's answer to a meeting they are called to and may see; they can change it until it starts.
 
+    "Jeg sender en anden" names a colleague of the same organisation: one chosen (colleague_id, an active
+    professional), or a new one by name and e-mail. The colleague is then called to the meeting (an
+    involvement with scope 'meeting' unless they have one, and a participant row) and sees it.
     Raises NotCalled when the meeting is not theirs to answer (the page answers 404).
     """
     assert actor.kind == "professional"
@@ -68,30 +75,81 @@ def answer_call(actor, meeting_id, answer, reason=None, colleague=None):
     if answer not in ANSWERS:
         raise Invalid({"answer": _(CHOOSE)})
     reason = (reason or "").strip() if answer == "not_coming" else None
-    colleague = " ".join((colleague or "").split()) if answer == "sends_colleague" else None
     errors = {}
     if reason is not None and (error := own_words_problem(reason, **REASON_TEXT)):
         errors["reason"] = error
-    if colleague is not None and (error := own_words_problem(colleague, **COLLEAGUE_TEXT)):
-        errors["colleague"] = error
     if errors:
         raise Invalid(errors)
+    colleague_person = None
+    if answer == "sends_colleague":
+        colleague_person, colleague = _call_colleague(actor, meeting, person, colleague_id, colleague, colleague_email)
+    else:
+        colleague = None
     db = get_db()
-    before = read_one(db, "SELECT answer, reason, colleague FROM meeting_calls"
+    before = read_one(db, "SELECT answer, reason, colleague, colleague_involvement_id FROM meeting_calls"
                           " WHERE meeting_id = ? AND person_involved_id = ?", [meeting_id, person])
-    if before == {"answer": answer, "reason": reason, "colleague": colleague}:
+    if before == {"answer": answer, "reason": reason, "colleague": colleague,
+                  "colleague_involvement_id": colleague_person}:
         return False
     db.execute(
-        "INSERT INTO meeting_calls (family_id, meeting_id, person_involved_id, answer, reason, colleague, answered_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meeting_id, person_involved_id) DO UPDATE SET"
+        "INSERT INTO meeting_calls (family_id, meeting_id, person_involved_id, answer, reason, colleague,"
+        " colleague_involvement_id, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (meeting_id, person_involved_id) DO UPDATE SET"
         " answer = excluded.answer, reason = excluded.reason, colleague = excluded.colleague,"
-        " answered_at = excluded.answered_at",
-        [meeting["family_id"], meeting_id, person, answer, reason, colleague, now_text()],
+        " colleague_involvement_id = excluded.colleague_involvement_id, answered_at = excluded.answered_at",
+        [meeting["family_id"], meeting_id, person, answer, reason, colleague, colleague_person, now_text()],
     )
     # The audit line holds the answer, never the reason nor the colleague's name.
     record(actor, "meeting.call_answered", meeting["family_id"], item_kind="meeting", item_id=meeting_id,
            event=False, answer=answer)
     return True
+
+
+def _call_colleague(actor, meeting, person, colleague_id, name, email):
+    """(involvement id, name) of the colleague sent instead, called to the meeting now; Invalid when not allowed."""
+    db = get_db()
+    sender = read_one(db, "SELECT family_id, role, organisation FROM people_involved WHERE id = ?", [person])
+    same_organisation = "trim(coalesce(organisation, '')) = trim(coalesce(?, '')) COLLATE NOCASE"
+    if colleague_id:
+        colleague = read_one(db, f"SELECT * FROM professionals WHERE id = ? AND active = 1 AND id != ?"
+                                 f" AND {same_organisation}", [colleague_id, actor.id, sender["organisation"]])
+        if colleague is None:
+            raise Invalid({"colleague": _(NOT_A_COLLEAGUE)})
+    else:
+        name = " ".join((name or "").split())
+        email = (email or "").strip()
+        errors = {}
+        if error := own_words_problem(name, **COLLEAGUE_TEXT):
+            errors["colleague"] = error
+        if not is_email(email):
+            errors["colleague_email"] = _(EMAIL_NEEDED)
+        if errors:
+            raise Invalid(errors)
+        colleague = read_one(db, "SELECT * FROM professionals WHERE lower(email) = lower(?)", [email])
+        if colleague is None:
+            colleague_id = db["professionals"].insert(
+                {"name": name, "email": email, "organisation": sender["organisation"], "active": 1,
+                 "created_at": now_text(), "version": 0}).last_pk
+            colleague = db["professionals"].get(colleague_id)
+        elif (colleague["id"] == actor.id or not colleague["active"] or
+              (colleague["organisation"] or "").strip().casefold() != (sender["organisation"] or "").strip().casefold()):
+            raise Invalid({"colleague_email": _(NOT_A_COLLEAGUE)})
+    involvement = read_one(db, "SELECT id, scope FROM people_involved WHERE professional_id = ? AND family_id = ?"
+                               " AND removed_at IS NULL ORDER BY id LIMIT 1", [colleague["id"], sender["family_id"]])
+    if involvement and involvement["scope"] == "none":
+        raise Invalid({"colleague": _(ACCESS_ENDED)})
+    if involvement is None:
+        involvement_id = db["people_involved"].insert(
+            {"family_id": sender["family_id"], "professional_id": colleague["id"], "role": sender["role"],
+             "organisation": sender["organisation"], "started_on": today_text(), "scope": "meeting"}).last_pk
+    else:
+        involvement_id = involvement["id"]
+    if not db.execute("SELECT 1 FROM meeting_participants WHERE meeting_id = ? AND person_involved_id = ?",
+                      [meeting["id"], involvement_id]).fetchone():
+        db["meeting_participants"].insert({"meeting_id": meeting["id"], "person_involved_id": involvement_id})
+        record(actor, "meeting.colleague_called", sender["family_id"], item_kind="meeting", item_id=meeting["id"],
+               event=False, person=involvement_id)
+    return involvement_id, colleague["name"]
 
 
 class NotCalled(Exception):

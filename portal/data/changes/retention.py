@@ -33,6 +33,7 @@ FAMILY_ROWS = {
     "meeting_participants": _MEETINGS,
     "meeting_summaries": _MEETINGS,
     "meeting_replies": _MEETINGS,
+    "meeting_inputs": _FAMILY,
     "meeting_calls": _FAMILY,
     "meeting_verdicts_given": _MEETINGS,
     "action_points": _MEETINGS,

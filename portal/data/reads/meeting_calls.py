@@ -30,3 +30,14 @@ def coming_for_parent(meeting_id, parent_id):
         " WHERE c.meeting_id = :meeting AND c.answer = 'coming' AND inv.removed_at IS NULL"
         f" AND NOT {access.person_hidden_sql('inv.id')} ORDER BY pro.name, inv.id",
         {"meeting": meeting_id, "parent": parent_id}))
+
+
+def colleagues(professional_id, meeting_id):
+    """Active professionals of the organisation the professional is called to the meeting for, but themselves."""
+    return list(get_db().query(
+        "SELECT pro.id, pro.name FROM professionals pro WHERE pro.active = 1 AND pro.id != :professional"
+        " AND trim(coalesce(pro.organisation, '')) = (SELECT trim(coalesce(inv.organisation, ''))"
+        " FROM meeting_participants mp JOIN people_involved inv ON inv.id = mp.person_involved_id"
+        " WHERE mp.meeting_id = :meeting AND inv.professional_id = :professional AND inv.removed_at IS NULL"
+        " ORDER BY inv.id LIMIT 1) COLLATE NOCASE ORDER BY pro.name, pro.id",
+        {"professional": professional_id, "meeting": meeting_id}))
