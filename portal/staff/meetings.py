@@ -1,4 +1,6 @@
 """Meetings: plan, publish, move and cancel; after the meeting, the summary and action points."""
+from datetime import date
+
 from flask import g, render_template, request
 from wtforms import StringField, TextAreaField
 
@@ -60,6 +62,8 @@ class MeetingForm(VersionedForm):
     purpose = TextAreaField(N_("Hvad skal I tale om"), description=N_("Familien kan se det."))
     participants = CheckboxesField(N_("Hvem deltager"))
     follow_up = ChoiceField(N_("Ansvarlig for opfølgning"), description=N_("Skal vælges ved netværksmøder."))
+    input_due_on = DateField(N_("Frist for skriftlige bidrag"),
+                             description=N_("Tom: 2 hverdage før mødet. Fagpersonerne kan skrive deres bidrag indtil da."))
     hidden_from = CheckboxesField(N_("Vis ikke mødet for"), ids=True,
                                   description=N_("Fx når en forælder ikke må kende til mødet."))
 
@@ -104,6 +108,7 @@ class MeetingForm(VersionedForm):
             "protected_home_parent_id": self.protected_home_parent_id.data if "protected_home_parent_id" in self else None,
             "about_child_id": self.about_child_id.data if "about_child_id" in self else None,
             "hidden_from": hidden_from_data(self),
+            "input_due_on": self.input_due_on.data,
         }
 
     @staticmethod
@@ -115,6 +120,7 @@ class MeetingForm(VersionedForm):
             "participants": meeting_reads.participant_keys(row["id"]),
             "follow_up": next((p["key"] for p in row.get("participants", []) if p["follow_up"]), ""),
             "hidden_from": [p["id"] for p in row.get("hidden_from", [])],
+            "input_due_on": date.fromisoformat(row["input_due_on"]) if row.get("input_due_on") else None,
         }
 
 

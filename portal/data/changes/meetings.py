@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from ._core import (
-    Invalid, Rules, change, changed_fields, limit_parent_writes, record, row_in_family, set_hidden_from, update_row,
+    Invalid, Rules, change, changed_fields, iso, limit_parent_writes, record, row_in_family, set_hidden_from,
+    update_row,
 )
 from ..reads.consents import network_consent_missing
 from ..reads.meetings import participant_keys, participant_options
@@ -56,6 +57,10 @@ def _check(family_id, values, meeting_id=None):
     about = values.get("about_child_id") or None
     rules.check(about is None or about in children, "about_child_id", N_("Vælg et barn fra listen."))
     hidden = rules.hidden_from(family_id, values.get("hidden_from"))
+    # The last day for written input (None: 2 working days before, changes/meeting_inputs.due_on).
+    due_on = rules.date("input_due_on", values.get("input_due_on"), not_after=(
+        local(to_db_time(starts_at)).date() if starts_at else None,
+        N_("Fristen for skriftlige bidrag skal være senest på mødedagen.")))
     rules.check(not any(f"parent:{p}" in participants for p in hidden), "hidden_from",
                 N_("En forælder, der deltager i mødet, kan ikke have det skjult."))
     checked = {
@@ -66,6 +71,7 @@ def _check(family_id, values, meeting_id=None):
         "purpose": rules.text("purpose", values.get("purpose"), required=False, max_length=1000, multiline=True),
         "protected_home_parent_id": home_of,
         "about_child_id": about,  # the child's own page shows the next meeting about them
+        "input_due_on": iso(due_on),
     }
     rules.done()
     return checked, participants, follow_up, hidden

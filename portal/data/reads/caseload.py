@@ -13,6 +13,21 @@ SORTS = {
     "overdue": "overdue DESC, f.name COLLATE NOCASE",
 }
 PAGE_SIZE = 50
+# Per family (row f), in the caseload's one query: calls to coming published meetings that a called professional
+# has not answered, and written input promised ("Jeg sender et skriftligt bidrag") to a coming meeting but not sent.
+UNANSWERED_CALLS_SQL = (
+    "(SELECT count(*) FROM meetings m JOIN meeting_participants mp ON mp.meeting_id = m.id"
+    " JOIN people_involved inv ON inv.id = mp.person_involved_id"
+    " WHERE m.family_id = f.id AND m.status = 'planned' AND m.published_at IS NOT NULL AND m.starts_at >= :now"
+    " AND inv.removed_at IS NULL AND inv.scope != 'none' AND NOT EXISTS (SELECT 1 FROM meeting_calls c"
+    " WHERE c.meeting_id = m.id AND c.person_involved_id = inv.id))"
+)
+MISSING_INPUTS_SQL = (
+    "(SELECT count(*) FROM meeting_calls c JOIN meetings m ON m.id = c.meeting_id"
+    " WHERE c.family_id = f.id AND c.answer = 'sends_written' AND m.status = 'planned' AND m.starts_at >= :now"
+    " AND NOT EXISTS (SELECT 1 FROM meeting_inputs i WHERE i.meeting_id = c.meeting_id"
+    " AND i.person_involved_id = c.person_involved_id))"
+)
 
 
 def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
@@ -42,7 +57,9 @@ def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
                   AND e.kind IN ({kinds})
                   AND e.id > coalesce((SELECT seen_event_id FROM staff_family_seen s
                                         WHERE s.staff_id = :staff AND s.family_id = f.id), 0)) AS new_from_family,
-               {meeting_load.count_sql('f')} AS coming_meetings
+               {meeting_load.count_sql('f')} AS coming_meetings,
+               {UNANSWERED_CALLS_SQL} AS unanswered_calls,
+               {MISSING_INPUTS_SQL} AS missing_inputs
         FROM families f JOIN staff c ON c.id = f.coordinator_id
         WHERE {where}
         ORDER BY {SORTS.get(sort, SORTS['name'])}
