@@ -11,13 +11,13 @@ def answer(meeting_id, person_involved_id):
 
 def called(meeting_id):
     """Every professional called to the meeting, with their answer (None: not answered). For staff only."""
-    return get_db().query(
+    return list(get_db().query(
         "SELECT inv.id AS person_id, pro.name, inv.role, inv.organisation,"
         " c.answer, c.reason, c.colleague, c.answered_at"
         " FROM meeting_participants mp JOIN people_involved inv ON inv.id = mp.person_involved_id"
         " JOIN professionals pro ON pro.id = inv.professional_id"
         " LEFT JOIN meeting_calls c ON c.meeting_id = mp.meeting_id AND c.person_involved_id = inv.id"
-        " WHERE mp.meeting_id = ? ORDER BY pro.name, inv.id", [meeting_id])
+        " WHERE mp.meeting_id = ? ORDER BY pro.name, inv.id", [meeting_id]))
 
 
 def coming_for_parent(meeting_id, parent_id):
