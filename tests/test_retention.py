@@ -90,6 +90,10 @@ def give_holm_a_row_in_every_table(app, auth, client):
             " AND m.status = 'planned' AND m.published_at IS NOT NULL ORDER BY m.starts_at DESC", [HOLM]).fetchone()
         meeting_calls.answer_call(Actor("professional", teacher), called, "not_coming",
                                   reason="Forældremøde i 3.b samme dag")
+        from portal.data.changes import meeting_inputs
+
+        get_db().execute("UPDATE meetings SET input_due_on = date('now', '+7 days') WHERE id = ?", [called])
+        meeting_inputs.save_input(Actor("professional", teacher), called, going_well="Emil læser højt")
         verdicts.answer(Actor("parent", SARA), get_db()["meetings"].get(HELD_NETWORK), {"heard": "4"})
         timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
         hidden = get_db().execute("SELECT item_id FROM hidden_from_parents WHERE family_id = ? AND item_kind = 'plan_item'",

@@ -245,16 +245,16 @@ def remove_action_point(family_id, meeting_id, point_id):
         back=family_url("meeting_summary", meeting_id=meeting_id))
 
 
-@family_bp.route("/meetings/<id:meeting_id>/inputs/<id:input_id>/share", methods=["POST"])
-def share_input(family_id, meeting_id, input_id):
+@family_bp.route("/meetings/<id:meeting_id>/inputs/<id:item_id>/share", methods=["POST"])
+def share_input(family_id, meeting_id, item_id):
     """"Del med forældrene" (shared=1) or "Del ikke længere" (shared=0): a professional's written input, unedited."""
     found(meeting_reads.meeting(family_id, meeting_id))
     shared = request.form.get("shared") == "1"
     return form_page(
-        VersionedForm(), lambda f: input_changes.share_input(actor(), family_id, meeting_id, input_id, shared),
+        VersionedForm(), lambda f: input_changes.share_input(actor(), family_id, meeting_id, item_id, shared),
         title=N_("Del bidraget med forældrene"),
         notice=N_("Bidraget er delt med forældrene.") if shared else N_("Bidraget er ikke delt længere."),
-        done=lambda _: family_url("meeting", meeting_id=meeting_id, _anchor="bidrag-" + str(input_id)),
+        done=lambda _: family_url("meeting", meeting_id=meeting_id, _anchor="bidrag-" + str(item_id)),
         back=family_url("meeting", meeting_id=meeting_id))
 
 
