@@ -21,6 +21,14 @@ def called_meeting(db, name="Hanne Bech", family_id=HOLM):
                       [involvement(db, name, family_id)]).fetchone()[0]
 
 
+def not_called_meeting(db, name="Hanne Bech", family_id=HOLM):
+    """A published meeting of the family that the professional is not called to."""
+    return db.execute(
+        "SELECT id FROM meetings WHERE family_id = ? AND published_at IS NOT NULL AND id NOT IN"
+        " (SELECT meeting_id FROM meeting_participants WHERE person_involved_id = ?)",
+        [family_id, involvement(db, name, family_id)]).fetchone()[0]
+
+
 def answer(client, meeting_id, **data):
     token = csrf_from(client.get(f"/fagperson/moeder/{meeting_id}").text)
     return client.post(f"/fagperson/moeder/{meeting_id}/svar", data={"csrf_token": token, **data})
@@ -75,10 +83,7 @@ def test_without_the_csrf_token_nothing_is_saved(app, client, db, hanne):
 
 def test_a_meeting_they_are_not_called_to_is_404(app, client, db, hanne):
     sign_in_professional(app, client, hanne)
-    not_called = db.execute(
-        "SELECT id FROM meetings WHERE family_id = ? AND published_at IS NOT NULL AND id NOT IN"
-        " (SELECT meeting_id FROM meeting_participants WHERE person_involved_id = ?)",
-        [HOLM, involvement(db, "Hanne Bech", HOLM)]).fetchone()[0]
+    not_called = not_called_meeting(db)
     token = csrf_from(client.get(f"/fagperson/familier/{HOLM}").text)
     response = client.post(f"/fagperson/moeder/{not_called}/svar", data={"csrf_token": token, "answer": "coming"})
     assert response.status_code == 404
@@ -88,10 +93,7 @@ def test_a_meeting_they_are_not_called_to_is_404(app, client, db, hanne):
 def test_the_change_refuses_a_meeting_they_are_not_called_to(app, db, hanne):
     from portal.data.changes import meeting_calls
 
-    not_called = db.execute(
-        "SELECT id FROM meetings WHERE family_id = ? AND published_at IS NOT NULL AND id NOT IN"
-        " (SELECT meeting_id FROM meeting_participants WHERE person_involved_id = ?)",
-        [HOLM, involvement(db, "Hanne Bech", HOLM)]).fetchone()[0]
+    not_called = not_called_meeting(db)
     with app.test_request_context(), pytest.raises(meeting_calls.NotCalled):
         meeting_calls.answer_call(Actor("professional", hanne), not_called, "coming")
 

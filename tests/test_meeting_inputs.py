@@ -7,7 +7,7 @@ import pytest
 from conftest import HOLM, METTE, NIELSEN, Auth, csrf_from, main_part
 from portal import demo as demo_data
 from portal.data.changes import Actor
-from test_meeting_calls import answer, called_meeting
+from test_meeting_calls import answer, called_meeting, not_called_meeting
 from test_professionals import involvement, professional_id, sign_in_professional
 
 WORDS = {"going_well": "Emil læser hver dag.", "worries": "Han er træt om morgenen.", "next_steps": "Et møde med PPR."}
@@ -112,10 +112,7 @@ def test_input_to_a_meeting_not_called_to_or_of_another_family_is_404(app, clien
     from portal.data.changes import meeting_calls, meeting_inputs
 
     sign_in_professional(app, client, hanne)
-    not_called = db.execute(
-        "SELECT id FROM meetings WHERE family_id = ? AND published_at IS NOT NULL AND id NOT IN"
-        " (SELECT meeting_id FROM meeting_participants WHERE person_involved_id = ?)",
-        [HOLM, involvement(db, "Hanne Bech", HOLM)]).fetchone()[0]
+    not_called = not_called_meeting(db)
     other = db.execute("SELECT id FROM meetings WHERE family_id = ?", [NIELSEN]).fetchone()[0]
     token = csrf_from(client.get(f"/fagperson/familier/{HOLM}").text)
     for meeting_id in (not_called, other, 99999):
