@@ -274,6 +274,8 @@ def test_a_colleague_chosen_from_the_same_organisation_is_called_and_sees_the_me
     scope, = db.execute("SELECT scope FROM people_involved WHERE professional_id = ? AND family_id = ?",
                         [bo, HOLM]).fetchone()
     assert scope == "meeting"
+    page = main_part(client.get(f"/fagperson/moeder/{meeting}").text)
+    assert f'<option value="{bo}" selected>Bo Berg</option>' in page  # the answer as given, to change
     with app.test_request_context():
         assert access.professional_may_see_meeting(bo, meeting) is not None
         assert access.professional_may_see_family(bo, HOLM) is None  # the meeting only

@@ -5,7 +5,9 @@ from ..db import get_db, read_one
 
 def answer(meeting_id, person_involved_id):
     """This involvement's answer to the meeting, or None."""
-    return read_one(get_db(), "SELECT answer, reason, colleague, answered_at FROM meeting_calls"
+    return read_one(get_db(), "SELECT answer, reason, colleague, answered_at,"
+                              " (SELECT professional_id FROM people_involved WHERE id = colleague_involvement_id)"
+                              " AS colleague_professional_id FROM meeting_calls"
                               " WHERE meeting_id = ? AND person_involved_id = ?", [meeting_id, person_involved_id])
 
 
