@@ -125,7 +125,7 @@ def from_environment():
         "ACCESS_LOG_MONTHS": _env_int("ACCESS_LOG_MONTHS", 6),
         # A plan item this many days past its due date (and not done) shows on the coordinator's caseload, by owner;
         # its owner was told at once. Checked in finish(): a whole number of days, 0 to 365.
-        "OVERDUE_ESCALATION_DAYS": _env("OVERDUE_ESCALATION_DAYS", "7"),
+        "OVERDUE_ESCALATION_DAYS": _env("OVERDUE_ESCALATION_DAYS") or 7,
         # The largest form (a meeting summary) is under 150 KB even in emoji;
         # anything bigger is refused before it is read (nginx enforces the same).
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,

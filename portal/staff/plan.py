@@ -76,9 +76,9 @@ def _overlap_first(form, family_id, before, page):
         return None
     kind, responsible = form.kind.data, form.responsible.data
     people = {p["id"]: p["organisation"] for p in family.people_involved(family_id, include_removed=True)}
-    organisation = plan_reads.FAMILY if responsible == "family" else people.get(responsible)
+    organisation = people.get(responsible)
     if organisation is None:
-        return None  # no one responsible yet: the rules say so
+        return None  # the family's own item (no organisation to compare), or no one yet: the rules say so
     found = plan_reads.overlap_on_change(family_id, kind, form.status.data, organisation, before=before)
     step = overlap_step(kind, found)
     if step is None:
