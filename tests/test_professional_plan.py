@@ -137,8 +137,12 @@ def test_an_item_hidden_from_them_is_404(app, client, db, hanne):
 
 
 def test_an_item_of_an_involvement_that_was_removed_is_404(client, db, hanne, emil):
-    db.execute("UPDATE people_involved SET removed_at = '2026-01-01T00:00:00Z' WHERE id = ?",
-               [involvement(db, "Hanne Bech", HOLM)])
+    old = involvement(db, "Hanne Bech", HOLM)
+    db.execute("UPDATE people_involved SET removed_at = '2026-01-01T00:00:00Z' WHERE id = ?", [old])
+    # Involved again (a new involvement): she sees the family, but the item is still the old involvement's.
+    db.execute("INSERT INTO people_involved (family_id, professional_id, role, organisation)"
+               " SELECT family_id, professional_id, role, organisation FROM people_involved WHERE id = ?", [old])
+    assert client.get(f"/fagperson/familier/{HOLM}").status_code == 200
     assert client.get(f"/fagperson/plan/{emil}").status_code == 404
 
 
