@@ -392,3 +392,17 @@ def test_the_coordinator_gets_no_overlap_for_the_same_organisation(auth, client,
             "status": "planned", "due_on": "", "goal_id": ""}
     response = client.post(path, data={**staff_form(client, path), **data})
     assert response.status_code == 302
+
+
+def test_a_professionals_change_is_in_the_familys_story_and_the_note_is_never_shown_to_parents(app, client, db,
+                                                                                              hanne, emil):
+    post_item(client, emil, status="planned", note="Kun til koordinatoren og mig")
+    from conftest import Auth
+    staff = app.test_client()
+    Auth(app, staff).staff()
+    assert staff.get(f"/staff/families/{HOLM}/timeline").status_code == 200
+    parent = app.test_client()
+    Auth(app, parent).sign_in()
+    for path in ("/", "/plan", "/timeline"):
+        response = parent.get(path)
+        assert response.status_code == 200 and "Kun til koordinatoren og mig" not in response.text
