@@ -3,7 +3,7 @@
 An item is overdue once its due date has passed and it is still planned or
 active. The outbox worker (portal.messages.worker.work) calls step() every
 round; it looks at most once a minute per process, and writes only when a
-cheap read finds an item whose owner was not yet told. notify() remembers
+cheap read finds an item whose owner was not yet told (per database). notify() remembers
 each item and due date it told of (plan_overdue_notices), in the transaction
 that queues the e-mail, so a new due date may earn one more notice and
 nothing else does. A professional with several overdue items at once gets
@@ -14,6 +14,8 @@ on the caseload too (portal/data/reads/overdue.py).
 """
 from datetime import timedelta
 from itertools import groupby
+
+from flask import current_app
 
 from ._core import change
 from .. import access, clock
@@ -58,7 +60,7 @@ def notify():
 def step(now=None):
     """The worker's round: at most once a minute per process, notify() when a read finds an untold item."""
     now = now or clock.utcnow()
-    key = id(get_db().conn)
+    key = current_app.config["DATABASE"]  # per database: a process (or a test run) may serve several
     if key in _last_check and now - _last_check[key] < CHECK_EVERY:
         return 0
     _last_check[key] = now
