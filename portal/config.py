@@ -123,6 +123,9 @@ def from_environment():
         # Staff views of a family (the access log a data-processing agreement asks for) are kept this many
         # months, then pruned by `familieportal retention`, also for families whose case is open.
         "ACCESS_LOG_MONTHS": _env_int("ACCESS_LOG_MONTHS", 6),
+        # A plan item this many days past its due date (and not done) shows on the coordinator's caseload, by owner;
+        # its owner was told at once. Checked in finish(): a whole number of days, 0 to 365.
+        "OVERDUE_ESCALATION_DAYS": _env("OVERDUE_ESCALATION_DAYS") or 7,
         # The largest form (a meeting summary) is under 150 KB even in emoji;
         # anything bigger is refused before it is read (nginx enforces the same).
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
@@ -200,6 +203,13 @@ def _refuse_test_identity_providers(config):
                               "https address of the real one.")
 
 
+def _check_overdue_escalation(config):
+    value = str(config.get("OVERDUE_ESCALATION_DAYS", 7)).strip()
+    if not (value.isascii() and value.isdigit() and int(value) <= 365):
+        raise ConfigError("FAMILIEPORTAL_OVERDUE_ESCALATION_DAYS must be a whole number of days from 0 to 365.")
+    config["OVERDUE_ESCALATION_DAYS"] = int(value)
+
+
 def finish(config):
     """Derive dependent settings and refuse unsafe production configuration."""
     base = urlsplit(config["BASE_URL"])
@@ -211,6 +221,7 @@ def finish(config):
         raise ConfigError("FAMILIEPORTAL_MITID_OIDC_ISSUER needs FAMILIEPORTAL_MITID_OIDC_CLIENT_ID and "
                           "FAMILIEPORTAL_MITID_OIDC_CLIENT_SECRET, our registration with the broker.")
     _check_staff_sso(config)
+    _check_overdue_escalation(config)
     if config["PRODUCTION"]:
         _refuse_test_identity_providers(config)
         key = config.get("SECRET_KEY")

@@ -1,6 +1,6 @@
 """Closing a family's case, deleting it completely on time, and pruning what only helps for a while."""
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ HOLM_TEXTS = ["Familien Holm", "Sara Holm", "Thomas Holm", "sara.holm@example.dk
               "+4520304050", "Lars Østergaard", "Emil skal have det godt i skolen",
               "Hvordan kan Emil få en god start", "Karen fra Familiehuset kommer hver tirsdag",
               "Sara vil selv tale med jobcentret", "Vi er hos farmor i Aabenraa", "1203854128",
-              "Forældremøde i 3.b samme dag"]
+              "Forældremøde i 3.b samme dag", "Emil læser nu en hel side selv"]
 
 
 @pytest.fixture
@@ -94,6 +94,14 @@ def give_holm_a_row_in_every_table(app, auth, client):
 
         get_db().execute("UPDATE meetings SET input_due_on = date('now', '+7 days') WHERE id = ?", [called])
         meeting_inputs.save_input(Actor("professional", teacher), called, going_well="Emil læser højt")
+        from portal.data.changes import overdue, professional_plan
+
+        emil = get_db().execute("SELECT i.* FROM plan_items i JOIN people_involved inv ON inv.id = i.responsible_person_id"
+                                " WHERE inv.professional_id = ? AND i.family_id = ?", [teacher, HOLM]).fetchone()
+        professional_plan.update_own_item(Actor("professional", teacher), emil[0], None, what=emil[2], kind="school",
+                                          status="active", when_text=None, due_on=date(2026, 1, 5),
+                                          note="Emil læser nu en hel side selv")
+        overdue.notify()  # its owner is told it is overdue
         verdicts.answer(Actor("parent", SARA), get_db()["meetings"].get(HELD_NETWORK), {"heard": "4"})
         timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
         hidden = get_db().execute("SELECT item_id FROM hidden_from_parents WHERE family_id = ? AND item_kind = 'plan_item'",

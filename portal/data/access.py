@@ -196,6 +196,36 @@ def professional_may_see_item(professional_id, item_kind, item_id):
     ) is not None
 
 
+def professional_own_item(professional_id, item_id):
+    """A plan item the professional may change: theirs (by an involvement with access, not removed) in a family
+    they may see today, as {**item, "involvement_organisation"}; None for any other id.
+
+    Whether it is hidden from a parent does not matter: what they are responsible for is theirs to see.
+    """
+    return read_one(
+        get_db(),
+        "SELECT i.*, inv.organisation AS involvement_organisation FROM plan_items i"
+        " JOIN people_involved inv ON inv.id = i.responsible_person_id JOIN families f ON f.id = i.family_id"
+        " WHERE i.id = :item AND inv.professional_id = :professional AND inv.removed_at IS NULL"
+        f" AND inv.scope = 'family' AND {professional_families_sql('f')}",
+        {"item": item_id, "professional": professional_id, "today": today_text()},
+    )
+
+
+def professional_involvement(professional_id, family_id):
+    """The professional's involvement (scope 'family', not removed) in a family they may see today, else None.
+
+    A professional adds plan items in such a family, owned by this involvement.
+    """
+    return read_one(
+        get_db(),
+        "SELECT inv.* FROM people_involved inv JOIN families f ON f.id = inv.family_id"
+        " WHERE inv.family_id = :family AND inv.professional_id = :professional AND inv.removed_at IS NULL"
+        f" AND inv.scope = 'family' AND {professional_families_sql('f')} ORDER BY inv.id LIMIT 1",
+        {"family": family_id, "professional": professional_id, "today": today_text()},
+    )
+
+
 def person_hidden_sql(person_expr, parent=":parent"):
     """The person involved `person_expr` (an id expression, may be NULL) is not shown to parent `parent`."""
     return (f"EXISTS (SELECT 1 FROM hidden_from_parents hp WHERE hp.item_kind = 'person'"
@@ -349,6 +379,9 @@ PROFESSIONAL_PAGES = {
     "professional.meeting": SUBSTANTIAL,
     "professional.answer_call": SUBSTANTIAL,
     "professional.save_input": SUBSTANTIAL,
+    "professional.plan": SUBSTANTIAL,
+    "professional.plan_item": SUBSTANTIAL,
+    "professional.new_plan_item": SUBSTANTIAL,
 }
 
 # What each of a child's pages needs: like a parent's, their goals and meetings need Substantial

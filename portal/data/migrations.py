@@ -1576,3 +1576,57 @@ def m028_meeting_input(db):
     db.execute("ALTER TABLE meetings ADD COLUMN input_due_on TEXT")
     db.execute("ALTER TABLE meetings ADD COLUMN call_reminder_at TEXT")
     db.execute("ALTER TABLE meeting_calls ADD COLUMN colleague_involvement_id INTEGER")
+
+
+@migrations()
+def m029_professional_plan(db):
+    """A professional keeps their own plan items current: notes in their own words, and overdue notices.
+
+    `plan_item_notes` holds a short note a professional wrote on a plan item
+    they are responsible for, exactly as written: nobody else edits it (a
+    trigger refuses every UPDATE). `plan_overdue_notices` remembers the one
+    e-mail its owner got about an item past its due date: one per item and
+    due date (a new due date may earn one more), with the outbox row that
+    carries it. `outbox.professional_id` is whom such a message is for.
+    """
+    db["plan_item_notes"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "plan_item_id": int,
+            "professional_id": int,
+            "person_involved_id": int,
+            "body": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"family_id", "plan_item_id", "professional_id", "body", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("plan_item_id", "plan_items", "id"),
+                      ("professional_id", "professionals", "id"), ("person_involved_id", "people_involved", "id")],
+    )
+    db["plan_item_notes"].create_index(["plan_item_id"])
+    db["plan_item_notes"].create_index(["family_id"])
+    db.execute("CREATE TRIGGER plan_item_notes_never_edited BEFORE UPDATE ON plan_item_notes"
+               " BEGIN SELECT RAISE(ABORT, 'a professional''s note is never edited'); END")
+    db["plan_overdue_notices"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "plan_item_id": int,
+            "due_on": str,
+            "professional_id": int,
+            "created_at": str,
+            "outbox_id": int,
+        },
+        pk="id",
+        not_null={"family_id", "plan_item_id", "due_on", "professional_id", "created_at"},
+        foreign_keys=[("family_id", "families", "id"), ("plan_item_id", "plan_items", "id"),
+                      ("professional_id", "professionals", "id")],
+    )
+    db["plan_overdue_notices"].create_index(["plan_item_id", "due_on"], unique=True)
+    db["plan_overdue_notices"].create_index(["family_id"])
+    # Open items by due date, for the overdue check and the caseload (a new index, plan_items itself untouched).
+    db.execute("CREATE INDEX idx_plan_items_running_due_on ON plan_items (due_on)"
+               " WHERE status IN ('planned', 'active') AND due_on IS NOT NULL")
+    if "professional_id" not in db["outbox"].columns_dict:  # another migration of this round may add it too
+        db.execute("ALTER TABLE outbox ADD COLUMN professional_id INTEGER")

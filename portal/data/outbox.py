@@ -10,7 +10,9 @@ Purposes: sign_in_link (a link staff send, or one a parent asked for once it
 is found), link_request (a parent asks; the same single row whether or not
 the address is known), notice and reminder (portal.data.changes.notices),
 case_closed (the last message to a parent of a closed case), meeting_reply
-(a coordinator hears a parent cannot come), call_reminder (a called professional has not answered a meeting call).
+(a coordinator hears a parent cannot come), call_reminder (a called
+professional has not answered a meeting call), plan_overdue (a professional
+has plan items past their due date: portal.data.changes.overdue).
 """
 from datetime import timedelta
 
@@ -18,7 +20,8 @@ from .clock import to_db_time, utcnow
 from .db import get_db
 
 CHANNELS = ("email", "sms")
-PURPOSES = ("sign_in_link", "link_request", "notice", "reminder", "case_closed", "meeting_reply", "call_reminder")
+PURPOSES = ("sign_in_link", "link_request", "notice", "reminder", "case_closed", "meeting_reply", "call_reminder",
+            "plan_overdue")
 
 
 def queue(purpose, channel, recipient, *, expires_at=None, now=None, **about):

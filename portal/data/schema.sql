@@ -351,7 +351,7 @@ CREATE TABLE "outbox" (
    "sent_at" TEXT,
    "failed_at" TEXT,
    "last_error" TEXT
-, "link_id" INTEGER, "notice_id" INTEGER, "meeting_id" INTEGER);
+, "link_id" INTEGER, "notice_id" INTEGER, "meeting_id" INTEGER, professional_id INTEGER);
 
 CREATE TABLE "parents" (
    "id" INTEGER PRIMARY KEY,
@@ -399,6 +399,16 @@ CREATE TABLE "people_involved" (
    "scope" TEXT NOT NULL DEFAULT 'family'
 );
 
+CREATE TABLE "plan_item_notes" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "plan_item_id" INTEGER NOT NULL REFERENCES "plan_items"("id"),
+   "professional_id" INTEGER NOT NULL REFERENCES "professionals"("id"),
+   "person_involved_id" INTEGER REFERENCES "people_involved"("id"),
+   "body" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL
+);
+
 CREATE TABLE "plan_items" (
    "id" INTEGER PRIMARY KEY,
    "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
@@ -415,6 +425,16 @@ CREATE TABLE "plan_items" (
    "goal_id" INTEGER REFERENCES "goals"("id"),
    "meeting_id" INTEGER REFERENCES "meetings"("id")
 , "due_on" TEXT, "updated_at" TEXT);
+
+CREATE TABLE "plan_overdue_notices" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "plan_item_id" INTEGER NOT NULL REFERENCES "plan_items"("id"),
+   "due_on" TEXT NOT NULL,
+   "professional_id" INTEGER NOT NULL REFERENCES "professionals"("id"),
+   "created_at" TEXT NOT NULL,
+   "outbox_id" INTEGER
+);
 
 CREATE TABLE "plan_updates" (
    "id" INTEGER PRIMARY KEY,
@@ -701,11 +721,25 @@ CREATE INDEX "idx_people_involved_family_id"
 CREATE INDEX "idx_people_involved_professional_id"
     ON "people_involved" ("professional_id");
 
+CREATE INDEX "idx_plan_item_notes_family_id"
+    ON "plan_item_notes" ("family_id");
+
+CREATE INDEX "idx_plan_item_notes_plan_item_id"
+    ON "plan_item_notes" ("plan_item_id");
+
 CREATE INDEX "idx_plan_items_family_id_sort_order"
     ON "plan_items" ("family_id", "sort_order");
 
 CREATE INDEX "idx_plan_items_family_id_status_due_on"
     ON "plan_items" ("family_id", "status", "due_on");
+
+CREATE INDEX idx_plan_items_running_due_on ON plan_items (due_on) WHERE status IN ('planned', 'active') AND due_on IS NOT NULL;
+
+CREATE INDEX "idx_plan_overdue_notices_family_id"
+    ON "plan_overdue_notices" ("family_id");
+
+CREATE UNIQUE INDEX "idx_plan_overdue_notices_plan_item_id_due_on"
+    ON "plan_overdue_notices" ("plan_item_id", "due_on");
 
 CREATE INDEX "idx_plan_updates_family_id_published_at"
     ON "plan_updates" ("family_id", "published_at");
@@ -839,6 +873,8 @@ CREATE TRIGGER result_people_involved_insert_before BEFORE INSERT ON people_invo
 CREATE TRIGGER result_people_involved_update_after AFTER UPDATE OF family_id, organisation, removed_at ON people_involved WHEN (OLD.family_id IS NOT NEW.family_id OR OLD.organisation IS NOT NEW.organisation OR OLD.removed_at IS NOT NEW.removed_at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
 
 CREATE TRIGGER result_people_involved_update_before BEFORE UPDATE OF family_id, organisation, removed_at ON people_involved WHEN (OLD.family_id IS NOT NEW.family_id OR OLD.organisation IS NOT NEW.organisation OR OLD.removed_at IS NOT NEW.removed_at) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, -1 FROM (SELECT OLD.family_id AS family_id UNION SELECT NEW.family_id AS family_id) WHERE family_id IS NOT NULL; END;
+
+CREATE TRIGGER plan_item_notes_never_edited BEFORE UPDATE ON plan_item_notes BEGIN SELECT RAISE(ABORT, 'a professional''s note is never edited'); END;
 
 CREATE TRIGGER result_plan_items_delete_after AFTER DELETE ON plan_items WHEN (OLD.due_on IS NOT NULL) BEGIN INSERT INTO result_family_changes (family_id, sign) SELECT family_id, 1 FROM (SELECT OLD.family_id AS family_id) WHERE family_id IS NOT NULL; END;
 

@@ -58,6 +58,8 @@ def compose(message):
     if purpose == "call_reminder":
         subject, body = texts.call_reminder(url_for_message("professional.meeting", meeting_id=message["meeting_id"]))
         return {**message, "subject": subject, "body": body}
+    if purpose == "plan_overdue":
+        return _plan_overdue(message)
     raise GiveUp(f"unknown purpose {purpose}")
 
 
@@ -120,4 +122,13 @@ def _meeting_reply(message):
         raise GiveUp("no meeting")
     subject, body = texts.cannot_come(url_for_message("staff.family.meeting", family_id=meeting["family_id"],
                                                       meeting_id=meeting["id"]))
+    return {**message, "subject": subject, "body": body}
+
+
+def _plan_overdue(message):
+    """A professional's overdue items: a line and the address of their plan page (they sign in as they do)."""
+    if read_one(get_db(), f"SELECT 1 FROM professionals pr WHERE pr.id = ? AND "
+                          f"{access.professional_may_sign_in_sql('pr.id')}", [message["professional_id"]]) is None:
+        raise GiveUp("no professional")
+    subject, body = texts.plan_overdue(url_for_message("professional.plan"))
     return {**message, "subject": subject, "body": body}

@@ -69,6 +69,17 @@ def call_reminder(url):
     return "Du har et mødekald i Familieportalen", body
 
 
+def plan_overdue(url):
+    """(subject, body): the e-mail to a professional whose plan items are past their date: no family, no item."""
+    body = (
+        f"Hej\n\n"
+        f"Du har en opgave i Familieportalen, som er over tiden.\n"
+        f"Se den her (du skal logge ind):\n{url}\n\n"
+        f"Venlig hilsen\nFamilieportalen, {_name()}"
+    )
+    return "En opgave er over tiden i Familieportalen", body
+
+
 # What changed, by the notice topics of data.vocabulary.EVENT_KINDS; several topics at once give the general line.
 TOPIC_LINES = {
     "meeting": "Der er nyt om et møde i Familieportalen.",

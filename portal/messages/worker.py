@@ -19,7 +19,7 @@ from flask import current_app
 from .compose import AlreadySent, GiveUp, WaitUntil, compose
 from .errors import DeliveryError, PermanentDeliveryError
 from .transports import send
-from ..data.changes import notices
+from ..data.changes import notices, overdue
 from ..data.clock import now_text, to_db_time, utcnow
 from ..data.db import get_db, read_one
 from ..data import ops_state
@@ -113,8 +113,9 @@ def _give_up(message, reason, attempts=None, *, forget_recipient=False):
 
 
 def work(limit=50):
-    """One round of the worker: turn what staff published into notices, then send what is due."""
+    """One round of the worker: turn what staff published into notices, tell owners of overdue items, then send."""
     notices.step()
+    overdue.step()
     return deliver_due(limit)
 
 

@@ -5,10 +5,11 @@ from wtforms import StringField
 from . import family_bp
 from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from, saved_form_of
 from ..data.changes import plan as plan_changes
-from ..data.reads import family, goals
+from ..data.reads import family, goals, professional_plan
 from ..data.reads import plan as plan_reads
 from ..data.vocabulary import PLAN_KINDS, PLAN_STATUSES
 from ..web.forms import CheckboxesField, ChoiceField, DateField, IdChoiceField, VersionedForm
+from ..web.overlap import overlap_step, warning_buttons
 from ..i18n import N_
 from ..i18n import gettext as _
 
@@ -18,7 +19,8 @@ def plan(family_id):
     items = plan_reads.items(family_id)
     parents = {p["id"]: p["name"] for p in family.parents(family_id)}
     return render_template("staff/plan.html", groups=plan_reads.by_organisation(items), has_items=bool(items),
-                           parallel=plan_reads.parallel_efforts(items), parent_names=parents)
+                           parallel=plan_reads.parallel_efforts(items), parent_names=parents,
+                           notes=professional_plan.notes_by_item(family_id))
 
 
 class PlanItemForm(VersionedForm):
@@ -58,8 +60,32 @@ class PlanItemForm(VersionedForm):
 def new_plan_item(family_id):
     form = PlanItemForm(data={"status": "planned", "kind": "other"} if request.method == "GET" else None)
     form.fill_choices(family_id)
-    return form_page(form, lambda f: plan_changes.add_plan_item(actor(), family_id, **f.values()),
-                     title=N_("Ny indsats i planen"), done=lambda _: family_url("plan"), back=family_url("plan"))
+    page = {"title": N_("Ny indsats i planen"), "back": family_url("plan"), "template": ITEM_FORM}
+    return _overlap_first(form, family_id, None, page) or form_page(
+        form, lambda f: plan_changes.add_plan_item(actor(), family_id, **f.values()),
+        done=lambda _: family_url("plan"), **page)
+
+
+ITEM_FORM = "staff/plan_item_form.html"
+
+
+def _overlap_first(form, family_id, before, page):
+    """A POST that starts an effort another organisation already runs: the warning page (or, from it,
+    "Tilbage": the form), else None and the form is saved as usual."""
+    if request.method != "POST" or not form.validate_on_submit():
+        return None
+    kind, responsible = form.kind.data, form.responsible.data
+    people = {p["id"]: p["organisation"] for p in family.people_involved(family_id, include_removed=True)}
+    organisation = people.get(responsible)
+    if organisation is None:
+        return None  # the family's own item (no organisation to compare), or no one yet: the rules say so
+    found = plan_reads.overlap_on_change(family_id, kind, form.status.data, organisation, before=before)
+    step = overlap_step(kind, found)
+    if step is None:
+        return None
+    return render_template(page["template"], form=form, conflict=None, title=page["title"], back=page["back"],
+                           layout="staff/_family.html", overlap=found if step == "warn" else None, overlap_level=3,
+                           buttons=warning_buttons(kind) if step == "warn" else None)
 
 
 @family_bp.route("/plan/<id:item_id>/edit", methods=["GET", "POST"])
@@ -73,7 +99,8 @@ def edit_plan_item(family_id, item_id):
         shown.fill_choices(family_id, row["responsible_person_id"])
         return shown
 
-    return form_page(
+    page = {"title": _("Ret indsatsen"), "back": family_url("plan"), "template": ITEM_FORM}
+    return _overlap_first(form, family_id, row, page) or form_page(
         form, lambda f: plan_changes.update_plan_item(actor(), family_id, item_id, f.version_number(), **f.values()),
-        title=_("Ret indsatsen"), intro=N_("Er indsatsen slut, så vælg status Afsluttet eller Stoppet. Den bliver stående i planen."),
-        done=lambda _: family_url("plan"), back=family_url("plan"), saved_form=saved_form)
+        intro=N_("Er indsatsen slut, så vælg status Afsluttet eller Stoppet. Den bliver stående i planen."),
+        done=lambda _: family_url("plan"), saved_form=saved_form, **page)

@@ -46,6 +46,8 @@ FAMILY_ROWS = {
     "family_events": _FAMILY,
     "staff_family_seen": _FAMILY,
     "plan_updates": _FAMILY,
+    "plan_item_notes": _FAMILY,
+    "plan_overdue_notices": _FAMILY,
     "plan_items": _FAMILY,
     "consents": _FAMILY,
     "goals": _FAMILY,

@@ -3,7 +3,7 @@ from .. import access
 from ..clock import now_text, today_text
 from ..db import get_db
 from ..vocabulary import PLAN_RUNNING
-from . import meeting_load
+from . import meeting_load, overdue
 from .events import FROM_PARENTS
 
 SORTS = {
@@ -68,9 +68,11 @@ def caseload(staff_id, *, sort="name", active=True, search=None, page=1):
         params,
     ))
     last_days = meeting_load.stats(row["id"] for row in rows)
+    overdue_owners = overdue.escalated_owners(row["id"] for row in rows)  # one query for the page
     for row in rows:
         row["meeting_load"] = {"count": row["coming_meetings"], "days": days} if row["coming_meetings"] >= threshold else None
         row["last_days"] = last_days[row["id"]]
+        row["overdue_owners"] = overdue_owners.get(row["id"], [])
     return rows, total
 
 

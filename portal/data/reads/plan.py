@@ -10,17 +10,24 @@ from ..vocabulary import PLAN_RUNNING
 FAMILY = "family"  # the group of items the family itself is responsible for
 
 
-def items(family_id, *, parent=None, item_id=None):
-    """Every plan item (or only item_id), running ones first, with who is responsible and the goal it serves."""
+def items(family_id, *, parent=None, item_id=None, professional=None):
+    """Every plan item (or only item_id), running ones first, with who is responsible and the goal it serves.
+
+    parent: only what that parent may see; professional (an id): only what that professional may see.
+    """
     params = {"family": family_id, "today": today_text(), "item": item_id}
     condition = "" if item_id is None else " AND i.id = :item"
     if parent is not None:
         condition += " AND " + access.parent_sees_sql("plan_item", "i")
         params["parent"] = parent["id"]
+    if professional is not None:
+        condition += (" AND ((p.professional_id = :professional AND p.removed_at IS NULL)"
+                      f" OR {access.professional_sees_sql('plan_item', 'i')})")
+        params["professional"] = professional
     rows = read_rows(
         get_db(),
         f"""
-        SELECT i.*, pro.name AS person_name, p.role AS person_role, p.organisation AS person_organisation,
+        SELECT i.*, pro.name AS person_name, pro.phone AS person_phone, p.role AS person_role, p.organisation AS person_organisation,
                g.text AS goal_text, m.starts_at AS meeting_starts_at,
                (i.due_on < :today AND i.status IN {PLAN_RUNNING}) AS overdue,
                (SELECT group_concat(h.parent_id) FROM hidden_from_parents h
@@ -66,6 +73,36 @@ def parallel_efforts(rows):
         if len(organisations) > 1:
             found.append((kind, organisations, group))
     return found
+
+
+def overlap(family_id, kind, organisation, *, item_id=None, professional=None):
+    """Who else runs an effort of `kind` in the family, as parallel_efforts() would flag it beside an item of
+    `organisation` (item_id: the item being changed, left out): [item rows], another organisation's only.
+
+    The family's own items name no organisation to call, so they are left out; professional (an id): only items
+    that professional may see.
+    """
+    if kind in (None, "", "other"):
+        return []
+    mine = (organisation or "").strip().lower()
+    candidate = {"id": None, "kind": kind, "status": PLAN_RUNNING[0], "organisation": organisation or ""}
+    rows = [row for row in items(family_id, professional=professional) if row["id"] != item_id] + [candidate]
+    for found, _organisations, group in parallel_efforts(rows):
+        if found == kind:
+            return [row for row in group if row is not candidate and row["organisation"] != FAMILY
+                    and row["organisation"].strip().lower() != mine]
+    return []
+
+
+def overlap_on_change(family_id, kind, status, organisation, *, before=None, professional=None):
+    """overlap() when a change starts running an effort of `kind` for `organisation` (a new item, or one whose
+    kind or organisation changes, or that starts again); [] for a change that starts nothing new."""
+    if status not in PLAN_RUNNING:
+        return []
+    if before is not None and before["kind"] == kind and before["status"] in PLAN_RUNNING and (
+            (before["organisation"] or "").strip().lower() == (organisation or "").strip().lower()):
+        return []
+    return overlap(family_id, kind, organisation, item_id=before["id"] if before else None, professional=professional)
 
 
 def updates(family_id, *, parent=None, limit=50, update_id=None):
