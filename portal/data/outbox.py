@@ -10,7 +10,8 @@ Purposes: sign_in_link (a link staff send, or one a parent asked for once it
 is found), link_request (a parent asks; the same single row whether or not
 the address is known), notice and reminder (portal.data.changes.notices),
 case_closed (the last message to a parent of a closed case), meeting_reply
-(a coordinator hears a parent cannot come).
+(a coordinator hears a parent cannot come), handover_declined (whoever asked a
+professional to take over plan items hears that they said no).
 """
 from datetime import timedelta
 
@@ -18,7 +19,8 @@ from .clock import to_db_time, utcnow
 from .db import get_db
 
 CHANNELS = ("email", "sms")
-PURPOSES = ("sign_in_link", "link_request", "notice", "reminder", "case_closed", "meeting_reply")
+PURPOSES = ("sign_in_link", "link_request", "notice", "reminder", "case_closed", "meeting_reply",
+            "handover_declined")
 
 
 def queue(purpose, channel, recipient, *, expires_at=None, now=None, **about):
@@ -66,3 +68,11 @@ def queue_notice(notice, parent_id, channel, recipient, *, expires_at=None, now=
     return queue("reminder" if notice["kind"] == "reminder" else "notice", channel, recipient,
                  family_id=notice["family_id"], parent_id=parent_id, notice_id=notice["id"],
                  meeting_id=notice["meeting_id"], expires_at=expires_at, now=now)
+
+
+def queue_handover_declined(email, *, staff_id=None):
+    """The e-mail that tells a professional (or, with staff_id, a coordinator) that a hand-over was declined.
+
+    Like queue_cannot_come, the row has no family and says nothing of the case.
+    """
+    return queue("handover_declined", "email", email, staff_id=staff_id)

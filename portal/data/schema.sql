@@ -386,6 +386,20 @@ CREATE TABLE "people_involved" (
    "scope" TEXT NOT NULL DEFAULT 'family'
 );
 
+CREATE TABLE "plan_handovers" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "plan_item_id" INTEGER NOT NULL REFERENCES "plan_items"("id"),
+   "from_person_id" INTEGER NOT NULL REFERENCES "people_involved"("id"),
+   "to_person_id" INTEGER NOT NULL REFERENCES "people_involved"("id"),
+   "asked_at" TEXT NOT NULL,
+   "asked_by_kind" TEXT NOT NULL,
+   "asked_by_id" INTEGER,
+   "answered_at" TEXT,
+   "answer" TEXT,
+   "reason" TEXT
+);
+
 CREATE TABLE "plan_items" (
    "id" INTEGER PRIMARY KEY,
    "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
@@ -678,6 +692,17 @@ CREATE INDEX "idx_people_involved_family_id"
 
 CREATE INDEX "idx_people_involved_professional_id"
     ON "people_involved" ("professional_id");
+
+CREATE INDEX "idx_plan_handovers_family_id"
+    ON "plan_handovers" ("family_id");
+
+CREATE INDEX "idx_plan_handovers_from_person_id_answered_at"
+    ON "plan_handovers" ("from_person_id", "answered_at");
+
+CREATE UNIQUE INDEX idx_plan_handovers_open ON plan_handovers (plan_item_id) WHERE answered_at IS NULL;
+
+CREATE INDEX "idx_plan_handovers_to_person_id_answered_at"
+    ON "plan_handovers" ("to_person_id", "answered_at");
 
 CREATE INDEX "idx_plan_items_family_id_sort_order"
     ON "plan_items" ("family_id", "sort_order");
