@@ -90,6 +90,13 @@ def give_holm_a_row_in_every_table(app, auth, client):
             " AND m.status = 'planned' AND m.published_at IS NOT NULL ORDER BY m.starts_at DESC", [HOLM]).fetchone()
         meeting_calls.answer_call(Actor("professional", teacher), called, "not_coming",
                                   reason="Forældremøde i 3.b samme dag")
+        from portal.data.changes import handovers
+
+        own, colleague = (handovers.own_involvements(professional, HOLM)[0] for professional in (
+            teacher, get_db().execute("SELECT id FROM professionals WHERE name = 'Rasmus Kjær'").fetchone()[0]))
+        item = get_db().execute("SELECT id FROM plan_items WHERE responsible_person_id = ? AND status = 'active'",
+                                [own]).fetchone()[0]
+        handovers.hand_over(Actor("professional", teacher), HOLM, [own], {item: str(colleague)})
         verdicts.answer(Actor("parent", SARA), get_db()["meetings"].get(HELD_NETWORK), {"heard": "4"})
         timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
         hidden = get_db().execute("SELECT item_id FROM hidden_from_parents WHERE family_id = ? AND item_kind = 'plan_item'",
