@@ -82,6 +82,9 @@ def decline_handover(handover_id):
     if item is None:  # the item changed owner or ended meanwhile
         flash(_(handover_changes.CHANGED_MEANWHILE))
         return redirect(url_for("professional.home", _anchor="overtagelse"))
+    if request.method == "GET":
+        audit.record_view("family.viewed", actor_kind="professional", actor_id=g.user_id, family_id=offered["family_id"],
+                          page=request.endpoint)
     form = DeclineForm()
 
     def render(shown, conflict=None):

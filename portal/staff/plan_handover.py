@@ -1,5 +1,5 @@
 """The coordinator's side of hand-over: what waits on the plan page, and handing over for a professional who left."""
-from flask import g, render_template
+from flask import g
 
 from . import family_bp
 from .common import actor, family_url, form_page, found
