@@ -302,3 +302,35 @@ def test_an_item_hidden_from_a_parent_is_seen_by_the_successor_it_is_offered_to(
         "SELECT parent_id FROM hidden_from_parents WHERE item_kind = 'plan_item' AND item_id = ?", [item])]
     assert json.loads(db.execute("SELECT detail FROM family_events WHERE kind = 'plan_item.handed_over'").fetchone()[0])[
         "to_person"] == pia_split
+
+
+def test_a_too_long_reason_is_a_friendly_error_and_nothing_is_declined(app, db, people):
+    ask(as_professional(app, people["hanne"]), HOLM, {people["item"]: people["rasmus_holm"]})
+    rasmus = as_professional(app, people["rasmus"])
+    handover_id = offered_id(db, people["item"])
+    page = rasmus.get(f"/fagperson/overdragelser/{handover_id}/afvis")
+    response = rasmus.post(f"/fagperson/overdragelser/{handover_id}/afvis",
+                           data={"csrf_token": csrf_from(page.text), "reason": "x" * 501})
+    assert response.status_code == 400 and "Din begrundelse er for lang" in response.text
+    assert db.execute("SELECT answered_at FROM plan_handovers WHERE id = ?", [handover_id]).fetchone()[0] is None
+
+
+def test_a_professional_with_a_link_alone_cannot_hand_over_nor_answer(app, db, people):
+    hanne = app.test_client()
+    sign_in_professional(app, hanne, people["hanne"], level=access.LINK, method="link")
+    assert hanne.get(f"/fagperson/familier/{HOLM}/overdrag").status_code == 404
+    ask(as_professional(app, people["hanne"]), HOLM, {people["item"]: people["rasmus_holm"]})
+    rasmus = app.test_client()
+    sign_in_professional(app, rasmus, people["rasmus"], level=access.LINK, method="link")
+    assert SUPPORT not in rasmus.get("/fagperson/").text
+    assert rasmus.get(f"/fagperson/overdragelser/{offered_id(db, people['item'])}/afvis").status_code == 404
+    assert answer(rasmus, offered_id(db, people["item"])).status_code == 404
+    assert responsible(db, people["item"]) == people["hanne_holm"]
+
+
+def test_the_coordinators_timeline_has_a_line_for_the_acceptance(app, auth, client, db, people):
+    ask(as_professional(app, people["hanne"]), HOLM, {people["item"]: people["rasmus_holm"]})
+    answer(as_professional(app, people["rasmus"]), offered_id(db, people["item"]))
+    auth.staff()
+    timeline = client.get(f"/staff/families/{HOLM}/timeline").text
+    assert "Ny ansvarlig i planen" in timeline and SUPPORT in timeline
