@@ -1562,4 +1562,5 @@ def m030_handovers(db):
     db.execute("CREATE UNIQUE INDEX idx_plan_handovers_open ON plan_handovers (plan_item_id) WHERE answered_at IS NULL")
     db["plan_handovers"].create_index(["to_person_id", "answered_at"])
     db["plan_handovers"].create_index(["from_person_id", "answered_at"])
+    db["plan_handovers"].create_index(["asked_by_kind", "asked_by_id", "answer"])
     db["plan_handovers"].create_index(["family_id"])

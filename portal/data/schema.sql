@@ -693,6 +693,9 @@ CREATE INDEX "idx_people_involved_family_id"
 CREATE INDEX "idx_people_involved_professional_id"
     ON "people_involved" ("professional_id");
 
+CREATE INDEX "idx_plan_handovers_asked_by_kind_asked_by_id_answer"
+    ON "plan_handovers" ("asked_by_kind", "asked_by_id", "answer");
+
 CREATE INDEX "idx_plan_handovers_family_id"
     ON "plan_handovers" ("family_id");
 

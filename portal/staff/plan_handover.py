@@ -27,6 +27,7 @@ def hand_over_items(family_id, person_id):
     except NotFound:
         person = None
     found(person)
+    g.section = "plan"  # the family's menu shows the plan as the page it is on
     return form_page(
         HandoverForm(), lambda f: handover_changes.hand_over(actor(), family_id, [person_id], f.choices(),
                                                              f.new_person()),
