@@ -111,12 +111,12 @@ class StaffIdP:
 
 
 @contextmanager
-def portal_with_oidc_staff_login(folder):
+def portal_with_oidc_staff_login(folder, more_people=()):
     """The demo portal served at http://localhost:PORT with staff single sign-on through the test OpenID provider
-    (as ./run.sh serves them), staff links off; yields (app, base URL)."""
+    (as ./run.sh serves them, plus `more_people` on its sign-in page), staff links off; yields (app, base URL)."""
     portal_server = make_server("localhost", 0, None, threaded=True)
     base = f"http://localhost:{portal_server.server_port}"
-    mock = oidc_mock.start(0)
+    mock = oidc_mock.start(0, people=oidc_mock.STAFF + oidc_mock.PARENTS + tuple(more_people))
     app = create_app({"DATABASE": str(folder / "portal.db"), "OUTBOX_DIR": str(folder / "outbox"), "BASE_URL": base,
                       "STAFF_SSO": "oidc", "STAFF_OIDC_ISSUER": mock.issuer,
                       "STAFF_OIDC_CLIENT_ID": oidc_mock.STAFF_CLIENT_ID,

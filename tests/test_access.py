@@ -14,7 +14,7 @@ from conftest import (
 # A real row of Familien Holm (family 1) for each id in a staff URL, and one of another family.
 HOLM_IDS = {"family_id": 1, "meeting_id": NEXT_NETWORK, "parent_id": 1, "child_id": 1, "goal_id": 3,
             "consent_id": 1, "person_id": 1, "item_id": 1, "update_id": 1, "point_id": 1,
-            "event_id": 23, "binding_id": 1, "exemption_id": 1, "passkey_id": 1}
+            "event_id": 23, "binding_id": 1, "exemption_id": 1, "passkey_id": 1, "handover_id": 1}
 ID_TABLES = {"meeting_id": "meetings", "parent_id": "parents", "child_id": "children", "goal_id": "goals",
              "consent_id": "consents", "person_id": "people_involved", "item_id": "plan_items",
              "update_id": "plan_updates", "event_id": "family_events", "binding_id": "identity_bindings",

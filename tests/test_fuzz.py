@@ -15,7 +15,7 @@ from conftest import Auth, HELD_NETWORK, NEXT_NETWORK, csrf_from
 
 IDS = {"family_id": 1, "meeting_id": NEXT_NETWORK, "parent_id": 1, "child_id": 1, "goal_id": 3, "consent_id": 1,
        "person_id": 1, "item_id": 1, "update_id": 1, "point_id": 1, "staff_id": 1, "token": "not.a.token",
-       "event_id": 23, "binding_id": 1, "exemption_id": 1, "passkey_id": 1}
+       "event_id": 23, "binding_id": 1, "exemption_id": 1, "passkey_id": 1, "handover_id": 1}
 # Routes that need other ids to get past their first rule: "Hvordan var mødet?" is answered after a held meeting.
 IDS_FOR = {"parent.verdict": {"meeting_id": HELD_NETWORK}}
 

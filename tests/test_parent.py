@@ -218,7 +218,7 @@ def test_no_get_request_changes_data(app, auth, client, db):
 
     ids = {"family_id": 1, "meeting_id": NEXT_NETWORK, "parent_id": 1, "child_id": 1, "goal_id": 3, "consent_id": 1,
            "person_id": 1, "item_id": 1, "update_id": 1, "point_id": 1, "staff_id": 2, "token": "x", "path": "",
-           "filename": "portal.css", "event_id": 23}
+           "filename": "portal.css", "event_id": 23, "handover_id": 1}
     routes = [rule for rule in app.url_map.iter_rules() if "GET" in rule.methods]
     clients = []
     for who, kind in (("sara.holm@example.dk", "parent"), ("mette.lund@demo-kommune.dk", "staff")):

@@ -102,6 +102,13 @@ def give_holm_a_row_in_every_table(app, auth, client):
                                           status="active", when_text=None, due_on=date(2026, 1, 5),
                                           note="Emil læser nu en hel side selv")
         overdue.notify()  # its owner is told it is overdue
+        from portal.data.changes import handovers
+
+        own, colleague = (handovers.own_involvements(professional, HOLM)[0] for professional in (
+            teacher, get_db().execute("SELECT id FROM professionals WHERE name = 'Rasmus Kjær'").fetchone()[0]))
+        item = get_db().execute("SELECT id FROM plan_items WHERE responsible_person_id = ? AND status = 'active'",
+                                [own]).fetchone()[0]
+        handovers.hand_over(Actor("professional", teacher), HOLM, [own], {item: str(colleague)})
         verdicts.answer(Actor("parent", SARA), get_db()["meetings"].get(HELD_NETWORK), {"heard": "4"})
         timeline.mark_event(METTE_ACTS, HOLM, 23, None, significant=True, note="Første netværksmøde")
         hidden = get_db().execute("SELECT item_id FROM hidden_from_parents WHERE family_id = ? AND item_kind = 'plan_item'",

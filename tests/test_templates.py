@@ -15,7 +15,7 @@ from conftest import Auth, csrf_from
 
 IDS = {"family_id": 1, "meeting_id": 2, "parent_id": 1, "child_id": 1, "goal_id": 3, "consent_id": 1,
        "person_id": 1, "item_id": 1, "update_id": 1, "point_id": 1, "staff_id": 2, "token": "x", "path": "",
-       "filename": "portal.css", "event_id": 23}
+       "filename": "portal.css", "event_id": 23, "handover_id": 1}
 # What differs between two sessions or two moments, whatever the templates do.
 VOLATILE = [
     (re.compile(r'(name="[\w-]*csrf_token"[^>]*value=")[^"]+"'), r'\1…"'),

@@ -25,7 +25,8 @@
 - Of a family they may see, a professional never sees an item (meeting, plan
   item, plan update) hidden from any of its parents, unless the coordinator
   marked it shown to professionals (`shown_to_professionals`); what they are
-  called to or responsible for themselves is theirs to see. People involved
+  called to or responsible for themselves is theirs to see, and so is a plan
+  item offered to them to take over (a waiting plan_handovers row). People involved
   hidden from a parent are still colleagues: professionals see them, never a
   parent's contact details.
 - A child who signs in sees only what is theirs: the goals for them, the next
@@ -183,11 +184,12 @@ def professional_may_see_meeting(professional_id, meeting_id):
 def professional_may_see_item(professional_id, item_kind, item_id):
     """Whether the professional may see a plan item or plan update: its family they may see, the item not hidden.
 
-    A plan item they are responsible for (by an involvement not removed) is theirs to see while they see the family.
+    A plan item they are responsible for (by an involvement not removed), or one offered to them to take over,
+    is theirs to see while they see the family.
     """
     table = {"plan_item": "plan_items", "plan_update": "plan_updates"}[item_kind]
-    own = ("i.responsible_person_id IN (SELECT id FROM people_involved WHERE professional_id = :professional"
-           " AND removed_at IS NULL)" if item_kind == "plan_item" else "0")
+    own = (f"(i.responsible_person_id IN (SELECT id FROM people_involved WHERE professional_id = :professional"
+           f" AND removed_at IS NULL) OR {offered_to_professional_sql('i.id')})" if item_kind == "plan_item" else "0")
     return read_one(
         get_db(),
         f"SELECT 1 AS yes FROM {table} i JOIN families f ON f.id = i.family_id WHERE i.id = :item"
@@ -224,6 +226,13 @@ def professional_involvement(professional_id, family_id):
         f" AND inv.scope = 'family' AND {professional_families_sql('f')} ORDER BY inv.id LIMIT 1",
         {"family": family_id, "professional": professional_id, "today": today_text()},
     )
+
+
+def offered_to_professional_sql(item_expr, professional=":professional"):
+    """Plan item `item_expr` waits for professional `professional` to take it over (changes/handovers.py)."""
+    return (f"EXISTS (SELECT 1 FROM plan_handovers ho JOIN people_involved hoi ON hoi.id = ho.to_person_id"
+            f" WHERE ho.plan_item_id = {item_expr} AND ho.answered_at IS NULL AND hoi.removed_at IS NULL"
+            f" AND hoi.professional_id = {professional})")
 
 
 def person_hidden_sql(person_expr, parent=":parent"):
@@ -382,6 +391,9 @@ PROFESSIONAL_PAGES = {
     "professional.plan": SUBSTANTIAL,
     "professional.plan_item": SUBSTANTIAL,
     "professional.new_plan_item": SUBSTANTIAL,
+    "professional.handover": SUBSTANTIAL,
+    "professional.accept_handover": SUBSTANTIAL,
+    "professional.decline_handover": SUBSTANTIAL,
 }
 
 # What each of a child's pages needs: like a parent's, their goals and meetings need Substantial

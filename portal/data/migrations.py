@@ -1630,3 +1630,39 @@ def m029_professional_plan(db):
                " WHERE status IN ('planned', 'active') AND due_on IS NOT NULL")
     if "professional_id" not in db["outbox"].columns_dict:  # another migration of this round may add it too
         db.execute("ALTER TABLE outbox ADD COLUMN professional_id INTEGER")
+
+
+@migrations()
+def m030_handovers(db):
+    """A professional's plan item offered to a successor, who accepts or declines it (issue 20, "Overdrag").
+
+    The item stays its owner's (plan_items.responsible_person_id) until the successor accepts: then, in one
+    transaction, it moves to the successor's involvement and the row is answered "accepted". "declined" keeps
+    the successor's optional reason for whoever asked; "replaced" is a request that a newer one for the same
+    item took over (at most one unanswered request per item). The name is not "handovers": that table holds
+    a family's handover to a new contact person.
+    """
+    db["plan_handovers"].create(
+        {
+            "id": int,
+            "family_id": int,
+            "plan_item_id": int,
+            "from_person_id": int,  # the involvement responsible when asked
+            "to_person_id": int,  # the successor's involvement in the family
+            "asked_at": str,
+            "asked_by_kind": str,  # professional | staff
+            "asked_by_id": int,
+            "answered_at": str,
+            "answer": str,  # accepted | declined | replaced
+            "reason": str,  # why the successor declined (optional, their own words)
+        },
+        pk="id",
+        not_null={"family_id", "plan_item_id", "from_person_id", "to_person_id", "asked_at", "asked_by_kind"},
+        foreign_keys=[("family_id", "families", "id"), ("plan_item_id", "plan_items", "id"),
+                      ("from_person_id", "people_involved", "id"), ("to_person_id", "people_involved", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX idx_plan_handovers_open ON plan_handovers (plan_item_id) WHERE answered_at IS NULL")
+    db["plan_handovers"].create_index(["to_person_id", "answered_at"])
+    db["plan_handovers"].create_index(["from_person_id", "answered_at"])
+    db["plan_handovers"].create_index(["asked_by_kind", "asked_by_id", "answer"])
+    db["plan_handovers"].create_index(["family_id"])

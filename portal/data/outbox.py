@@ -12,7 +12,9 @@ the address is known), notice and reminder (portal.data.changes.notices),
 case_closed (the last message to a parent of a closed case), meeting_reply
 (a coordinator hears a parent cannot come), call_reminder (a called
 professional has not answered a meeting call), plan_overdue (a professional
-has plan items past their due date: portal.data.changes.overdue).
+has plan items past their due date: portal.data.changes.overdue),
+handover_declined (whoever asked a professional to take over plan items
+hears that they said no).
 """
 from datetime import timedelta
 
@@ -21,7 +23,7 @@ from .db import get_db
 
 CHANNELS = ("email", "sms")
 PURPOSES = ("sign_in_link", "link_request", "notice", "reminder", "case_closed", "meeting_reply", "call_reminder",
-            "plan_overdue")
+            "plan_overdue", "handover_declined")
 
 
 def queue(purpose, channel, recipient, *, expires_at=None, now=None, **about):
@@ -77,3 +79,11 @@ def queue_call_reminder(email, meeting_id):
     The row has no family: it is not one of the messages to the family's parents.
     """
     return queue("call_reminder", "email", email, meeting_id=meeting_id)
+
+
+def queue_handover_declined(email, *, staff_id=None):
+    """The e-mail that tells a professional (or, with staff_id, a coordinator) that a hand-over was declined.
+
+    Like queue_cannot_come, the row has no family and says nothing of the case.
+    """
+    return queue("handover_declined", "email", email, staff_id=staff_id)

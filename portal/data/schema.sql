@@ -399,6 +399,20 @@ CREATE TABLE "people_involved" (
    "scope" TEXT NOT NULL DEFAULT 'family'
 );
 
+CREATE TABLE "plan_handovers" (
+   "id" INTEGER PRIMARY KEY,
+   "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
+   "plan_item_id" INTEGER NOT NULL REFERENCES "plan_items"("id"),
+   "from_person_id" INTEGER NOT NULL REFERENCES "people_involved"("id"),
+   "to_person_id" INTEGER NOT NULL REFERENCES "people_involved"("id"),
+   "asked_at" TEXT NOT NULL,
+   "asked_by_kind" TEXT NOT NULL,
+   "asked_by_id" INTEGER,
+   "answered_at" TEXT,
+   "answer" TEXT,
+   "reason" TEXT
+);
+
 CREATE TABLE "plan_item_notes" (
    "id" INTEGER PRIMARY KEY,
    "family_id" INTEGER NOT NULL REFERENCES "families"("id"),
@@ -720,6 +734,20 @@ CREATE INDEX "idx_people_involved_family_id"
 
 CREATE INDEX "idx_people_involved_professional_id"
     ON "people_involved" ("professional_id");
+
+CREATE INDEX "idx_plan_handovers_asked_by_kind_asked_by_id_answer"
+    ON "plan_handovers" ("asked_by_kind", "asked_by_id", "answer");
+
+CREATE INDEX "idx_plan_handovers_family_id"
+    ON "plan_handovers" ("family_id");
+
+CREATE INDEX "idx_plan_handovers_from_person_id_answered_at"
+    ON "plan_handovers" ("from_person_id", "answered_at");
+
+CREATE UNIQUE INDEX idx_plan_handovers_open ON plan_handovers (plan_item_id) WHERE answered_at IS NULL;
+
+CREATE INDEX "idx_plan_handovers_to_person_id_answered_at"
+    ON "plan_handovers" ("to_person_id", "answered_at");
 
 CREATE INDEX "idx_plan_item_notes_family_id"
     ON "plan_item_notes" ("family_id");

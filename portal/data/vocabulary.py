@@ -88,6 +88,8 @@ EVENT_KINDS = {
     "plan_item.added": EventKind(story=True, news=True, notice="plan"),
     "plan_item.changed": EventKind(story=True, news=True, notice="plan"),
     "plan_item.ended": EventKind(story=True, news=True, notice="plan"),
+    "plan_item.handed_over": EventKind(story=True, news=True, notice="plan"),
+    "plan_item.handover_declined": EventKind(story=True),
     "plan_update.published": EventKind(story=True, news=True, notice="plan"),
     "plan_update.drafted": EventKind(),
     "goal.added": EventKind(story=True, news=True, notice="goal", from_parents=True),

@@ -60,6 +60,10 @@ def compose(message):
         return {**message, "subject": subject, "body": body}
     if purpose == "plan_overdue":
         return _plan_overdue(message)
+    if purpose == "handover_declined":
+        page = "staff.caseload" if message["staff_id"] else "professional.home"
+        subject, body = texts.handover_declined(url_for_message(page))
+        return {**message, "subject": subject, "body": body}
     raise GiveUp(f"unknown purpose {purpose}")
 
 

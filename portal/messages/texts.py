@@ -80,6 +80,18 @@ def plan_overdue(url):
     return "En opgave er over tiden i Familieportalen", body
 
 
+def handover_declined(url):
+    """(subject, body): whoever asked someone to take over plan items hears they said no: no names, no items."""
+    body = (
+        f"Hej\n\n"
+        f"En fagperson har sagt nej til at overtage en opgave i Familieportalen.\n"
+        f"Opgaven er stadig din, indtil en anden overtager den.\n"
+        f"Se svaret her (du skal logge ind):\n{url}\n\n"
+        f"Venlig hilsen\nFamilieportalen, {_name()}"
+    )
+    return "Svar på en overdragelse i Familieportalen", body
+
+
 # What changed, by the notice topics of data.vocabulary.EVENT_KINDS; several topics at once give the general line.
 TOPIC_LINES = {
     "meeting": "Der er nyt om et møde i Familieportalen.",

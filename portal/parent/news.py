@@ -78,6 +78,7 @@ _LINES = {
     "plan_item.added": _plan(N_("Ny indsats i planen")),
     "plan_item.changed": _plan(N_("Ændring i planen")),
     "plan_item.ended": _plan(N_("Afsluttet i planen")),
+    "plan_item.handed_over": _plan(N_("Ny ansvarlig i planen")),
     "plan_update.published": lambda e, _, lang: (
         url_for("parent.plan_page"),
         _("Ny besked om planen fra %(name)s", name=e["actor_name"] or _("din kontaktperson"))),

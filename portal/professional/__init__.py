@@ -15,3 +15,4 @@ def professionals_only():
 from . import home  # noqa: E402,F401  (routes register on bp)
 from . import written_input  # noqa: E402,F401
 from . import plan  # noqa: E402,F401
+from . import handover  # noqa: E402,F401

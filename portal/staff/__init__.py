@@ -50,6 +50,7 @@ def load_family():
 
 from . import (  # noqa: E402,F401  (routes register on the blueprints)
     accounts, audit, caseload, closing, consents, goals, handover, insight, meetings, members, people, plan, results,
+    plan_handover,
     summary,
     timeline,
     updates, verdicts,

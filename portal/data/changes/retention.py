@@ -43,6 +43,7 @@ FAMILY_ROWS = {
     "hidden_from_parents": _FAMILY,
     "timeline_marks": _FAMILY,
     "handovers": _FAMILY,
+    "plan_handovers": _FAMILY,
     "family_events": _FAMILY,
     "staff_family_seen": _FAMILY,
     "plan_updates": _FAMILY,
