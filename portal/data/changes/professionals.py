@@ -1,9 +1,11 @@
 """What the coordinator decides about professionals: invitations, ending access, hidden items they may still see."""
 from ._core import Invalid, change, record, row_in_family, update_row
+from . import passkeys
 from .people import involvement_in_family
 from .. import links, outbox, sessions
 from ..clock import now_text
 from ..db import get_db
+from ..holders import PROFESSIONAL, Holder
 from ..vocabulary import HIDEABLE
 from ...i18n import N_
 
@@ -59,8 +61,8 @@ def invite(actor, family_id, person_id):
 def end_access(actor, family_id, person_id):
     """"Fjern adgang": the professional no longer sees the family (scope 'none'); they stay on the list.
 
-    If no other family or meeting is left for them, their sessions end and their unused links are revoked.
-    Returns True when that happened.
+    If no other family or meeting is left for them, their sessions end, their unused links are revoked and
+    their passkeys are removed (a new invitation enrols a new one). Returns True when that happened.
     """
     row = involvement_in_family(person_id, family_id)
     if row["scope"] == "none":
@@ -72,6 +74,7 @@ def end_access(actor, family_id, person_id):
     if not left:
         sessions.end_all("professional", row["professional_id"])
         links.revoke_unused("professional", row["professional_id"])
+        passkeys.remove_passkeys_of(actor, Holder(PROFESSIONAL, row["professional_id"]))
     record(actor, "person.access_ended", family_id, item_kind="person", item_id=person_id, event=False,
            sessions_ended=not left)
     return not left
