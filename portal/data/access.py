@@ -348,6 +348,7 @@ PROFESSIONAL_PAGES = {
     "professional.family": SUBSTANTIAL,
     "professional.meeting": SUBSTANTIAL,
     "professional.answer_call": SUBSTANTIAL,
+    "professional.new_feed": SUBSTANTIAL,
 }
 
 # What each of a child's pages needs: like a parent's, their goals and meetings need Substantial

@@ -338,7 +338,7 @@ CREATE TABLE "outbox" (
    "sent_at" TEXT,
    "failed_at" TEXT,
    "last_error" TEXT
-, "link_id" INTEGER, "notice_id" INTEGER, "meeting_id" INTEGER);
+, "link_id" INTEGER, "notice_id" INTEGER, "meeting_id" INTEGER, professional_id INTEGER);
 
 CREATE TABLE "parents" (
    "id" INTEGER PRIMARY KEY,
@@ -412,6 +412,15 @@ CREATE TABLE "plan_updates" (
    "updated_at" TEXT,
    "published_at" TEXT,
    "version" INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE "professional_calendar_feeds" (
+   "id" INTEGER PRIMARY KEY,
+   "professional_id" INTEGER NOT NULL REFERENCES "professionals"("id"),
+   "seed" TEXT NOT NULL,
+   "token_hash" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL,
+   "replaced_at" TEXT
 );
 
 CREATE TABLE "professionals" (
@@ -687,6 +696,12 @@ CREATE INDEX "idx_plan_items_family_id_status_due_on"
 
 CREATE INDEX "idx_plan_updates_family_id_published_at"
     ON "plan_updates" ("family_id", "published_at");
+
+CREATE INDEX "idx_professional_calendar_feeds_professional_id_replaced_at"
+    ON "professional_calendar_feeds" ("professional_id", "replaced_at");
+
+CREATE UNIQUE INDEX "idx_professional_calendar_feeds_token_hash"
+    ON "professional_calendar_feeds" ("token_hash");
 
 CREATE UNIQUE INDEX idx_professionals_email ON professionals (lower(email)) WHERE email IS NOT NULL;
 

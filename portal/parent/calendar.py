@@ -36,12 +36,12 @@ def host():
     return urlsplit(current_app.config["BASE_URL"]).hostname
 
 
-def meeting_event(meeting, *, stamp=None):
-    """One meeting as a VEVENT, linking to its page.
+def meeting_event(meeting, *, stamp=None, endpoint="parent.meeting", summary=None):
+    """One meeting as a VEVENT, linking to its page (`endpoint`: a professional's feed links to theirs).
 
-    `meeting` is a row as the parent may see it (place withheld: None).
+    `meeting` is a row as the parent (or professional) may see it (place withheld: None).
     """
-    url = url_for_message("parent.meeting", meeting_id=meeting["id"])
+    url = url_for_message(endpoint, meeting_id=meeting["id"])
     starts_at = from_db_time(meeting["starts_at"])
     ends_at = from_db_time(meeting["ends_at"]) if meeting["ends_at"] else starts_at + DEFAULT_LENGTH
     modified = meeting.get("updated_at") or meeting.get("created_at")
@@ -50,7 +50,7 @@ def meeting_event(meeting, *, stamp=None):
         stamp=stamp or utcnow(),
         start=starts_at,
         end=ends_at,
-        summary=title(meeting),
+        summary=summary or title(meeting),
         location=meeting["place"] or None,
         description=f"Se mødet i Familieportalen: {url}",
         url=url,

@@ -13,3 +13,4 @@ def professionals_only():
 
 
 from . import home  # noqa: E402,F401  (routes register on bp)
+from . import feed  # noqa: E402,F401
