@@ -35,6 +35,19 @@ def show_to_professionals(actor, family_id, item_kind, item_id, shown):
 
 
 @change
+def save_and_show(actor, family_id, item_kind, save, shown, item_id=None):
+    """Run `save` (the change that makes or edits the item) and set whether professionals may see it, in one
+    transaction; `item_id` None: the item `save` made (its return value). Returns what `save` returned.
+
+    `shown` None leaves it as it is (a family with one parent: nothing can be hidden, so there is no choice).
+    """
+    result = save()
+    if shown is not None:
+        show_to_professionals(actor, family_id, item_kind, item_id or result, shown)
+    return result
+
+
+@change
 def invite(actor, family_id, person_id):
     """Invite a professional to Familieportalen from "Hvem er med": a single-use link by e-mail, no case details.
 

@@ -141,3 +141,9 @@ def professional_who_may_sign_in(contact):
     return read_one(get_db(), "SELECT pro.* FROM professionals pro WHERE lower(pro.email) = lower(?) AND pro.active = 1"
                               " AND EXISTS (SELECT 1 FROM people_involved inv WHERE inv.professional_id = pro.id"
                               " AND inv.removed_at IS NULL AND inv.scope != 'none')", [contact.strip()])
+
+
+def is_shown_to_professionals(item_kind, item_id):
+    """Whether the coordinator marked an item hidden from a parent as one professionals may still see."""
+    return get_db().execute("SELECT 1 FROM shown_to_professionals WHERE item_kind = ? AND item_id = ?",
+                            [item_kind, item_id]).fetchone() is not None
