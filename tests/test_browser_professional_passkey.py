@@ -31,6 +31,20 @@ def mailed_link(app, seen):
     raise AssertionError("no link was sent")
 
 
+def fits(tab):
+    """axe finds nothing, and the page fits the phone's width."""
+    tab.check_accessibility()
+    tab.check_fits_width()
+
+
+def click_and_check(tab, role, name, url=None):
+    tab.page.get_by_role(role, name=name).click()
+    if url:
+        tab.page.wait_for_url(url)
+    tab.page.wait_for_load_state()
+    fits(tab)
+
+
 def test_an_invited_professional_makes_a_passkey_and_later_signs_in_with_it(browser, site):
     app, base = site
     seen = {p.name for p in Path(app.config["OUTBOX_DIR"]).glob("*.json")}
@@ -46,20 +60,11 @@ def test_an_invited_professional_makes_a_passkey_and_later_signs_in_with_it(brow
 
     tab, cdp, authenticator = phone_with_a_passkey_reader(browser, base)
     tab.goto(invitation)
-    tab.page.get_by_role("button", name="Fortsæt").click()
-    tab.page.wait_for_url(f"{base}/fagperson/")
+    click_and_check(tab, "button", "Fortsæt", f"{base}/fagperson/")
     assert "Lav en adgangsnøgle" in tab.main_text() and "Familien Holm" not in tab.main_text()
-    tab.check_accessibility()
-    tab.check_fits_width()
-    tab.page.get_by_role("link", name="Lav en adgangsnøgle").click()
-    tab.page.wait_for_url(f"{base}/passkey/new")
-    tab.check_accessibility()
-    tab.check_fits_width()
-    tab.page.get_by_role("button", name="Lav en adgangsnøgle").click()
-    tab.page.wait_for_url(f"{base}/fagperson/")
+    click_and_check(tab, "link", "Lav en adgangsnøgle", f"{base}/passkey/new")
+    click_and_check(tab, "button", "Lav en adgangsnøgle", f"{base}/fagperson/")
     assert "Familien Holm" in tab.main_text() and "Abonnér i din kalender" in tab.main_text()
-    tab.check_accessibility()
-    tab.check_fits_width()
     assert len(cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]) == 1
     desk.page.reload()
     assert "Har lavet en adgangsnøgle." in desk.main_text()
@@ -69,24 +74,16 @@ def test_an_invited_professional_makes_a_passkey_and_later_signs_in_with_it(brow
 
     # Later: she asks for a new link on the sign-in page, then uses her passkey.
     tab.goto("/login")
+    fits(tab)
     tab.page.get_by_label(re.compile("e-mail", re.IGNORECASE)).first.fill(demo_data.TEACHER_EMAIL)
     tab.page.locator("main form button[type=submit]").first.click()
     tab.page.wait_for_load_state()
     assert "Se din e-mail" in tab.main_text()
     tab.goto(mailed_link(app, seen))
-    tab.page.get_by_role("button", name="Fortsæt").click()
-    tab.page.wait_for_url(f"{base}/fagperson/")
+    click_and_check(tab, "button", "Fortsæt", f"{base}/fagperson/")
     assert "Log ind med din adgangsnøgle" in tab.main_text() and "Lav en adgangsnøgle" not in tab.main_text()
-    tab.check_accessibility()
-    tab.check_fits_width()
-    tab.page.get_by_role("link", name="Log ind med din adgangsnøgle").click()
-    tab.page.wait_for_load_state()
-    tab.check_accessibility()
-    tab.check_fits_width()
-    tab.page.get_by_role("button", name="Brug din adgangsnøgle").click()
-    tab.page.wait_for_url(f"{base}/fagperson/")
+    click_and_check(tab, "link", "Log ind med din adgangsnøgle")
+    click_and_check(tab, "button", "Brug din adgangsnøgle", f"{base}/fagperson/")
     assert "Familien Holm" in tab.main_text() and "Familien Yilmaz Andersen" in tab.main_text()
-    tab.check_accessibility()
-    tab.check_fits_width()
     assert tab.foreign_requests() == []
     tab.close()

@@ -10,18 +10,16 @@ calendar). An event's title is the meeting's kind and "Familieportalen", never
 the family; SEQUENCE is the meeting's version (raised by a move), a cancelled
 meeting is STATUS:CANCELLED, a protected home's address is left out.
 """
-from flask import Blueprint, Response, abort, current_app, g, redirect, url_for
+from flask import Blueprint, abort, current_app, g, redirect, url_for
 
 from . import bp
-from ..data import ratelimit
 from ..data.changes import Actor
 from ..data.changes import calendar_feeds as feed_changes
 from ..data.reads import calendar as calendar_reads
 from ..data.reads.professionals import without_protected_place
 from ..data.vocabulary import MEETING_KINDS
 from ..i18n import gettext as _
-from ..parent import calendar
-from .. import tokens
+from ..web import calendar
 from ..web.forms import PortalForm
 
 public_bp = Blueprint("professional_feed", __name__)
@@ -58,19 +56,8 @@ def new_feed():
 
 @public_bp.route("/fagperson/kalender/<token>.ics")
 def feed(token):
-    try:
-        tokens.verify(feed_changes.PROFESSIONAL_PURPOSE, token)
-    except tokens.TokenInvalid:
-        abort(404)
-    professional = calendar_reads.professional_of_feed(tokens.hash_id(token))
-    if professional is None:
-        abort(404)
-    if not ratelimit.hit(f"professional-calendar-feed:{professional['id']}",
-                         current_app.config["CALENDAR_FEED_REQUESTS_PER_HOUR"]):
-        abort(429)
+    professional = calendar.feed_owner(token, feed_changes.PROFESSIONAL_PURPOSE, calendar_reads.professional_of_feed,
+                                       "professional-calendar-feed")
     events = [calendar.meeting_event(without_protected_place(m), endpoint="professional.meeting", summary=title(m))
               for m in calendar_reads.professional_feed_meetings(professional["id"])]
-    body = calendar.calendar(events, uid=f"professional-calendar-feed-{professional['id']}@{calendar.host()}",
-                             name="Familieportalen", feed=True)
-    return Response(body, headers={"Content-Type": "text/calendar; charset=utf-8",
-                                   "Cache-Control": "private, no-store"})
+    return calendar.feed_response(events, f"professional-calendar-feed-{professional['id']}")

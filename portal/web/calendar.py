@@ -1,4 +1,4 @@
-"""Calendar files (iCalendar, RFC 5545) made with the icalendar library: one meeting, or a parent's feed.
+"""Calendar files (iCalendar, RFC 5545) made with the icalendar library: one meeting, or a parent's or professional's feed.
 
 An event says what kind of meeting, when and where, and links back to the
 portal; it holds no purpose, participants or case details, because calendars
@@ -9,9 +9,11 @@ or cancelled meeting as the newer copy. Times are in UTC.
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import Response, abort, current_app
 from icalendar import Calendar, Event, vDuration
 
+from .. import tokens
+from ..data import ratelimit
 from ..data.clock import from_db_time, utcnow
 from ..data.vocabulary import MEETING_KINDS
 from ..paths import url_for_message
@@ -70,3 +72,24 @@ def calendar(events, *, uid, name=None, feed=False):
         # Outlook reads this older name for the same thing.
         cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     return cal.to_ical()
+
+
+def feed_owner(token, purpose, owner_of_hash, bucket):
+    """Whose feed the token in a feed's address opens (a parent's or a professional's row): 404 for a token that is
+    not one of `purpose` or whose feed is replaced (or its owner may no longer sign in), 429 beyond the hourly limit."""
+    try:
+        tokens.verify(purpose, token)
+    except tokens.TokenInvalid:
+        abort(404)
+    owner = owner_of_hash(tokens.hash_id(token))
+    if owner is None:
+        abort(404)
+    if not ratelimit.hit(f"{bucket}:{owner['id']}", current_app.config["CALENDAR_FEED_REQUESTS_PER_HOUR"]):
+        abort(429)
+    return owner
+
+
+def feed_response(events, uid):
+    """A feed's answer: the calendar of these events, never kept by a cache on the way."""
+    body = calendar(events, uid=f"{uid}@{host()}", name="Familieportalen", feed=True)
+    return Response(body, headers={"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, no-store"})
