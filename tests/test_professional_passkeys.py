@@ -148,3 +148,17 @@ def test_fjern_adgang_in_one_family_keeps_the_passkey_for_the_other(app, client,
     assert use_passkey(client, enrolled).status_code == 302
     assert client.get(f"/fagperson/familier/{HOLM}").status_code == 200
     assert client.get(f"/fagperson/familier/{SPLIT}").status_code == 404
+
+
+def test_after_step_up_hours_a_family_page_asks_for_the_passkey_again(app, client, db, hanne, enrolled, set_clock):
+    app.config["SESSION_IDLE_MINUTES"] = 24 * 60
+    app.config["SESSION_MAX_HOURS"] = 48
+    open_professional_link(app, client, hanne, origin="requested", staff_id=None)
+    assert use_passkey(client, enrolled).status_code == 302
+    set_clock(app.config["STEP_UP_HOURS"] * 60 + 1)
+    again = client.get(f"/fagperson/familier/{HOLM}")
+    assert again.status_code == 302 and again.headers["Location"] == f"/passkey?next=/fagperson/familier/{HOLM}"
+    page = client.get(again.headers["Location"])
+    assert post(client, "/passkey", page, enrolled.get(options_of(page)),
+                next=f"/fagperson/familier/{HOLM}").headers["Location"] == f"/fagperson/familier/{HOLM}"
+    assert client.get(f"/fagperson/familier/{HOLM}").status_code == 200

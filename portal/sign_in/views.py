@@ -40,7 +40,8 @@ def use_link(token):
     """GET shows who the link is for; only the POST (with CSRF token) signs in.
 
     A professional's link is one factor, as a parent's: it opens only their
-    first page (access.PROFESSIONAL_PAGES); the families need single sign-on.
+    first page (access.PROFESSIONAL_PAGES); the families need single sign-on,
+    or the link plus a passkey (sign_in/passkeys.py).
     """
     kind = LINK_KINDS[request.endpoint]
     checked = links.check(kind, token)
