@@ -162,3 +162,24 @@ def test_after_step_up_hours_a_family_page_asks_for_the_passkey_again(app, clien
     assert post(client, "/passkey", page, enrolled.get(options_of(page)),
                 next=f"/fagperson/familier/{HOLM}").headers["Location"] == f"/fagperson/familier/{HOLM}"
     assert client.get(f"/fagperson/familier/{HOLM}").status_code == 200
+
+
+def test_fjern_adgangsnoegle_for_a_lost_phone_keeps_her_access_and_a_new_invitation_enrols_anew(app, client, db,
+                                                                                                hanne, enrolled):
+    staff = app.test_client()
+    Auth(app, staff).staff()
+    token = csrf_from(staff.get(f"/staff/families/{HOLM}/people").text)
+    person = involvement(db, "Hanne Bech", HOLM)
+    path = f"/staff/families/{HOLM}/people/{person}/remove-passkeys"
+    assert staff.post(path, data={"csrf_token": token}).status_code == 302
+    assert db.execute("SELECT count(*) FROM passkeys WHERE removed_at IS NULL").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'person.passkeys_removed'").fetchone()[0] == 1
+    # Pressed again: a clear answer, not a 500.
+    again = staff.post(path, data={"csrf_token": token})
+    assert again.status_code == 400 and "Personen har ingen adgangsnøgle" in again.text
+    open_professional_link(app, client, hanne, origin="requested", staff_id=None)
+    assert use_passkey(client, enrolled).status_code == 403
+    sign_out(client)
+    open_professional_link(app, client, hanne)
+    assert enrol(client, Authenticator()).status_code == 302
+    assert client.get(f"/fagperson/familier/{SPLIT}").status_code == 200

@@ -95,3 +95,14 @@ def end_access(family_id, person_id):
         title=_("Fjern adgang for %(name)s", name=row["name"]), done=lambda _: family_url("people"),
         back=family_url("people"), notice=N_("Personen kan ikke længere se familien i Familieportalen."),
         buttons=[("end", "1", N_("Fjern adgang"), "")])
+
+
+@family_bp.route("/people/<id:person_id>/remove-passkeys", methods=["POST"])
+def remove_passkeys(family_id, person_id):
+    """Fjern adgangsnøgle: a professional's lost phone; a new invitation lets them make a new passkey."""
+    row = _person(family_id, person_id)
+    return form_page(
+        PortalForm(), lambda f: professional_changes.remove_professional_passkeys(actor(), family_id, person_id),
+        title=_("Fjern adgangsnøgle for %(name)s", name=row["name"]), done=lambda _: family_url("people"),
+        back=family_url("people"), notice=N_("Adgangsnøglen er fjernet. Send en ny invitation, så kan personen lave en ny."),
+        buttons=[("remove", "1", N_("Fjern adgangsnøgle"), "")])

@@ -91,3 +91,17 @@ def end_access(actor, family_id, person_id):
     record(actor, "person.access_ended", family_id, item_kind="person", item_id=person_id, event=False,
            sessions_ended=not left)
     return not left
+
+
+@change
+def remove_professional_passkeys(actor, family_id, person_id):
+    """"Fjern adgangsnøgle" on "Hvem er med" (a lost phone): the professional's passkeys go, and their passkey
+    sessions end. They keep their access: a new invitation enrols a new passkey. Returns how many went."""
+    row = involvement_in_family(person_id, family_id)
+    removed = 0 if row["removed_at"] else passkeys.remove_passkeys_of(actor, Holder(PROFESSIONAL,
+                                                                                    row["professional_id"]))
+    if not removed:
+        raise Invalid({"person": N_("Personen har ingen adgangsnøgle.")})
+    record(actor, "person.passkeys_removed", family_id, item_kind="person", item_id=person_id, event=False,
+           count=removed)
+    return removed
