@@ -160,3 +160,25 @@ def test_a_link_alone_cannot_make_a_feed(app, client, hanne):
     token = csrf_from(client.get("/fagperson/").text)
     assert "Abonnér i din kalender" not in client.get("/fagperson/").text
     assert client.post("/fagperson/kalender", data={"csrf_token": token}).status_code == 404
+
+
+def test_deleting_the_last_family_of_a_professional_deletes_their_feed_and_passkeys(app, db):
+    from portal.data.changes import calendar_feeds, passkeys
+    from portal.data.changes.retention import delete_family
+    from portal.data.db import get_db
+    from portal.data.holders import PROFESSIONAL, Holder
+
+    with app.test_request_context():
+        database = get_db()
+        only_holm = database.execute(
+            "SELECT professional_id FROM people_involved WHERE family_id = ? AND professional_id NOT IN"
+            " (SELECT professional_id FROM people_involved WHERE family_id != ?)", [HOLM, HOLM]).fetchone()[0]
+        calendar_feeds.new_professional_calendar_feed(METTE_ACTS, only_holm)
+        passkeys.add_passkey(Holder(PROFESSIONAL, only_holm), "cred-1", "key-1", 0)
+        calendar_feeds.new_professional_calendar_feed(METTE_ACTS, professional_id(db, "Hanne Bech"))  # in two
+        database.execute("UPDATE families SET closed_at = '2020-01-01T00:00:00Z' WHERE id = ?", [HOLM])
+        delete_family(HOLM)
+    assert db.execute("SELECT count(*) FROM professional_calendar_feeds WHERE professional_id = ?",
+                      [only_holm]).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM passkeys WHERE holder_id = ?", [only_holm]).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM professional_calendar_feeds").fetchone()[0] == 1  # Hanne keeps hers
