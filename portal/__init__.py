@@ -66,6 +66,7 @@ def create_app(test_config=None):
     app.register_blueprint(parent.feed.public_bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(professional.bp)
+    app.register_blueprint(professional.feed.public_bp)
     child.init_app(app)
 
     @app.after_request

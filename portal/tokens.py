@@ -18,9 +18,10 @@ PURPOSES = {
     "child-sign-in": "familieportal.sign-in.child",
     "professional-sign-in": "familieportal.sign-in.professional",
     "calendar-feed": "familieportal.calendar-feed",
+    "professional-calendar-feed": "familieportal.calendar-feed.professional",
 }
 # Purposes whose tokens carry no time and never expire by age.
-LASTING = {"calendar-feed"}
+LASTING = {"calendar-feed", "professional-calendar-feed"}
 
 
 class TokenExpired(Exception):

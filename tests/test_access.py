@@ -23,7 +23,7 @@ ID_TABLES = {"meeting_id": "meetings", "parent_id": "parents", "child_id": "chil
 PUBLIC = {"parent.home", "info_site.info_page", "info_site.accessibility_statement", "static", "language.choose",
           "sign_in.signed_out", "sign_in.request_link", "sign_in.parent_link", "sign_in.staff_link", "sign_in.child_link",
           "sign_in.professional_link", "sign_in.sign_out",
-          "calendar_feed.feed", "mitid.login", "mitid.assertion_consumer", "mitid.finish", "mitid.metadata",
+          "calendar_feed.feed", "professional_feed.feed", "mitid.login", "mitid.assertion_consumer", "mitid.finish", "mitid.metadata",
           "mitid.broker_callback", "mitid.single_logout", "mitid.start_logout",
           "staff_sso.sign_in_page", "staff_sso.login", "staff_sso.callback", "staff_sso.assertion_consumer",
           "staff_sso.finish", "staff_sso.metadata", "staff_sso.single_logout"}

@@ -1,4 +1,4 @@
-"""A parent's calendar feed and the single-meeting calendar file (portal/parent/feed.py, calendar.py)."""
+"""A parent's calendar feed and the single-meeting calendar file (portal/parent/feed.py, portal/web/calendar.py)."""
 import hashlib
 import re
 from datetime import timedelta, timezone

@@ -394,6 +394,7 @@ PROFESSIONAL_PAGES = {
     "professional.handover": SUBSTANTIAL,
     "professional.accept_handover": SUBSTANTIAL,
     "professional.decline_handover": SUBSTANTIAL,
+    "professional.new_feed": SUBSTANTIAL,
 }
 
 # What each of a child's pages needs: like a parent's, their goals and meetings need Substantial

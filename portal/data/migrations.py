@@ -1666,3 +1666,23 @@ def m030_handovers(db):
     db["plan_handovers"].create_index(["from_person_id", "answered_at"])
     db["plan_handovers"].create_index(["asked_by_kind", "asked_by_id", "answer"])
     db["plan_handovers"].create_index(["family_id"])
+
+
+@migrations()
+def m031_professional_sign_in(db):
+    """A professional's calendar feed (one for all their meetings), and their own requests for a new link.
+
+    `professional_calendar_feeds` is the parents' `calendar_feeds` for a
+    professional: the seed the address is made from with the secret key, and
+    only the SHA-256 of the token; a new address replaces the old one. An
+    outbox row of a link a professional asked for names them in
+    `professional_id` (as `parent_id` names a parent).
+    """
+    db["professional_calendar_feeds"].create(
+        {"id": int, "professional_id": int, "seed": str, "token_hash": str, "created_at": str, "replaced_at": str},
+        pk="id", not_null={"professional_id", "seed", "token_hash", "created_at"},
+        foreign_keys=[("professional_id", "professionals", "id")],
+    )
+    db["professional_calendar_feeds"].create_index(["token_hash"], unique=True)
+    db["professional_calendar_feeds"].create_index(["professional_id", "replaced_at"])
+    # outbox.professional_id, which names them in a link they asked for, comes from m029.

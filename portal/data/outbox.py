@@ -7,8 +7,8 @@ so no usable token is ever written to the database or its WAL, and a row
 queued by the write side needs nothing from the layers above the data.
 
 Purposes: sign_in_link (a link staff send, or one a parent asked for once it
-is found), link_request (a parent asks; the same single row whether or not
-the address is known), notice and reminder (portal.data.changes.notices),
+is found), link_request (a parent, or a professional by e-mail, asks; the same
+single row whether or not the address is known), notice and reminder (portal.data.changes.notices),
 case_closed (the last message to a parent of a closed case), meeting_reply
 (a coordinator hears a parent cannot come), call_reminder (a called
 professional has not answered a meeting call), plan_overdue (a professional
@@ -47,10 +47,11 @@ def queue_link(channel, recipient, link_id, *, family_id=None, parent_id=None, s
                  staff_id=staff_id, expires_at=expires_at)
 
 
-def queue_link_request(channel, contact, minutes, *, parent_id=None, family_id=None):
-    """A parent's request for a new link, whether or not we know the address: the worker looks it up."""
+def queue_link_request(channel, contact, minutes, *, parent_id=None, family_id=None, professional_id=None):
+    """A parent's (or a professional's) request for a new link, whether or not we know the address: the worker
+    looks it up."""
     return queue("link_request", channel, contact, family_id=family_id, parent_id=parent_id,
-                 expires_at=to_db_time(utcnow() + timedelta(minutes=minutes)))
+                 professional_id=professional_id, expires_at=to_db_time(utcnow() + timedelta(minutes=minutes)))
 
 
 def queue_case_closed(channel, recipient, *, family_id, parent_id):

@@ -461,6 +461,15 @@ CREATE TABLE "plan_updates" (
    "version" INTEGER NOT NULL DEFAULT 0
 );
 
+CREATE TABLE "professional_calendar_feeds" (
+   "id" INTEGER PRIMARY KEY,
+   "professional_id" INTEGER NOT NULL REFERENCES "professionals"("id"),
+   "seed" TEXT NOT NULL,
+   "token_hash" TEXT NOT NULL,
+   "created_at" TEXT NOT NULL,
+   "replaced_at" TEXT
+);
+
 CREATE TABLE "professionals" (
    "id" INTEGER PRIMARY KEY,
    "name" TEXT NOT NULL,
@@ -771,6 +780,12 @@ CREATE UNIQUE INDEX "idx_plan_overdue_notices_plan_item_id_due_on"
 
 CREATE INDEX "idx_plan_updates_family_id_published_at"
     ON "plan_updates" ("family_id", "published_at");
+
+CREATE INDEX "idx_professional_calendar_feeds_professional_id_replaced_at"
+    ON "professional_calendar_feeds" ("professional_id", "replaced_at");
+
+CREATE UNIQUE INDEX "idx_professional_calendar_feeds_token_hash"
+    ON "professional_calendar_feeds" ("token_hash");
 
 CREATE UNIQUE INDEX idx_professionals_email ON professionals (lower(email)) WHERE email IS NOT NULL;
 

@@ -12,6 +12,7 @@ from ..data.changes import notices
 from ..data.clock import from_db_time
 from ..data.db import get_db, read_one, writing
 from ..data.reads import family as family_reads
+from ..data.reads import professionals as professional_reads
 from ..data.reads import verdicts
 from ..paths import url_for_message
 from ..settings import retention_days
@@ -74,6 +75,8 @@ def _link_for_request(message):
     request) and replaces no other link.
     """
     db = get_db()
+    if message.get("professional_id"):
+        return _professional_link_for_request(message)
     parent = family_reads.parent_who_may_sign_in(message["recipient"])[0] if message["parent_id"] else None
     if parent is None or parent["id"] != message["parent_id"]:
         # Unknown, or no longer allowed: forget the address a stranger typed.
@@ -84,6 +87,23 @@ def _link_for_request(message):
                                 expires_at=from_db_time(message["expires_at"]))
         db.execute("UPDATE outbox SET purpose = 'sign_in_link', link_id = ?, recipient = ? WHERE id = ?",
                    [link_id, recipient, message["id"]])
+    return read_one(db, "SELECT * FROM outbox WHERE id = ?", [message["id"]])
+
+
+def _professional_link_for_request(message):
+    """A professional's request (by e-mail) made into a message with a link reserved now, as a parent's.
+
+    The link is one factor: it opens passkey sign-in (never enrolment, see sign_in/passkeys.py).
+    """
+    db = get_db()
+    professional = professional_reads.professional_who_may_sign_in(message["recipient"])
+    if professional is None or professional["id"] != message["professional_id"] or message["channel"] != "email":
+        raise GiveUp("no professional", forget_recipient=True)
+    with writing(db):
+        link_id = links.reserve("professional", professional["id"], origin="requested", channel="email",
+                                expires_at=from_db_time(message["expires_at"]))
+        db.execute("UPDATE outbox SET purpose = 'sign_in_link', link_id = ?, recipient = ? WHERE id = ?",
+                   [link_id, professional["email"], message["id"]])
     return read_one(db, "SELECT * FROM outbox WHERE id = ?", [message["id"]])
 
 

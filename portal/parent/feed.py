@@ -7,14 +7,13 @@ parent who may no longer sign in, and holds only the kind, time and place of
 the meetings the parent takes part in, with a link to the portal.
 """
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 
-from . import bp, calendar
-from ..data import ratelimit
+from . import bp
+from ..web import calendar
 from ..data.changes import Actor
 from ..data.changes import calendar_feeds as feed_changes
 from ..data.reads import calendar as calendar_reads
-from .. import tokens
 from ..web.forms import PortalForm
 from ..sign_in import who
 
@@ -50,17 +49,6 @@ def new_feed():
 
 @public_bp.route("/calendar/<token>.ics")
 def feed(token):
-    try:
-        tokens.verify(feed_changes.PURPOSE, token)
-    except tokens.TokenInvalid:
-        abort(404)
-    parent = calendar_reads.parent_of_feed(tokens.hash_id(token))
-    if parent is None:
-        abort(404)
-    if not ratelimit.hit(f"calendar-feed:{parent['id']}", current_app.config["CALENDAR_FEED_REQUESTS_PER_HOUR"]):
-        abort(429)
+    parent = calendar.feed_owner(token, feed_changes.PURPOSE, calendar_reads.parent_of_feed, "calendar-feed")
     events = [calendar.meeting_event(m) for m in calendar_reads.feed_meetings(parent)]
-    body = calendar.calendar(events, uid=f"calendar-feed-{parent['id']}@{calendar.host()}", name="Familieportalen",
-                             feed=True)
-    return Response(body, headers={"Content-Type": "text/calendar; charset=utf-8",
-                                   "Cache-Control": "private, no-store"})
+    return calendar.feed_response(events, f"calendar-feed-{parent['id']}")

@@ -3,7 +3,8 @@
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from wtforms import BooleanField, StringField, TextAreaField
 
-from . import bp, calendar, feed
+from . import bp, feed
+from ..web import calendar
 from ..data.changes import Actor, Invalid
 from ..data.changes import meetings as meeting_changes
 from ..data.changes import replies as reply_changes

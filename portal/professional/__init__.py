@@ -16,3 +16,4 @@ from . import home  # noqa: E402,F401  (routes register on bp)
 from . import written_input  # noqa: E402,F401
 from . import plan  # noqa: E402,F401
 from . import handover  # noqa: E402,F401
+from . import feed  # noqa: E402,F401

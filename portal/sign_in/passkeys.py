@@ -1,7 +1,7 @@
 """Passkeys (WebAuthn) for people who cannot use MitID: made in person, then link plus passkey opens the case.
 
 A passkey belongs to a holder (portal/data/holders.py); these pages serve the
-signed-in holders of the kinds in HOMES (parents and children), each with their own passkeys.
+signed-in holders of the kinds in HOMES (parents, children and professionals), each with their own passkeys.
 
 - Only a holder whose coordinator recorded why they cannot use MitID
   (data/changes/passkeys.py) may make or use a passkey.
@@ -12,6 +12,16 @@ signed-in holders of the kinds in HOMES (parents and children), each with their 
   passkeys (a new phone) also from a session already confirmed with a passkey.
 - A link session plus a passkey (user verification required) becomes a new
   session at Substantial (sessions.elevate), asked again after STEP_UP_HOURS.
+- A professional (someone outside the municipality's login: a GP, a hospital,
+  a private provider) has no MitID to fall back on, so needs no record of why.
+  Their first passkey is made only in a session that began from the
+  coordinator's e-mailed invitation (origin 'sent', issued by a staff member;
+  single-use, and it lives SENT_LINK_HOURS at most), and only while they have
+  no passkey in use: so an invitation enrols one passkey once. A link they
+  asked for themselves opens passkey sign-in, never enrolment. Later passkeys
+  need a session confirmed with one they have, as for parents. The coordinator's
+  "Fjern adgang", when it leaves them no family or meeting, removes their passkeys
+  (data/changes/professionals.end_access); a new invitation then enrols anew.
 
 The browser's part is portal/static/passkey.js, the one script of the portal,
 loaded only by these pages; their responses alone allow scripts from 'self'
@@ -32,7 +42,7 @@ from ..data import access, audit
 from ..data.changes import Invalid
 from ..data.changes import passkeys as changes
 from ..data.changes.passkeys import CHALLENGE_LIFETIME
-from ..data.holders import CHILD, PARENT, Holder, as_holder
+from ..data.holders import CHILD, PARENT, PROFESSIONAL, Holder, as_holder
 from ..data.reads import passkeys as reads
 from ..tokens import hash_id
 from ..web.forms import PortalForm
@@ -82,7 +92,7 @@ def _bytes(text):
 
 
 # The kinds of holder these pages serve, and the page each goes to once confirmed.
-HOMES = {PARENT: "parent.home", CHILD: "child.home"}
+HOMES = {PARENT: "parent.home", CHILD: "child.home", PROFESSIONAL: "professional.home"}
 
 
 def user_handle(holder):
@@ -104,6 +114,9 @@ def signed_in():
     if g.user_kind == CHILD:
         child = who.current_child()
         return Holder(CHILD, child["id"]), child["first_name"], child["family_id"]
+    if g.user_kind == PROFESSIONAL:
+        professional = who.current_professional()
+        return Holder(PROFESSIONAL, professional["id"]), professional["name"], None
     raise LookupError(g.user_kind)
 
 
@@ -118,12 +131,28 @@ def from_shown_link(session_hash):
             and link["issued_by_staff_id"] is not None)
 
 
+def from_invitation(session_hash):
+    """Whether this session began from a professional's invitation: e-mailed by a coordinator, not asked for."""
+    link = reads.session_link(session_hash)
+    return (link is not None and link["origin"] == "sent" and link["channel"] == "email"
+            and link["issued_by_staff_id"] is not None)
+
+
+def _offer(holder):
+    """(may have passkeys, how many in use): a professional needs no record of why they cannot use MitID."""
+    exempt, count = reads.offer(holder)
+    return exempt or as_holder(holder).kind == PROFESSIONAL, count
+
+
 def why_not_create(holder):
     """None if this session may make a passkey for the holder (a Holder or a parent's row); else the problem's name."""
-    exempt, count = reads.offer(holder)
+    exempt, count = _offer(holder)
     if not exempt:
         return "no_exemption"
-    if from_shown_link(_session_hash()):
+    if as_holder(holder).kind == PROFESSIONAL:
+        if not count and from_invitation(_session_hash()):
+            return None  # the first passkey, from the coordinator's invitation
+    elif from_shown_link(_session_hash()):
         return None
     if count and g.level >= access.SUBSTANTIAL and g.sign_in_method == "passkey":
         return None  # another passkey (a new phone), from a session confirmed with one they have
@@ -131,7 +160,7 @@ def why_not_create(holder):
 
 
 def why_not_use(holder):
-    exempt, count = reads.offer(holder)
+    exempt, count = _offer(holder)
     if not exempt:
         return "no_exemption"
     return None if count else "none"
@@ -142,7 +171,7 @@ def offer():
     if g.get("user_kind") not in HOMES:
         return {"use": False, "create": False}
     holder, _name, _family = signed_in()
-    exempt, count = reads.offer(holder)
+    exempt, count = _offer(holder)
     return {"use": exempt and count > 0, "create": exempt and why_not_create(holder) is None}
 
 

@@ -234,6 +234,10 @@ def refuse_unless_sure_enough():
     if g.user_kind == "professional" and g.level < needed and g.sign_in_method == "sso" \
             and current_app.config.get("STAFF_SSO") and request.method == "GET":
         return redirect(url_for("staff_sso.login"))  # confirmed longer ago than STEP_UP_HOURS: the login again
+    if g.user_kind == "professional" and g.level < needed and g.sign_in_method == "passkey" \
+            and request.method == "GET":
+        # Their passkey, confirmed longer ago than STEP_UP_HOURS: once more (a link alone stays 404).
+        return redirect(url_for("passkey.use", next=request.full_path.rstrip("?")))
     if g.user_kind == "staff":
         if access.staff_session_enough(g.level, g.sign_in_method, staff_links_allowed(g.staff)):
             return None

@@ -8,7 +8,7 @@ from . import mitid, sessions as auth
 from ..data import audit, ratelimit
 from ..data.contact import normalise_phone
 from ..data.db import get_db, writing
-from ..data.reads import family
+from ..data.reads import family, professionals
 from ..web.formatting import mask_name
 from ..web.forms import PortalForm
 from ..i18n import gettext as _
@@ -40,7 +40,8 @@ def use_link(token):
     """GET shows who the link is for; only the POST (with CSRF token) signs in.
 
     A professional's link is one factor, as a parent's: it opens only their
-    first page (access.PROFESSIONAL_PAGES); the families need single sign-on.
+    first page (access.PROFESSIONAL_PAGES); the families need single sign-on,
+    or the link plus a passkey (sign_in/passkeys.py).
     """
     kind = LINK_KINDS[request.endpoint]
     checked = links.check(kind, token)
@@ -101,7 +102,7 @@ def _link_problem(problem, kind):
 
 @bp.route("/login", methods=["GET", "POST"])
 def request_link():
-    """A parent asks for a new link by e-mail or mobile number."""
+    """A parent asks for a new link by e-mail or mobile number; an external professional by e-mail."""
     form = RequestLinkForm()
     if request.method == "POST":
         contact = (form.contact.data or "").strip()
@@ -110,6 +111,8 @@ def request_link():
                 "Skriv din e-mail eller dit mobilnummer."
             )), 400
         parent, channel = family.parent_who_may_sign_in(contact)
+        # Looked up every time (not only when no parent is found): the answer takes the same time either way.
+        professional = professionals.professional_who_may_sign_in(contact)
         if channel is None:
             return render_template("sign_in/request.html", form=form, error=_(
                 "Det ligner ikke en e-mail eller et mobilnummer. Prøv igen."
@@ -117,14 +120,17 @@ def request_link():
         # One transaction (one write to disk) whether or not we know the address,
         # and the message only queued: the answer takes the same time either way.
         with writing(get_db()):
-            _answer_link_request(parent, channel, contact)
+            _answer_link_request(parent, channel, contact, None if parent else professional)
         # The same answer whether or not we know the address.
         return render_template("sign_in/requested.html", channel=channel)
     return render_template("sign_in/request.html", form=form, error=None)
 
 
-def _answer_link_request(parent, channel, contact):
+def _answer_link_request(parent, channel, contact, professional=None):
     """Queue a link if we know the address and its limit allows; never tell which happened.
+
+    An external professional asks here too, by their own e-mail (a parent with the same address comes first):
+    their link opens passkey sign-in, never enrolment (sign_in/passkeys.py).
 
     The limit per address counts the requests within one requested link's
     lifetime, and a requested link replaces no other link. So whenever the
@@ -146,7 +152,8 @@ def _answer_link_request(parent, channel, contact):
     # Known or not, the same row: the outbox worker issues the link, or drops the request.
     outbox.queue_link_request(channel, identifier, int(lifetime.total_seconds() // 60),
                                 parent_id=parent["id"] if parent else None,
-                                family_id=parent["family_id"] if parent else None)
+                                family_id=parent["family_id"] if parent else None,
+                                professional_id=professional["id"] if professional else None)
 
 
 @bp.route("/logout", methods=["POST"])

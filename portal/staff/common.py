@@ -1,8 +1,11 @@
 """What every staff view uses: who acts, the family's URLs, and one form page."""
 from flask import abort, g, render_template, url_for
+from wtforms import BooleanField
 
 from ..data.changes import Actor, NotFound
+from ..data.changes import professionals as professional_changes
 from ..data.reads import family
+from ..data.reads import professionals as professional_reads
 from ..web.forms import save_form
 from ..i18n import N_
 
@@ -29,6 +32,24 @@ def offer_hidden_from(form, family_id):
         form.hidden_from.choices = [(p["id"], p["name"]) for p in parents]
     else:
         del form.hidden_from
+        if "shown_to_professionals" in form:
+            del form.shown_to_professionals
+
+
+def shown_to_professionals_field():
+    """The choice beside "Vis ikke … for": an item hidden from a parent that the family's professionals may see."""
+    return BooleanField(N_("Må ses af fagpersoner i familiens netværk"), description=N_(
+        "Gælder kun, hvis du skjuler det for en forælder. Ellers kan fagpersonerne, der ser familien, se det."))
+
+
+def shown_to_professionals_data(item_kind, item_id):
+    return {"shown_to_professionals": professional_reads.is_shown_to_professionals(item_kind, item_id)}
+
+
+def saved_and_shown(form, family_id, item_kind, save, item_id=None):
+    """Save the item with `save` and, in the same transaction, the form's "Må ses af fagpersoner" (audited)."""
+    shown = form.shown_to_professionals.data if "shown_to_professionals" in form else None
+    return professional_changes.save_and_show(actor(), family_id, item_kind, save, shown, item_id=item_id)
 
 
 def saved_form_of(form_class, row, drop=()):

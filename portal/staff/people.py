@@ -90,8 +90,23 @@ def invite_person(family_id, person_id):
 def end_access(family_id, person_id):
     """Fjern adgang: the professional stays on the list, and no longer sees the family."""
     row = _person(family_id, person_id)
-    return form_page(
-        PortalForm(), lambda f: professional_changes.end_access(actor(), family_id, person_id),
-        title=_("Fjern adgang for %(name)s", name=row["name"]), done=lambda _: family_url("people"),
-        back=family_url("people"), notice=N_("Personen kan ikke længere se familien i Familieportalen."),
-        buttons=[("end", "1", N_("Fjern adgang"), "")])
+    return _professional_button(professional_changes.end_access, family_id, person_id,
+                                _("Fjern adgang for %(name)s", name=row["name"]),
+                                N_("Personen kan ikke længere se familien i Familieportalen."),
+                                ("end", "1", N_("Fjern adgang"), ""))
+
+
+def _professional_button(change, family_id, person_id, title, notice, button):
+    """One of the buttons under a professional's name on "Hvem er med": its change, then back to the list."""
+    return form_page(PortalForm(), lambda f: change(actor(), family_id, person_id), title=title,
+                     done=lambda _: family_url("people"), back=family_url("people"), notice=notice, buttons=[button])
+
+
+@family_bp.route("/people/<id:person_id>/remove-passkeys", methods=["POST"])
+def remove_passkeys(family_id, person_id):
+    """Fjern adgangsnøgle: a professional's lost phone; a new invitation lets them make a new passkey."""
+    row = _person(family_id, person_id)
+    return _professional_button(professional_changes.remove_professional_passkeys, family_id, person_id,
+                                _("Fjern adgangsnøgle for %(name)s", name=row["name"]),
+                                N_("Adgangsnøglen er fjernet. Send en ny invitation, så kan personen lave en ny."),
+                                ("remove", "1", N_("Fjern adgangsnøgle"), ""))

@@ -4,6 +4,7 @@ from wtforms import StringField
 
 from . import family_bp
 from .common import actor, family_url, form_page, found, hidden_from_data, offer_hidden_from, saved_form_of
+from .common import saved_and_shown, shown_to_professionals_data, shown_to_professionals_field
 from ..data.changes import plan as plan_changes
 from ..data.reads import family, goals, professional_plan
 from ..data.reads import plan as plan_reads
@@ -33,6 +34,7 @@ class PlanItemForm(VersionedForm):
     goal_id = IdChoiceField(N_("Hører til målet"))
     hidden_from = CheckboxesField(N_("Vis ikke indsatsen for"), ids=True, description=N_(
         "Er den ansvarlige skjult for en forælder, vises indsatsen heller ikke for den forælder."))
+    shown_to_professionals = shown_to_professionals_field()
 
     def fill_choices(self, family_id, current_person=None):
         people = family.people_involved(family_id, include_removed=True)
@@ -53,7 +55,7 @@ class PlanItemForm(VersionedForm):
     @staticmethod
     def data_from(row):
         return {**row, "responsible": "family" if row["responsible_family"] else row["responsible_person_id"],
-                "hidden_from": row.get("hidden_from_ids", [])}
+                "hidden_from": row.get("hidden_from_ids", []), **shown_to_professionals_data("plan_item", row["id"])}
 
 
 @family_bp.route("/plan/new", methods=["GET", "POST"])
@@ -62,7 +64,8 @@ def new_plan_item(family_id):
     form.fill_choices(family_id)
     page = {"title": N_("Ny indsats i planen"), "back": family_url("plan"), "template": ITEM_FORM}
     return _overlap_first(form, family_id, None, page) or form_page(
-        form, lambda f: plan_changes.add_plan_item(actor(), family_id, **f.values()),
+        form, lambda f: saved_and_shown(f, family_id, "plan_item",
+                                        lambda: plan_changes.add_plan_item(actor(), family_id, **f.values())),
         done=lambda _: family_url("plan"), **page)
 
 
@@ -101,6 +104,7 @@ def edit_plan_item(family_id, item_id):
 
     page = {"title": _("Ret indsatsen"), "back": family_url("plan"), "template": ITEM_FORM}
     return _overlap_first(form, family_id, row, page) or form_page(
-        form, lambda f: plan_changes.update_plan_item(actor(), family_id, item_id, f.version_number(), **f.values()),
+        form, lambda f: saved_and_shown(f, family_id, "plan_item", lambda: plan_changes.update_plan_item(
+            actor(), family_id, item_id, f.version_number(), **f.values()), item_id),
         intro=N_("Er indsatsen slut, så vælg status Afsluttet eller Stoppet. Den bliver stående i planen."),
         done=lambda _: family_url("plan"), saved_form=saved_form, **page)

@@ -122,6 +122,30 @@ def remove_passkey(actor, family_id, passkey_id):
            **_detail(holder))
 
 
+@change
+def remove_passkeys_of(actor, holder):
+    """Remove every passkey a holder has in use (a professional whose last access a coordinator ended).
+
+    Their passkey sessions end; returns how many were removed. The audit lines name no family: a professional's
+    passkeys are not one family's (and its parents' insight page is not the place for them).
+    """
+    holder = as_holder(holder)
+    db = get_db()
+    removed = [row[0] for row in db.execute(
+        "SELECT id FROM passkeys WHERE holder_kind = ? AND holder_id = ? AND removed_at IS NULL",
+        [holder.kind, holder.id])]
+    if not removed:
+        return 0
+    db.execute("UPDATE passkeys SET removed_at = ?, removed_by_staff_id = ? WHERE holder_kind = ? AND holder_id = ?"
+               " AND removed_at IS NULL", [now_text(), actor.id if actor.kind == "staff" else None,
+                                           holder.kind, holder.id])
+    sessions.end_confirmed_with(holder.kind, holder.id, "passkey")
+    for passkey_id in removed:
+        record(actor, "passkey.removed", None, item_kind="passkey", item_id=passkey_id, event=False,
+               **_detail(holder))
+    return len(removed)
+
+
 # Challenges: one a session may answer, used once, for a few minutes.
 
 

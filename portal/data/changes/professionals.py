@@ -1,9 +1,11 @@
 """What the coordinator decides about professionals: invitations, ending access, hidden items they may still see."""
 from ._core import Invalid, change, record, row_in_family, update_row
+from . import passkeys
 from .people import involvement_in_family
 from .. import links, outbox, sessions
 from ..clock import now_text
 from ..db import get_db
+from ..holders import PROFESSIONAL, Holder
 from ..vocabulary import HIDEABLE
 from ...i18n import N_
 
@@ -33,6 +35,19 @@ def show_to_professionals(actor, family_id, item_kind, item_id, shown):
 
 
 @change
+def save_and_show(actor, family_id, item_kind, save, shown, item_id=None):
+    """Run `save` (the change that makes or edits the item) and set whether professionals may see it, in one
+    transaction; `item_id` None: the item `save` made (its return value). Returns what `save` returned.
+
+    `shown` None leaves it as it is (a family with one parent: nothing can be hidden, so there is no choice).
+    """
+    result = save()
+    if shown is not None:
+        show_to_professionals(actor, family_id, item_kind, item_id or result, shown)
+    return result
+
+
+@change
 def invite(actor, family_id, person_id):
     """Invite a professional to Familieportalen from "Hvem er med": a single-use link by e-mail, no case details.
 
@@ -59,8 +74,8 @@ def invite(actor, family_id, person_id):
 def end_access(actor, family_id, person_id):
     """"Fjern adgang": the professional no longer sees the family (scope 'none'); they stay on the list.
 
-    If no other family or meeting is left for them, their sessions end and their unused links are revoked.
-    Returns True when that happened.
+    If no other family or meeting is left for them, their sessions end, their unused links are revoked and
+    their passkeys are removed (a new invitation enrols a new one). Returns True when that happened.
     """
     row = involvement_in_family(person_id, family_id)
     if row["scope"] == "none":
@@ -72,6 +87,21 @@ def end_access(actor, family_id, person_id):
     if not left:
         sessions.end_all("professional", row["professional_id"])
         links.revoke_unused("professional", row["professional_id"])
+        passkeys.remove_passkeys_of(actor, Holder(PROFESSIONAL, row["professional_id"]))
     record(actor, "person.access_ended", family_id, item_kind="person", item_id=person_id, event=False,
            sessions_ended=not left)
     return not left
+
+
+@change
+def remove_professional_passkeys(actor, family_id, person_id):
+    """"Fjern adgangsnøgle" on "Hvem er med" (a lost phone): the professional's passkeys go, and their passkey
+    sessions end. They keep their access: a new invitation enrols a new passkey. Returns how many went."""
+    row = involvement_in_family(person_id, family_id)
+    removed = 0 if row["removed_at"] else passkeys.remove_passkeys_of(actor, Holder(PROFESSIONAL,
+                                                                                    row["professional_id"]))
+    if not removed:
+        raise Invalid({"person": N_("Personen har ingen adgangsnøgle.")})
+    record(actor, "person.passkeys_removed", family_id, item_kind="person", item_id=person_id, event=False,
+           count=removed)
+    return removed

@@ -88,6 +88,8 @@ NOT_FAMILY_DATA = {
                         " the month and the coordinator's department (changes/verdicts.py); no row points to a family",
     "professionals": "people in families' networks, each in any number of families; delete_family deletes those"
                      " whose last involvement it deletes",
+    "professional_calendar_feeds": "a professional's own feed address (seed and token hash), no family's;"
+                                   " delete_family deletes it with the professional",
     "result_unit_quarters": "the leaders' results: counts per organisation unit and quarter (migration m024), no family",
     "result_first_network_days": "the leaders' results: how many families per unit and quarter waited n days for"
                                  " their first network meeting (migration m024), no family",
@@ -129,10 +131,14 @@ def delete_family(family_id):
                 "SELECT DISTINCT professional_id FROM people_involved WHERE family_id = ?", [family_id])]
             removed = sum(db.execute(f"DELETE FROM [{table}] WHERE {condition}", keys).rowcount
                           for table, condition in FAMILY_ROWS.items())
-            # A professional in no other family is nobody's any more: their name and contact go too.
-            db.execute(
-                "DELETE FROM professionals WHERE id IN (SELECT value FROM json_each(?))"
-                " AND id NOT IN (SELECT professional_id FROM people_involved)", [json.dumps(professionals)])
+            # A professional in no other family is nobody's any more: their name and contact go too,
+            # with their feed address and passkeys.
+            gone = ("SELECT value FROM json_each(:ids)"
+                    " WHERE value NOT IN (SELECT professional_id FROM people_involved)")
+            ids = {"ids": json.dumps(professionals)}
+            db.execute(f"DELETE FROM professional_calendar_feeds WHERE professional_id IN ({gone})", ids)
+            db.execute(f"DELETE FROM passkeys WHERE holder_kind = 'professional' AND holder_id IN ({gone})", ids)
+            db.execute(f"DELETE FROM professionals WHERE id IN ({gone})", ids)
             # Anonymous: no family id, no name; only that a closed case was deleted.
             audit.record("family.deleted", actor_kind="system", closed_on=closed_at[0][:10], rows=removed)
     finally:

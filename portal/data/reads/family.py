@@ -103,6 +103,8 @@ def people_involved(family_id, *, include_removed=False, person_id=None):
     rows = list(get_db().query(
         f"SELECT p.*, pro.name, pro.phone, coalesce(pro.email, pro.shared_email) AS email,"
         f" pro.email AS sign_in_email, pro.active AS professional_active,"
+        f" EXISTS (SELECT 1 FROM passkeys k WHERE k.holder_kind = 'professional' AND k.holder_id = pro.id"
+        f"  AND k.removed_at IS NULL) AS has_passkey,"
         f" (SELECT group_concat(h.parent_id) FROM hidden_from_parents h"
         f"  WHERE h.item_kind = 'person' AND h.item_id = p.id) AS hidden_from_ids"
         f" FROM people_involved p JOIN professionals pro ON pro.id = p.professional_id"

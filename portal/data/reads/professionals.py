@@ -131,3 +131,19 @@ def professionals_seeing(family_id):
           AND inv.removed_at IS NULL
         GROUP BY pro.id ORDER BY pro.name COLLATE NOCASE""", {"family": family_id, "today": today_text()})
     return {row["professional_id"]: row for row in rows}
+
+
+def professional_who_may_sign_in(contact):
+    """A professional who may ask for a link at this e-mail: their own address (not a shared mailbox), active, with
+    access to at least one family or meeting (an involvement not removed, not 'none'); else None."""
+    if "@" not in (contact or ""):
+        return None
+    return read_one(get_db(), "SELECT pro.* FROM professionals pro WHERE lower(pro.email) = lower(?) AND pro.active = 1"
+                              " AND EXISTS (SELECT 1 FROM people_involved inv WHERE inv.professional_id = pro.id"
+                              " AND inv.removed_at IS NULL AND inv.scope != 'none')", [contact.strip()])
+
+
+def is_shown_to_professionals(item_kind, item_id):
+    """Whether the coordinator marked an item hidden from a parent as one professionals may still see."""
+    return get_db().execute("SELECT 1 FROM shown_to_professionals WHERE item_kind = ? AND item_id = ?",
+                            [item_kind, item_id]).fetchone() is not None

@@ -1,4 +1,4 @@
-"""Calendar files (iCalendar, RFC 5545) made with the icalendar library: one meeting, or a parent's feed.
+"""Calendar files (iCalendar, RFC 5545) made with the icalendar library: one meeting, or a parent's or professional's feed.
 
 An event says what kind of meeting, when and where, and links back to the
 portal; it holds no purpose, participants or case details, because calendars
@@ -9,9 +9,11 @@ or cancelled meeting as the newer copy. Times are in UTC.
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import Response, abort, current_app
 from icalendar import Calendar, Event, vDuration
 
+from .. import tokens
+from ..data import ratelimit
 from ..data.clock import from_db_time, utcnow
 from ..data.vocabulary import MEETING_KINDS
 from ..paths import url_for_message
@@ -36,12 +38,12 @@ def host():
     return urlsplit(current_app.config["BASE_URL"]).hostname
 
 
-def meeting_event(meeting, *, stamp=None):
-    """One meeting as a VEVENT, linking to its page.
+def meeting_event(meeting, *, stamp=None, endpoint="parent.meeting", summary=None):
+    """One meeting as a VEVENT, linking to its page (`endpoint`: a professional's feed links to theirs).
 
-    `meeting` is a row as the parent may see it (place withheld: None).
+    `meeting` is a row as the parent (or professional) may see it (place withheld: None).
     """
-    url = url_for_message("parent.meeting", meeting_id=meeting["id"])
+    url = url_for_message(endpoint, meeting_id=meeting["id"])
     starts_at = from_db_time(meeting["starts_at"])
     ends_at = from_db_time(meeting["ends_at"]) if meeting["ends_at"] else starts_at + DEFAULT_LENGTH
     modified = meeting.get("updated_at") or meeting.get("created_at")
@@ -50,7 +52,7 @@ def meeting_event(meeting, *, stamp=None):
         stamp=stamp or utcnow(),
         start=starts_at,
         end=ends_at,
-        summary=title(meeting),
+        summary=summary or title(meeting),
         location=meeting["place"] or None,
         description=f"Se mødet i Familieportalen: {url}",
         url=url,
@@ -70,3 +72,24 @@ def calendar(events, *, uid, name=None, feed=False):
         # Outlook reads this older name for the same thing.
         cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     return cal.to_ical()
+
+
+def feed_owner(token, purpose, owner_of_hash, bucket):
+    """Whose feed the token in a feed's address opens (a parent's or a professional's row): 404 for a token that is
+    not one of `purpose` or whose feed is replaced (or its owner may no longer sign in), 429 beyond the hourly limit."""
+    try:
+        tokens.verify(purpose, token)
+    except tokens.TokenInvalid:
+        abort(404)
+    owner = owner_of_hash(tokens.hash_id(token))
+    if owner is None:
+        abort(404)
+    if not ratelimit.hit(f"{bucket}:{owner['id']}", current_app.config["CALENDAR_FEED_REQUESTS_PER_HOUR"]):
+        abort(429)
+    return owner
+
+
+def feed_response(events, uid):
+    """A feed's answer: the calendar of these events, never kept by a cache on the way."""
+    body = calendar(events, uid=f"{uid}@{host()}", name="Familieportalen", feed=True)
+    return Response(body, headers={"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, no-store"})
