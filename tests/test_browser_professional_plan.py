@@ -39,7 +39,7 @@ def test_a_teacher_changes_her_plan_items_and_is_told_of_an_overlap_before_savin
     signed_in = len(tab.requests)  # the municipality's login (the test provider) is another host
 
     # Mine familier links her item to its form; Mine opgaver lists it too.
-    page.get_by_role("link", name="Mine opgaver").first.click()
+    page.get_by_role("link", name="Mine opgaver", exact=True).first.click()
     page.wait_for_load_state()
     assert "Mine opgaver" in tab.main_text() and ITEM in tab.main_text()
     checked(tab)

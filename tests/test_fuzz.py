@@ -87,3 +87,13 @@ def test_no_form_answers_odd_input_with_a_server_error(app, who, kind, prefix):
             assert response.status_code < 500, (rule, data, response.status_code)
 
     post_odd_input()
+
+
+@pytest.mark.parametrize("version", ["³", "٣", "9223372036854775808", "1" * 40])
+def test_a_version_that_is_not_a_small_ascii_number_is_no_server_error(app, version):
+    """Found by the fuzz run above: "³" passed str.isdigit and int() refused it; 2**63 overflowed SQLite."""
+    client = app.test_client()
+    Auth(app, client).sign_in("anne.krogh@demo-kommune.dk", kind="staff")
+    token = csrf_from(client.get("/staff/").text)
+    response = client.post("/staff/accounts/2/active", data={"csrf_token": token, "active": "", "version": version})
+    assert response.status_code < 500

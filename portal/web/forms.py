@@ -208,7 +208,8 @@ class VersionedForm(PortalForm):
 
     def version_number(self):
         value = self.version.data
-        return int(value) if value not in (None, "") and str(value).isdigit() else None
+        # ASCII digits that fit SQLite's integers only ("³" is a digit to str.isdigit, 2**63 overflows): else no version.
+        return int(value) if value is not None and re.fullmatch(r"[0-9]{1,18}", str(value)) else None
 
 
 def apply_errors(form, errors):
