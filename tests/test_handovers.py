@@ -246,13 +246,44 @@ def test_accepting_an_item_that_changed_owner_meanwhile_is_a_friendly_error(app,
     hanne = as_professional(app, people["hanne"])
     ask(hanne, HOLM, {people["item"]: people["rasmus_holm"]})
     handover_id = offered_id(db, people["item"])
-    with app.test_request_context():  # meanwhile the coordinator gives the item to Karen
-        plan.update_plan_item(METTE_ACTS, HOLM, people["item"], None, what=SUPPORT, kind="school",
-                              responsible=people["karen_holm"], status="active")
+    # Meanwhile, in a transaction that has not yet ended the request, the item gets another owner.
+    db.execute("UPDATE plan_items SET responsible_person_id = ? WHERE id = ?", [people["karen_holm"], people["item"]])
+    db.conn.commit()
     with app.test_request_context(), pytest.raises(Invalid) as refused:
         handovers.accept(Actor("professional", people["rasmus"]), handover_id)
     assert "fået en anden ansvarlig" in refused.value.errors["handover"]
     assert responsible(db, people["item"]) == people["karen_holm"]
+
+
+@pytest.mark.parametrize("change", ["another owner", "ended"])
+def test_the_coordinator_giving_the_item_to_someone_else_or_ending_it_ends_the_waiting_request(
+        app, db, people, change):
+    hanne = as_professional(app, people["hanne"])
+    ask(hanne, HOLM, {people["item"]: people["rasmus_holm"]})
+    handover_id = offered_id(db, people["item"])
+    owner, status = (people["karen_holm"], "active") if change == "another owner" else (people["hanne_holm"], "done")
+    with app.test_request_context():
+        plan.update_plan_item(METTE_ACTS, HOLM, people["item"], None, what=SUPPORT, kind="school",
+                              responsible=owner, status=status)
+    assert db.execute("SELECT answer FROM plan_handovers WHERE id = ?", [handover_id]).fetchone()[0] == "replaced"
+    rasmus = as_professional(app, people["rasmus"])
+    assert SUPPORT not in main_part(rasmus.get("/fagperson/").text)
+    assert answer(rasmus, handover_id).status_code == 404
+    assert responsible(db, people["item"]) == owner
+
+
+def test_an_offer_that_is_over_no_longer_shows_a_hidden_item_to_the_successor(app, db, people):
+    martin = db.execute("SELECT id FROM parents WHERE name = 'Martin Andersen'").fetchone()[0]
+    hanne_split, pia_split = involvement(db, "Hanne Bech", SPLIT), involvement(db, "Pia Holt", SPLIT)
+    pia = professional_id(db, "Pia Holt")
+    with app.test_request_context():
+        item = plan.add_plan_item(METTE_ACTS, SPLIT, what="Samtaler om skolevejen", responsible=hanne_split,
+                                  status="active", hidden_from=[martin])
+        handovers.hand_over(Actor("professional", people["hanne"]), SPLIT, [hanne_split], {item: str(pia_split)})
+        assert access.professional_may_see_item(pia, "plan_item", item)
+        plan.update_plan_item(METTE_ACTS, SPLIT, item, None, what="Samtaler om skolevejen", responsible=hanne_split,
+                              status="stopped", hidden_from=[martin])
+        assert not access.professional_may_see_item(pia, "plan_item", item)
 
 
 def test_the_coordinator_hands_over_for_a_professional_who_left_and_hears_of_a_decline(app, auth, client, db, people):

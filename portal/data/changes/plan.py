@@ -4,7 +4,7 @@ from ._core import (
 )
 from ..clock import now_text
 from ..db import get_db
-from ..vocabulary import PLAN_KINDS, PLAN_STATUSES
+from ..vocabulary import PLAN_KINDS, PLAN_RUNNING, PLAN_STATUSES
 from ...i18n import N_
 
 
@@ -73,6 +73,11 @@ def update_plan_item(actor, family_id, item_id, version, **values):
     before = row_in_family("plan_items", item_id, family_id)
     checked, hidden = _check_item(family_id, values, before["responsible_person_id"])
     update_row("plan_items", item_id, version, {**checked, "updated_at": now_text()})
+    if checked["responsible_person_id"] != before["responsible_person_id"] or checked["status"] not in PLAN_RUNNING:
+        # A hand-over still waiting for this item is over: it has another owner now, or it ended. Its successor no
+        # longer sees it (access.offered_to_professional_sql) and cannot take it.
+        get_db().execute("UPDATE plan_handovers SET answered_at = ?, answer = 'replaced'"
+                         " WHERE plan_item_id = ? AND answered_at IS NULL", [now_text(), item_id])
     hidden_changed = set_hidden_from(family_id, "plan_item", item_id, hidden)
     fields = changed_fields(before, checked) + (["hidden_from"] if hidden_changed else [])
     ended = before["status"] not in ("done", "stopped") and checked["status"] in ("done", "stopped")
