@@ -235,3 +235,46 @@ def test_a_cancelled_meeting_cannot_be_answered(app, client, db, hanne):
     response = client.post(f"/fagperson/moeder/{meeting}/svar", data={"csrf_token": token, "answer": "coming"})
     assert response.status_code == 400 and "Mødet er aflyst" in response.text
     assert stored(db, meeting) == []
+
+
+def changed_mails(db):
+    """The meeting_changed e-mails queued so far: (recipient, meeting_id)."""
+    return db.execute("SELECT recipient, meeting_id FROM outbox WHERE purpose = 'meeting_changed' ORDER BY id").fetchall()
+
+
+def test_a_moved_meeting_emails_each_called_professional_without_case_details(app, db, hanne):
+    from portal.messages.compose import compose
+
+    meeting = called_meeting(db)
+    email = db.execute("SELECT email FROM professionals WHERE id = ?", [hanne]).fetchone()[0]
+    _move(app, meeting)
+    assert (email, meeting) in changed_mails(db)
+    with app.test_request_context():
+        mail = compose(next(db.query("SELECT * FROM outbox WHERE purpose = 'meeting_changed' AND recipient = ?",
+                                     [email])))
+    assert mail["subject"] == "Et møde er ændret i Familieportalen" and f"/fagperson/moeder/{meeting}" in mail["body"]
+    place = db.execute("SELECT place FROM meetings WHERE id = ?", [meeting]).fetchone()[0]
+    for secret in ("Holm", "Emil", "Sara", place):
+        assert secret not in mail["body"] and secret not in mail["subject"]
+
+
+def test_a_cancelled_meeting_emails_them_too_and_an_unmoved_change_does_not(app, db, hanne):
+    from portal.data.changes import meetings
+
+    meeting = called_meeting(db)
+    _move(app, meeting, days=0)  # saved again at the same time: nothing to tell
+    assert changed_mails(db) == []
+    with app.test_request_context():
+        version = db.execute("SELECT version FROM meetings WHERE id = ?", [meeting]).fetchone()[0]
+        meetings.cancel_meeting(Actor("staff", METTE), HOLM, meeting, version, reason="Lokalet er optaget.")
+    email = db.execute("SELECT email FROM professionals WHERE id = ?", [hanne]).fetchone()[0]
+    assert (email, meeting) in changed_mails(db)
+
+
+def test_a_professional_who_may_not_see_the_meeting_is_not_told(app, db, hanne):
+    db.execute("DELETE FROM consent_organisations WHERE organisation = 'Demoby Skole'")
+    db.conn.commit()
+    meeting = called_meeting(db)
+    _move(app, meeting)
+    email = db.execute("SELECT email FROM professionals WHERE id = ?", [hanne]).fetchone()[0]
+    assert email not in [recipient for recipient, _meeting in changed_mails(db)]

@@ -11,7 +11,8 @@ is found), link_request (a parent, or a professional by e-mail, asks; the same
 single row whether or not the address is known), notice and reminder (portal.data.changes.notices),
 case_closed (the last message to a parent of a closed case), meeting_reply
 (a coordinator hears a parent cannot come), call_reminder (a called
-professional has not answered a meeting call), plan_overdue (a professional
+professional has not answered a meeting call), meeting_changed (a meeting a
+professional is called to moved or was cancelled), plan_overdue (a professional
 has plan items past their due date: portal.data.changes.overdue),
 handover_declined (whoever asked a professional to take over plan items
 hears that they said no).
@@ -23,7 +24,7 @@ from .db import get_db
 
 CHANNELS = ("email", "sms")
 PURPOSES = ("sign_in_link", "link_request", "notice", "reminder", "case_closed", "meeting_reply", "call_reminder",
-            "plan_overdue", "handover_declined")
+            "plan_overdue", "handover_declined", "meeting_changed")
 
 
 def queue(purpose, channel, recipient, *, expires_at=None, now=None, **about):
@@ -80,6 +81,14 @@ def queue_call_reminder(email, meeting_id):
     The row has no family: it is not one of the messages to the family's parents.
     """
     return queue("call_reminder", "email", email, meeting_id=meeting_id)
+
+
+def queue_meeting_changed(email, meeting_id):
+    """The e-mail that tells a called professional their meeting moved or was cancelled: no case details, a link.
+
+    The row has no family: it is not one of the messages to the family's parents.
+    """
+    return queue("meeting_changed", "email", email, meeting_id=meeting_id)
 
 
 def queue_handover_declined(email, *, staff_id=None):

@@ -56,6 +56,9 @@ def compose(message):
         return {**message, "subject": subject, "body": body}
     if purpose == "meeting_reply":
         return _meeting_reply(message)
+    if purpose == "meeting_changed":
+        subject, body = texts.meeting_changed(url_for_message("professional.meeting", meeting_id=message["meeting_id"]))
+        return {**message, "subject": subject, "body": body}
     if purpose == "call_reminder":
         subject, body = texts.call_reminder(url_for_message("professional.meeting", meeting_id=message["meeting_id"]))
         return {**message, "subject": subject, "body": body}

@@ -58,6 +58,17 @@ def cannot_come(url):
     return "Svar på et møde i Familieportalen", body
 
 
+def meeting_changed(url):
+    """(subject, body): a meeting a professional is called to moved or was cancelled: no names, times, places."""
+    body = (
+        f"Hej\n\n"
+        f"Et møde, du er kaldt til i Familieportalen, er flyttet eller aflyst.\n"
+        f"Log ind og se det her. Er det flyttet, så svar igen:\n{url}\n\n"
+        f"Venlig hilsen\nFamilieportalen, {_name()}"
+    )
+    return "Et møde er ændret i Familieportalen", body
+
+
 def call_reminder(url):
     """(subject, body): a called professional has not answered a meeting call: no names, times, places."""
     body = (

@@ -4,7 +4,7 @@ One answer per involvement and meeting, changeable until the meeting starts. A m
 answers (forget_calls, from changes/meetings.update_meeting, in the same transaction).
 """
 from ._core import Invalid, change, record
-from .. import access
+from .. import access, outbox
 from ..clock import now_text, today_text
 from ..contact import is_email
 from ..db import get_db, read_one
@@ -163,3 +163,20 @@ def forget_calls(meeting_id, *, moved=False):
         sql += (" AND person_involved_id NOT IN (SELECT person_involved_id FROM meeting_participants"
                 " WHERE meeting_id = ? AND person_involved_id IS NOT NULL)")
     return get_db().execute(sql, [meeting_id] if moved else [meeting_id, meeting_id]).rowcount
+
+
+def tell_called_of_change(meeting_id):
+    """E-mail each called professional who may see the meeting that it moved or was cancelled (no case details).
+
+    Called in the transaction that moves or cancels a published meeting; only their own address, never a shared one.
+    """
+    rows = get_db().execute(
+        "SELECT DISTINCT pro.id, pro.email FROM meeting_participants mp"
+        " JOIN people_involved inv ON inv.id = mp.person_involved_id"
+        " JOIN professionals pro ON pro.id = inv.professional_id"
+        " WHERE mp.meeting_id = ? AND inv.removed_at IS NULL AND inv.scope != 'none' AND pro.active = 1"
+        " AND pro.email IS NOT NULL AND pro.email != ''", [meeting_id]).fetchall()
+    told = [email for professional_id, email in rows if access.professional_may_see_meeting(professional_id, meeting_id)]
+    for email in told:
+        outbox.queue_meeting_changed(email, meeting_id)
+    return len(told)

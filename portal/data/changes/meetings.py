@@ -7,7 +7,7 @@ from ._core import (
 )
 from ..reads.consents import network_consent_missing
 from ..reads.meetings import participant_keys, participant_options
-from .meeting_calls import forget_calls
+from .meeting_calls import forget_calls, tell_called_of_change
 from .replies import forget_replies
 from ..clock import local, now_text, to_db_time
 from ..db import get_db
@@ -143,6 +143,8 @@ def update_meeting(actor, family_id, meeting_id, version, *, publish=False, **va
     # An answer was given to the meeting as it was: at another time, it must be given again.
     forget_replies(meeting_id, all_parents=before["starts_at"] != checked["starts_at"])
     forget_calls(meeting_id, moved=before["starts_at"] != checked["starts_at"])  # the professionals' answers too
+    if moved:
+        tell_called_of_change(meeting_id)  # after the participants are saved: those called to it now
     hidden_changed = set_hidden_from(family_id, "meeting", meeting_id, hidden)
     fields = changed_fields(before, checked)
     if old_participants != sorted(participants):
@@ -169,9 +171,11 @@ def cancel_meeting(actor, family_id, meeting_id, version, *, reason):
     reason = rules.text("reason", reason, max_length=500, multiline=True,
                         blank=N_("Skriv, hvorfor mødet er aflyst. Familien kan se det."))
     rules.done()
+    published = bool(meeting["published_at"])
+    if published:
+        tell_called_of_change(meeting_id)  # while the meeting is still one they may see
     update_row("meetings", meeting_id, version,
                {"status": "cancelled", "cancelled_reason": reason, "updated_at": now_text()})
-    published = bool(meeting["published_at"])
     record(actor, "meeting.cancelled", family_id, item_kind="meeting", item_id=meeting_id,
            for_family=published, event=published)
 
