@@ -165,18 +165,27 @@ def forget_calls(meeting_id, *, moved=False):
     return get_db().execute(sql, [meeting_id] if moved else [meeting_id, meeting_id]).rowcount
 
 
+def called_emails(meeting_id, *, unanswered_only=False):
+    """The own e-mail of each active called professional who may see the meeting (never a shared address);
+    with unanswered_only, only of those who have not answered the call."""
+    sql = ("SELECT DISTINCT pro.id, pro.email FROM meeting_participants mp"
+           " JOIN people_involved inv ON inv.id = mp.person_involved_id"
+           " JOIN professionals pro ON pro.id = inv.professional_id"
+           " WHERE mp.meeting_id = ? AND inv.removed_at IS NULL AND inv.scope != 'none' AND pro.active = 1"
+           " AND pro.email IS NOT NULL AND pro.email != ''")
+    if unanswered_only:
+        sql += (" AND NOT EXISTS (SELECT 1 FROM meeting_calls c WHERE c.meeting_id = mp.meeting_id"
+                " AND c.person_involved_id = inv.id)")
+    return [email for professional_id, email in get_db().execute(sql, [meeting_id]).fetchall()
+            if access.professional_may_see_meeting(professional_id, meeting_id)]
+
+
 def tell_called_of_change(meeting_id):
     """E-mail each called professional who may see the meeting that it moved or was cancelled (no case details).
 
-    Called in the transaction that moves or cancels a published meeting; only their own address, never a shared one.
+    Called in the transaction that moves or cancels a published meeting.
     """
-    rows = get_db().execute(
-        "SELECT DISTINCT pro.id, pro.email FROM meeting_participants mp"
-        " JOIN people_involved inv ON inv.id = mp.person_involved_id"
-        " JOIN professionals pro ON pro.id = inv.professional_id"
-        " WHERE mp.meeting_id = ? AND inv.removed_at IS NULL AND inv.scope != 'none' AND pro.active = 1"
-        " AND pro.email IS NOT NULL AND pro.email != ''", [meeting_id]).fetchall()
-    told = [email for professional_id, email in rows if access.professional_may_see_meeting(professional_id, meeting_id)]
+    told = called_emails(meeting_id)
     for email in told:
         outbox.queue_meeting_changed(email, meeting_id)
     return len(told)

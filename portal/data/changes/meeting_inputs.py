@@ -8,7 +8,7 @@ A change by the author un-shares it: the parents only ever see what the coordina
 from datetime import date, timedelta
 
 from ._core import Invalid, change, record, row_in_family
-from .meeting_calls import NotCalled, called_involvement
+from .meeting_calls import NotCalled, called_emails, called_involvement
 from .. import access, outbox
 from ..clock import from_db_time, local, now_text, to_db_time, today, utcnow
 from ..db import get_db, read_one
@@ -121,18 +121,6 @@ def next_reminder_at(meeting):
     return to_db_time(moment) if moment > utcnow() else None
 
 
-def _not_answered(meeting_id):
-    """Called professionals who may see the meeting, have an e-mail of their own and have not answered it."""
-    return list(get_db().query(
-        "SELECT DISTINCT pro.id, pro.email FROM meeting_participants mp"
-        " JOIN people_involved inv ON inv.id = mp.person_involved_id"
-        " JOIN professionals pro ON pro.id = inv.professional_id"
-        " WHERE mp.meeting_id = ? AND inv.removed_at IS NULL AND inv.scope != 'none' AND pro.active = 1"
-        " AND pro.email IS NOT NULL AND pro.email != ''"
-        " AND NOT EXISTS (SELECT 1 FROM meeting_calls c WHERE c.meeting_id = mp.meeting_id"
-        " AND c.person_involved_id = inv.id)", [meeting_id]))
-
-
 @change
 def remind_not_answered(actor, family_id, meeting_id):
     """"Påmind dem, der ikke har svaret": an e-mail without case details to each; once per 24 hours per meeting.
@@ -144,12 +132,11 @@ def remind_not_answered(actor, family_id, meeting_id):
         raise Invalid({"remind": _("Du kan kun påminde om et kommende møde, som familien kan se.")})
     if next_reminder_at(meeting) is not None:
         raise Invalid({"remind": _("Du kan kun påminde én gang i døgnet. Siden viser, hvornår du kan igen.")})
-    recipients = [row for row in _not_answered(meeting_id)
-                  if access.professional_may_see_meeting(row["id"], meeting_id)]
+    recipients = called_emails(meeting_id, unanswered_only=True)
     if not recipients:
         raise Invalid({"remind": _("Der er ingen at påminde: alle har svaret, eller de har ingen e-mail.")})
-    for row in recipients:
-        outbox.queue_call_reminder(row["email"], meeting_id)
+    for email in recipients:
+        outbox.queue_call_reminder(email, meeting_id)
     get_db().execute("UPDATE meetings SET call_reminder_at = ? WHERE id = ?", [now_text(), meeting_id])
     record(actor, "meeting.call_reminder_sent", family_id, item_kind="meeting", item_id=meeting_id, event=False,
            count=len(recipients))
